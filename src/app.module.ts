@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config.js';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { InfraModule } from './infra/infra.module.js';
+import { OrganisationsModule } from './organisations/organisations.module.js';
+
+/** The whole application: shared infrastructure plus one module per part of the domain. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfraModule.forRoot(config), CatalogModule, OrganisationsModule],
+    };
+  }
+}

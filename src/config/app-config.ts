@@ -1,0 +1,164 @@
+import 'reflect-metadata';
+import { isAbsolute, join, resolve } from 'node:path';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidationError,
+  validateSync,
+} from 'class-validator';
+
+/**
+ * Marks a config property as read from one environment variable.
+ * The property initialiser is the default used in the embedded mode.
+ */
+const ENV_KEY = Symbol('env');
+function Env(name: string): PropertyDecorator {
+  return (target, property) => {
+    const map: Map<string, string> = Reflect.getMetadata(ENV_KEY, target) ?? new Map();
+    map.set(String(property), name);
+    Reflect.defineMetadata(ENV_KEY, map, target);
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The one typed configuration of Vraagbaak. Every variable is documented in `.env.example`.
+ * An empty variable counts as unset.
+ */
+export class AppConfig {
+  @Env('NODE_ENV') @IsIn(['development', 'production', 'test'])
+  nodeEnv = 'development';
+
+  @Env('HOST') @IsString()
+  host = '0.0.0.0';
+
+  @Env('PORT') @IsInt() @Min(0) @Max(65535)
+  port = 3000;
+
+  /** Everything the app writes lives below this folder (SQLite file, mails, attachments, secrets). */
+  @Env('DATA_DIR') @IsString()
+  dataDir = './data';
+
+  @Env('DATABASE_URL') @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'must be a postgres:// or postgresql:// URL (leave it empty for the embedded SQLite database)',
+  })
+  databaseUrl?: string;
+
+  @Env('REDIS_URL') @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  redisUrl?: string;
+
+  /** `false` serves HTTP without job workers (scale workers separately with `npm run start:worker`). */
+  @Env('WORKERS') @IsBoolean()
+  workers = true;
+
+  @Env('SMTP_URL') @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
+  smtpUrl?: string;
+
+  @Env('MAIL_DIR') @IsOptional() @IsString()
+  mailDirSetting?: string;
+
+  @Env('MAIL_FROM') @IsString()
+  mailFrom = 'Vraagbaak WBS <vraagbaak@localhost>';
+
+  @Env('PUBLIC_URL') @Matches(/^https?:\/\/[^/]+(\/.*[^/])?$/, {
+    message: 'must be an http(s) URL without a trailing slash, e.g. https://vraagbaak.example.nl',
+  })
+  publicUrl = 'http://localhost:3000';
+
+  @Env('LOG_LEVEL') @IsIn(LOG_LEVELS)
+  logLevel: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Upper bound for JSON request bodies, in bytes. */
+  @Env('BODY_LIMIT') @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  bodyLimit = 1024 * 1024;
+
+  /** Milliseconds SQLite waits for a lock held by another process before giving up. */
+  @Env('SQLITE_BUSY_TIMEOUT_MS') @IsInt() @Min(0) @Max(600_000)
+  sqliteBusyTimeoutMs = 5000;
+
+  @Env('DATABASE_POOL_SIZE') @IsInt() @Min(1) @Max(200)
+  databasePoolSize = 10;
+
+  /** Derived: which database the URL selects. */
+  get databaseKind(): DatabaseKind {
+    return this.databaseUrl ? 'postgres' : 'sqlite';
+  }
+
+  get dataPath(): string {
+    return isAbsolute(this.dataDir) ? this.dataDir : resolve(process.cwd(), this.dataDir);
+  }
+
+  get sqlitePath(): string {
+    return join(this.dataPath, 'vraagbaak.sqlite');
+  }
+
+  get mailDir(): string {
+    if (!this.mailDirSetting) return join(this.dataPath, 'mail');
+    return isAbsolute(this.mailDirSetting) ? this.mailDirSetting : resolve(process.cwd(), this.mailDirSetting);
+  }
+
+  get isHttpsPublicUrl(): boolean {
+    return this.publicUrl.startsWith('https://');
+  }
+
+  /** Reads, converts and validates the environment; throws a ConfigError naming each bad variable. */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+    const config = new AppConfig();
+    const names = AppConfig.envNames();
+    const problems: string[] = [];
+    for (const [property, name] of names) {
+      const raw = env[name];
+      if (raw === undefined || raw.trim() === '') continue;
+      const type = Reflect.getMetadata('design:type', AppConfig.prototype, property);
+      const value = convert(raw.trim(), type);
+      if (value === INVALID) {
+        problems.push(`${name} must be ${type === Boolean ? 'true or false' : 'a whole number'} (got "${raw}")`);
+        continue;
+      }
+      (config as unknown as Record<string, unknown>)[property] = value;
+    }
+    for (const error of validateSync(config, { forbidUnknownValues: false })) {
+      problems.push(describe(error, names));
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+  }
+
+  /** Property → environment variable name, for `.env.example` checks and messages. */
+  static envNames(): Map<string, string> {
+    return Reflect.getMetadata(ENV_KEY, AppConfig.prototype) as Map<string, string>;
+  }
+}
+
+const INVALID = Symbol('invalid');
+
+function convert(raw: string, type: unknown): unknown {
+  if (type === Number) return /^-?\d+$/.test(raw) ? Number(raw) : INVALID;
+  if (type === Boolean) {
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    return INVALID;
+  }
+  return raw;
+}
+
+function describe(error: ValidationError, names: Map<string, string>): string {
+  const name = names.get(error.property) ?? error.property;
+  const reasons = Object.values(error.constraints ?? {}).map((m) => m.replace(/^\S+ /, ''));
+  return `${name} ${reasons.join('; ')} (got "${String(error.value)}")`;
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import dotenv from 'dotenv';
+import { AppConfig, ConfigError } from './config/app-config.js';
+
+/** Production entry point: `node dist/src/main.js` (what `npm start` runs after building). */
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let config: AppConfig;
+  try {
+    config = AppConfig.fromEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Vraagbaak cannot start. ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  // Imported after the config is known to be valid, so a bad variable gives the message above.
+  const { createApp } = await import('./infra/http/create-app.js');
+  const app = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  app.getHttpAdapter().getInstance().log.info(`Vraagbaak serves on ${config.publicUrl} (database: ${config.databaseKind}, jobs: ${config.redisUrl ? 'redis' : 'in-process'})`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Vraagbaak failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
