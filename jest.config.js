@@ -1,11 +1,15 @@
 // Jest runs in ESM mode (NestJS 12 ships as ES modules only); see README "Tests".
 const tsJest = [
   'ts-jest',
-  { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true },
+  { useESM: true, tsconfig: 'tsconfig.json' },
 ];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // @fastify/static require()s this ESM-only package; Jest's CommonJS loader cannot (Node can).
+    '^content-disposition$': 'content-disposition-cjs',
+  },
   transform: { '^.+\\.ts$': tsJest },
   testEnvironment: 'node',
 };

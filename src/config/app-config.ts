@@ -42,57 +42,57 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  */
 export class AppConfig {
   @Env('NODE_ENV') @IsIn(['development', 'production', 'test'])
-  nodeEnv = 'development';
+  nodeEnv: string = 'development';
 
   @Env('HOST') @IsString()
-  host = '0.0.0.0';
+  host: string = '0.0.0.0';
 
   @Env('PORT') @IsInt() @Min(0) @Max(65535)
-  port = 3000;
+  port: number = 3000;
 
   /** Everything the app writes lives below this folder (SQLite file, mails, attachments, secrets). */
   @Env('DATA_DIR') @IsString()
-  dataDir = './data';
+  dataDir: string = './data';
 
   @Env('DATABASE_URL') @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, {
-    message: 'must be a postgres:// or postgresql:// URL (leave it empty for the embedded SQLite database)',
+    message: '$property must be a postgres:// or postgresql:// URL (leave it empty for the embedded SQLite database)',
   })
   databaseUrl?: string;
 
-  @Env('REDIS_URL') @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  @Env('REDIS_URL') @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: '$property must be a redis:// or rediss:// URL' })
   redisUrl?: string;
 
   /** `false` serves HTTP without job workers (scale workers separately with `npm run start:worker`). */
   @Env('WORKERS') @IsBoolean()
-  workers = true;
+  workers: boolean = true;
 
-  @Env('SMTP_URL') @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
+  @Env('SMTP_URL') @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: '$property must be an smtp:// or smtps:// URL' })
   smtpUrl?: string;
 
   @Env('MAIL_DIR') @IsOptional() @IsString()
   mailDirSetting?: string;
 
   @Env('MAIL_FROM') @IsString()
-  mailFrom = 'Vraagbaak WBS <vraagbaak@localhost>';
+  mailFrom: string = 'Vraagbaak WBS <vraagbaak@localhost>';
 
   @Env('PUBLIC_URL') @Matches(/^https?:\/\/[^/]+(\/.*[^/])?$/, {
-    message: 'must be an http(s) URL without a trailing slash, e.g. https://vraagbaak.example.nl',
+    message: '$property must be an http(s) URL without a trailing slash, e.g. https://vraagbaak.example.nl',
   })
-  publicUrl = 'http://localhost:3000';
+  publicUrl: string = 'http://localhost:3000';
 
   @Env('LOG_LEVEL') @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'info';
 
   /** Upper bound for JSON request bodies, in bytes. */
   @Env('BODY_LIMIT') @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
-  bodyLimit = 1024 * 1024;
+  bodyLimit: number = 1024 * 1024;
 
   /** Milliseconds SQLite waits for a lock held by another process before giving up. */
   @Env('SQLITE_BUSY_TIMEOUT_MS') @IsInt() @Min(0) @Max(600_000)
-  sqliteBusyTimeoutMs = 5000;
+  sqliteBusyTimeoutMs: number = 5000;
 
   @Env('DATABASE_POOL_SIZE') @IsInt() @Min(1) @Max(200)
-  databasePoolSize = 10;
+  databasePoolSize: number = 10;
 
   /** Derived: which database the URL selects. */
   get databaseKind(): DatabaseKind {
