@@ -204,6 +204,20 @@ describe('foundation (e2e)', () => {
     });
   });
 
+  it('starts twice at once on an empty database: one migrates, the other waits', async () => {
+    const db = await freshDatabase();
+    try {
+      const apps = await Promise.all([startTestApp({}, db), startTestApp({}, db)]);
+      for (const app of apps) {
+        const res = await app.http.get('/api/v1/keuzes?pageSize=1').expect(200);
+        expect(res.body.page.total).toBe(33);
+      }
+      await Promise.all(apps.map((app) => app.close()));
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('starts twice on the same database without re-running migrations or seeds', async () => {
     const db = await freshDatabase();
     try {

@@ -12,6 +12,7 @@ import {
   ValidationError,
   validateSync,
 } from 'class-validator';
+import { IsHolidayKeyList, IsOfficeHours } from '../calendar/calendar.config.js';
 
 /**
  * Marks a config property as read from one environment variable.
@@ -93,6 +94,14 @@ export class AppConfig {
 
   @Env('DATABASE_POOL_SIZE') @IsInt() @Min(1) @Max(200)
   databasePoolSize: number = 10;
+
+  /** Comma-separated holiday keys (ALL_HOLIDAYS in src/calendar) that count as working days, e.g. `goede-vrijdag`. */
+  @Env('HOLIDAYS_DISABLED') @IsHolidayKeyList()
+  holidaysDisabled: string = '';
+
+  /** Office hours in Europe/Amsterdam on working days, `HH:MM-HH:MM`; SLA time only runs inside them. */
+  @Env('OFFICE_HOURS') @IsOfficeHours()
+  officeHours: string = '09:00-17:00';
 
   /** Derived: which database the URL selects. */
   get databaseKind(): DatabaseKind {

@@ -1,0 +1,56 @@
+// Shared helpers for the benchmarks: start the built app in a child process and wait for it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export function freshDataDir(prefix = 'vraagbaak-bench-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts `node <script>` and resolves with the ms from spawn to the first 200 of `readyPath`. */
+export async function startServer(script, { port, env = {}, readyPath = '/health/ready', timeoutMs = 30000 } = {}) {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [join(ROOT, script)], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`${script} was not ready within ${timeoutMs} ms`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${readyPath}`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return {
+    readyMs,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs autocannon against one URL and returns requests/s and latency percentiles. */
+export async function load(url, { connections = 16, duration = 10 } = {}) {
+  const result = await autocannon({ url, connections, duration, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+  };
+}

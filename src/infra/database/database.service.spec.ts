@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Database } from './database.service.js';
+
+describe('Database write serialisation on SQLite', () => {
+  let dir: string;
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vraagbaak-db-'));
+    dataSource = await new DataSource({ type: 'sqlite', database: join(dir, 'test.sqlite'), enableWAL: true, busyTimeout: 5000 }).initialize();
+    await dataSource.query('CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)');
+    await dataSource.query('CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, writer INTEGER NOT NULL)');
+    await dataSource.query('INSERT INTO counter (id, value) VALUES (1, 0)');
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Read-modify-write with a pause in the middle, so unserialised transactions would interleave. */
+  const increment = (manager: DataSource['manager'], writer: number) =>
+    (async () => {
+      const [row] = await manager.query('SELECT value FROM counter WHERE id = 1');
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      await manager.query('INSERT INTO entries (writer) VALUES (?)', [writer]);
+      await manager.query('UPDATE counter SET value = ? WHERE id = 1', [row.value + 1]);
+    })();
+
+  it('runs 200 concurrent write transactions one after another without losing an update', async () => {
+    const db = new Database(dataSource);
+    await Promise.all(Array.from({ length: 200 }, (_, i) => db.transaction((manager) => increment(manager, i))));
+    const [{ value }] = await dataSource.query('SELECT value FROM counter WHERE id = 1');
+    const [{ n }] = await dataSource.query('SELECT COUNT(*) AS n FROM entries');
+    expect(value).toBe(200);
+    expect(n).toBe(200);
+  });
+
+  it('rolls back only the failing transaction', async () => {
+    const db = new Database(dataSource);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        db.transaction(async (manager) => {
+          await increment(manager, i);
+          if (i % 5 === 0) throw new Error('fail');
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(10);
+    const [{ value }] = await dataSource.query('SELECT value FROM counter WHERE id = 1');
+    expect(value).toBe(40);
+  });
+
+  it('shows why the queue exists: the shared connection cannot run two transactions at once', async () => {
+    const unserialised = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => dataSource.transaction((manager) => increment(manager, i))),
+    );
+    const [{ value }] = await dataSource.query('SELECT value FROM counter WHERE id = 1');
+    const failed = unserialised.filter((r) => r.status === 'rejected').length;
+    expect(failed > 0 || value !== 20).toBe(true);
+  });
+});
