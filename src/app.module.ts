@@ -3,6 +3,9 @@ import { AppConfig } from './config/app-config.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { InfraModule } from './infra/infra.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 /** The whole application: shared infrastructure plus one module per part of the domain. */
 @Module({})
@@ -10,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config), CatalogModule, OrganisationsModule],
+      imports: [InfraModule.forRoot(config), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule],
     };
   }
 }

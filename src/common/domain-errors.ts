@@ -12,6 +12,8 @@ export abstract class DomainError extends Error {
   /** Short machine-readable kind; becomes the problem `type` (`urn:vraagbaak:problem:<kind>`). */
   abstract readonly kind: string;
   readonly extensions: Record<string, unknown> = {};
+  /** Response headers that belong to this problem (e.g. Retry-After). */
+  readonly headers: Record<string, string> = {};
 }
 
 export class NotFoundError extends DomainError {
@@ -66,4 +68,13 @@ export class PayloadTooLargeError extends DomainError {
 export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
   readonly kind = 'unsupported-media-type';
+}
+
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  readonly kind = 'rate-limited';
+  constructor(retryAfterSeconds: number, detail = 'Te veel verzoeken; probeer het later opnieuw.') {
+    super(detail);
+    this.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  }
 }

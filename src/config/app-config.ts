@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
   IsBoolean,
+  IsEmail,
+  MinLength,
   IsIn,
   IsInt,
   IsOptional,
@@ -95,6 +97,38 @@ export class AppConfig {
   @Env('DATABASE_POOL_SIZE') @IsInt() @Min(1) @Max(200)
   databasePoolSize: number = 10;
 
+  /** Staff (expert, coordinator, secretariat) confirm every sign-in with a TOTP code. Turn off only for local development. */
+  @Env('STAFF_MFA') @IsBoolean()
+  staffMfa: boolean = true;
+
+  /** Key for CSRF tokens and for encrypting TOTP secrets (≥ 32 characters). Unset: generated once into DATA_DIR/secrets.json. */
+  @Env('APP_SECRET') @IsOptional() @IsString() @MinLength(32, { message: '$property must be at least 32 characters' })
+  appSecret?: string;
+
+  /** Lifetime of a browser session or API access token, in hours. */
+  @Env('SESSION_TTL_HOURS') @IsInt() @Min(1) @Max(24 * 30)
+  sessionTtlHours: number = 12;
+
+  /** On first start with an empty user table this address becomes the first secretariat member. */
+  @Env('BOOTSTRAP_ADMIN_EMAIL') @IsOptional() @IsEmail({}, { message: '$property must be an e-mail address' })
+  bootstrapAdminEmail?: string;
+
+  /** Requests per minute per IP for callers that are not signed in (a whole office may share one IP). */
+  @Env('RATE_LIMIT_ANONYMOUS_PER_MINUTE') @IsInt() @Min(1)
+  rateLimitAnonymousPerMinute: number = 1000;
+
+  /** Requests per minute per session or token for signed-in callers. */
+  @Env('RATE_LIMIT_AUTHENTICATED_PER_MINUTE') @IsInt() @Min(1)
+  rateLimitAuthenticatedPerMinute: number = 1200;
+
+  /** Sign-in links one e-mail address may request per hour. */
+  @Env('SIGN_IN_LINKS_PER_EMAIL_PER_HOUR') @IsInt() @Min(1)
+  signInLinksPerEmailPerHour: number = 5;
+
+  /** Sign-in links one IP address may request per hour. */
+  @Env('SIGN_IN_LINKS_PER_IP_PER_HOUR') @IsInt() @Min(1)
+  signInLinksPerIpPerHour: number = 100;
+
   /** Comma-separated holiday keys (ALL_HOLIDAYS in src/calendar) that count as working days, e.g. `goede-vrijdag`. */
   @Env('HOLIDAYS_DISABLED') @IsHolidayKeyList()
   holidaysDisabled: string = '';
@@ -102,6 +136,14 @@ export class AppConfig {
   /** Office hours in Europe/Amsterdam on working days, `HH:MM-HH:MM`; SLA time only runs inside them. */
   @Env('OFFICE_HOURS') @IsOfficeHours()
   officeHours: string = '09:00-17:00';
+
+  /** Jobs one worker process runs at the same time (the BullMQ worker, or the in-process queue without Redis). */
+  @Env('JOB_CONCURRENCY') @IsInt() @Min(1) @Max(100)
+  jobConcurrency: number = 8;
+
+  /** Milliseconds between reconciler runs, which re-enqueue work the database says is pending. */
+  @Env('RECONCILE_INTERVAL_MS') @IsInt() @Min(1000) @Max(24 * 3600 * 1000)
+  reconcileIntervalMs: number = 60_000;
 
   /** Derived: which database the URL selects. */
   get databaseKind(): DatabaseKind {

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { RedisConnection } from './redis/redis.connection.js';
 import { loggerOptions } from './logging.js';
 
@@ -17,7 +18,7 @@ export class InfraModule {
     if (config.redisUrl) providers.push({ provide: RedisConnection, useFactory: () => new RedisConnection(config.redisUrl!) });
     return {
       module: InfraModule,
-      imports: [LoggerModule.forRoot(loggerOptions(config)), TerminusModule.forRoot({ logger: false }), DatabaseModule],
+      imports: [LoggerModule.forRoot(loggerOptions(config)), TerminusModule.forRoot({ logger: false }), DatabaseModule, JobsModule.forRoot(config)],
       controllers: [HealthController],
       providers,
       exports: [AppConfig, Clock, DatabaseModule, ...(config.redisUrl ? [RedisConnection] : [])],

@@ -1,5 +1,9 @@
 import { Keuze, Maatregel, Theme } from '../../catalog/catalog.entities.js';
 import { Organisation } from '../../organisations/organisation.entity.js';
+import { Absence, User, UserExpertise } from '../../accounts/user.entity.js';
+import { AccessRequest, ApiToken, RecoveryCode, Session, SignInDomain, SignInToken } from '../../accounts/auth.entities.js';
+import { AuditEvent } from '../../audit/audit-event.entity.js';
+import { NotificationOutbox } from '../../notifications/outbox.entity.js';
 
 /** Every entity of the app; the DataSource (app, CLI, migrations) uses this one list. */
-export const ENTITIES = [Theme, Keuze, Maatregel, Organisation];
+export const ENTITIES = [Theme, Keuze, Maatregel, Organisation, User, UserExpertise, Absence, SignInToken, Session, ApiToken, RecoveryCode, SignInDomain, AccessRequest, AuditEvent, NotificationOutbox];

@@ -7,6 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { Logger } from 'nestjs-pino';
+import { registerRateLimits } from '../../accounts/rate-limit.js';
 import { AppModule } from '../../app.module.js';
 import { AppConfig } from '../../config/app-config.js';
 import { API_PREFIX, API_VERSION, buildOpenApiDocument, serveOpenApi } from './openapi.js';
@@ -19,7 +20,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const NON_API_ROUTES = [
   { path: 'health', method: RequestMethod.ALL },
   { path: 'health/{*rest}', method: RequestMethod.ALL },
-  { path: 'auth/{*rest}', method: RequestMethod.ALL },
+  { path: 'auth/callback', method: RequestMethod.ALL },
+  { path: 'auth/signed-in', method: RequestMethod.ALL },
+  { path: 'auth/second-factor', method: RequestMethod.ALL },
   { path: 'reports/{*rest}', method: RequestMethod.ALL },
 ];
 
@@ -61,6 +64,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     strictTransportSecurity: config.isHttpsPublicUrl,
   });
   await app.register(fastifyCookie);
+  await registerRateLimits(fastify, config);
   await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 20 } });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('API-Version', API_VERSION);

@@ -32,6 +32,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(error, request.url.split('?')[0]);
     if (problem.status >= 500) this.logger.error({ err: error, reqId: request.id }, 'Unhandled error');
     if (reply.sent) return;
+    if (error instanceof DomainError) reply.headers(error.headers);
     reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   }
 

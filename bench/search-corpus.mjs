@@ -1,0 +1,89 @@
+// Generated Dutch knowledge-base articles for the search benchmark: realistic WBS sentences from the
+// shared vocabulary (test/fixtures/knowledge-corpus-vocabulary.json), deterministic for a given seed.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const vocabularyPath = fileURLToPath(new URL('../test/fixtures/knowledge-corpus-vocabulary.json', import.meta.url));
+export const VOCABULARY = JSON.parse(readFileSync(vocabularyPath, 'utf8'));
+
+/** Keuze → theme, as in the WBS catalog (8 themes, 33 keuzes). */
+export const KEUZE_THEME = {
+  1: 1, 2: 1, 3: 1, 4: 1, 5: 2, 6: 2, 7: 3, 8: 3, 9: 3, 10: 3, 11: 3, 12: 3, 13: 3, 14: 3, 15: 4, 16: 4, 17: 4,
+  18: 4, 19: 4, 20: 4, 21: 5, 22: 5, 23: 5, 24: 5, 25: 6, 26: 6, 27: 6, 28: 7, 29: 7, 30: 8, 31: 8, 32: 8, 33: 8,
+};
+
+/** Small, fast, deterministic PRNG (mulberry32). */
+export function randomSource(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n) => Math.floor(next() * n);
+  const pick = (list) => list[int(list.length)];
+  return { next, int, pick };
+}
+
+const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function fill(template, slots) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(slots[name]));
+}
+
+/** One article: title, question, Markdown answer and 1–3 keuzes (mostly of one theme). */
+export function generateArticle(random, index) {
+  const keuzeIds = [];
+  const main = 1 + random.int(33);
+  keuzeIds.push(main);
+  const extra = random.int(3);
+  for (let i = 0; i < extra; i++) {
+    // A related keuze: usually from the same theme, sometimes from anywhere.
+    const sameTheme = Object.keys(KEUZE_THEME).map(Number).filter((k) => KEUZE_THEME[k] === KEUZE_THEME[main]);
+    const other = random.next() < 0.7 ? random.pick(sameTheme) : 1 + random.int(33);
+    if (!keuzeIds.includes(other)) keuzeIds.push(other);
+  }
+  const vocab = (k) => VOCABULARY.keuzes[String(k)];
+  const slots = () => {
+    const k = random.next() < 0.8 ? main : random.pick(keuzeIds);
+    const v = vocab(k);
+    const k2 = random.pick(keuzeIds);
+    return {
+      topic: random.pick(v.topics),
+      topic2: random.pick(vocab(k2).topics),
+      word: random.pick(v.words),
+      word2: random.pick(vocab(k2).words),
+      place: random.pick(VOCABULARY.places),
+      actor: random.pick(VOCABULARY.actors),
+      keuze: main,
+    };
+  };
+  const s = slots();
+  const title = `${capitalise(s.topic)}${random.next() < 0.5 ? ` in ${s.place}` : ` en ${s.word2}`}`;
+  const question = fill(random.pick(VOCABULARY.questionTemplates), s);
+  const paragraphs = [];
+  const count = 4 + random.int(4);
+  for (let i = 0; i < count; i++) paragraphs.push(fill(random.pick(VOCABULARY.answerSentences), slots()));
+  const answer = `${paragraphs.slice(0, 2).join(' ')}\n\n${paragraphs.slice(2).join(' ')}\n\n- keuze ${main}: ${vocab(main).words.slice(0, 3).join(', ')}\n- artikelnummer ${index}`;
+  return { title, question, answer, keuzeIds };
+}
+
+/** A fixed, varied mix of queries: 1–4 terms, some with an extra irrelevant word (fallback), some phrases. */
+export function generateQueries(random, count) {
+  const noise = ['fietspad', 'subsidieloket', 'kantoortijden', 'vergaderzaal', 'parkeervergunning', 'koffie'];
+  const queries = [];
+  for (let i = 0; i < count; i++) {
+    const v = VOCABULARY.keuzes[String(1 + random.int(33))];
+    const kind = random.next();
+    const terms = [];
+    const n = 1 + random.int(4);
+    for (let j = 0; j < n; j++) terms.push(random.pick(random.next() < 0.5 ? v.words : v.topics.flatMap((t) => t.split(' ').filter((w) => w.length > 4))));
+    let q = [...new Set(terms)].join(' ');
+    if (kind < 0.15) q = `${q} ${random.pick(noise)}`;
+    else if (kind < 0.25) q = `"${random.pick(v.topics).split(' ').slice(-2).join(' ')}"`;
+    queries.push(q);
+  }
+  return queries;
+}

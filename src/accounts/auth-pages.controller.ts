@@ -1,0 +1,179 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config.js';
+import { Public, SignedIn } from '../common/access.js';
+import { DomainError } from '../common/domain-errors.js';
+import type { AuditActor } from '../audit/audit.service.js';
+import { html, page, raw } from '../infra/http/html.js';
+import { AppSecrets } from '../infra/secrets.js';
+import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.guard.js';
+import { AuthService } from './auth.service.js';
+import { CredentialsService } from './credentials.service.js';
+import { CurrentActor, CurrentPrincipal, type Principal } from './principal.js';
+
+const LOGIN_COOKIE = 'vraagbaak_login';
+
+/**
+ * The pages behind the mailed link. Mail scanners open links before people do, so GET only
+ * shows a button; only the POST spends the token. A login cookie bound to the form stops
+ * another site from signing a victim in to the attacker's account.
+ */
+@ApiExcludeController()
+@Controller('auth')
+export class AuthPagesController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly credentials: CredentialsService,
+    private readonly secrets: AppSecrets,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('callback')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  async callbackPage(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const info = typeof token === 'string' && token.length <= 200 ? await this.auth.describeLink(token) : { valid: false, needsCode: false, needsEnrolment: false };
+    if (!info.valid) {
+      reply.status(410).type('text/html; charset=utf-8').send(this.invalidLinkPage());
+      return;
+    }
+    const nonce = randomBytes(24).toString('base64url');
+    reply.setCookie(LOGIN_COOKIE, nonce, { path: '/auth', httpOnly: true, sameSite: 'strict', secure: this.config.isHttpsPublicUrl, maxAge: 900 });
+    const body = html`
+      <h1>Inloggen</h1>
+      <p>Klik op de knop om in te loggen bij Vraagbaak.</p>
+      <form method="post" action="/auth/callback">
+        <input type="hidden" name="token" value="${token}">
+        <input type="hidden" name="login" value="${nonce}">
+        ${info.needsCode
+          ? html`<label for="code">Code uit uw authenticator-app (of een herstelcode)</label>
+                 <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="20">`
+          : ''}
+        <p><button type="submit">Inloggen</button></p>
+      </form>
+      ${info.needsEnrolment ? html`<p class="muted">Na het inloggen stelt u eenmalig een tweede factor in met een authenticator-app.</p>` : ''}`;
+    reply.type('text/html; charset=utf-8').send(page('Inloggen', body));
+  }
+
+  @Post('callback')
+  @Public()
+  async signIn(
+    @Body() body: Record<string, unknown> | undefined,
+    @Req() request: FastifyRequest,
+    @CurrentActor() actor: AuditActor,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const token = typeof body?.token === 'string' ? body.token : '';
+    const code = typeof body?.code === 'string' && body.code.trim() ? body.code.trim() : undefined;
+    if (!sameNonce(request.cookies?.[LOGIN_COOKIE], body?.login)) {
+      reply.status(403).type('text/html; charset=utf-8').send(page('Inloggen mislukt', html`<p class="error">Open de inloglink opnieuw vanuit uw e-mail en klik dan op Inloggen.</p>`));
+      return;
+    }
+    try {
+      const { session, sessionToken } = await this.auth.redeemLink(token, code, 'cookie', actor);
+      const cookie = { path: '/', secure: this.config.isHttpsPublicUrl, sameSite: 'lax' as const, expires: session.expiresAt };
+      reply.setCookie(SESSION_COOKIE, sessionToken, { ...cookie, httpOnly: true });
+      // Readable by the page's own scripts, which echo it in X-CSRF-Token.
+      reply.setCookie(CSRF_COOKIE, this.secrets.csrfToken(session.tokenHash), { ...cookie, httpOnly: false });
+      reply.clearCookie(LOGIN_COOKIE, { path: '/auth' });
+      reply.redirect(session.mfaSatisfied ? '/auth/signed-in' : '/auth/second-factor', 303);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const retry = error.message === 'De code is onjuist.' || error.message.startsWith('Voer de code');
+      reply
+        .status(error.status)
+        .type('text/html; charset=utf-8')
+        .send(
+          page(
+            'Inloggen mislukt',
+            html`<p class="error">${error.message}</p>
+              ${retry ? html`<p>Open de inloglink opnieuw vanuit uw e-mail en probeer het nog eens.</p>` : raw(this.requestLinkForm())}`,
+          ),
+        );
+    }
+  }
+
+  @Get('signed-in')
+  @SignedIn()
+  @Header('Cache-Control', 'no-store')
+  signedIn(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): void {
+    reply.type('text/html; charset=utf-8').send(
+      page(
+        'Ingelogd',
+        html`<h1>U bent ingelogd</h1>
+          <p>Welkom, ${principal.user.displayName} (${principal.user.email}).</p>
+          <p><a href="/api/docs">Naar de API-documentatie</a></p>`,
+      ),
+    );
+  }
+
+  @Get('second-factor')
+  @SignedIn()
+  @AllowDuringMfaEnrolment()
+  @Header('Cache-Control', 'no-store')
+  async secondFactorPage(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
+    if (principal.user.totpSecret) {
+      reply.redirect('/auth/signed-in', 303);
+      return;
+    }
+    const enrolment = await this.credentials.startTotpEnrolment(principal, actor);
+    reply.type('text/html; charset=utf-8').send(
+      page(
+        'Tweede factor instellen',
+        html`<h1>Tweede factor instellen</h1>
+          <p>Medewerkers van de taskforce bevestigen elke aanmelding met een code uit een authenticator-app (BIO).
+             Scan deze QR-code met de app, of voer de sleutel handmatig in.</p>
+          <p><img src="${enrolment.qrCodeDataUrl}" alt="QR-code voor de authenticator-app" width="200" height="200"></p>
+          <p class="muted">Sleutel: <code>${enrolment.secret}</code></p>
+          <form method="post" action="/auth/second-factor">
+            <input type="hidden" name="csrf" value="${this.secrets.csrfToken(principal.sessionTokenHash!)}">
+            <label for="code">Code uit de app</label>
+            <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required pattern="[0-9]{6}" maxlength="6">
+            <p><button type="submit">Bevestigen</button></p>
+          </form>`,
+      ),
+    );
+  }
+
+  @Post('second-factor')
+  @HttpCode(200)
+  @SignedIn()
+  @AllowDuringMfaEnrolment()
+  async confirmSecondFactor(
+    @Body() body: Record<string, unknown> | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    try {
+      const { recoveryCodes } = await this.credentials.confirmTotp(principal, typeof body?.code === 'string' ? body.code.trim() : '', actor);
+      reply.type('text/html; charset=utf-8').send(
+        page(
+          'Tweede factor ingesteld',
+          html`<h1>Tweede factor ingesteld</h1>
+            <p>Bewaar deze herstelcodes op een veilige plek. Elke code werkt één keer, als u uw telefoon kwijt bent.</p>
+            <ul>${recoveryCodes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+            <p><a href="/auth/signed-in">Verder</a></p>`,
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      reply.status(error.status).type('text/html; charset=utf-8').send(page('Code onjuist', html`<p class="error">De code is onjuist.</p><p><a href="/auth/second-factor">Probeer het opnieuw</a></p>`));
+    }
+  }
+
+  private invalidLinkPage(): string {
+    return page('Link ongeldig', html`<h1>Deze inloglink werkt niet meer</h1><p>De link is ongeldig, verlopen (na 15 minuten) of al gebruikt.</p>${raw(this.requestLinkForm())}`);
+  }
+
+  private requestLinkForm(): string {
+    return html`<p>Vraag via de Vraagbaak-app een nieuwe inloglink aan, of via de API: <code>POST /api/v1/auth/sign-in-links</code>.</p>`.value;
+  }
+}
+
+function sameNonce(cookie: string | undefined, given: unknown): boolean {
+  if (!cookie || typeof given !== 'string' || cookie.length !== given.length) return false;
+  return timingSafeEqual(Buffer.from(cookie), Buffer.from(given));
+}

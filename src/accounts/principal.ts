@@ -1,0 +1,35 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Role } from '../common/access.js';
+import type { AuditActor } from '../audit/audit.service.js';
+import type { User } from './user.entity.js';
+
+/** The authenticated caller of a request. */
+export interface Principal {
+  user: User;
+  via: 'cookie' | 'bearer' | 'api-token';
+  sessionId?: string;
+  sessionTokenHash?: string;
+  apiTokenId?: string;
+  /** False while a staff member has signed in but not yet enrolled a second factor. */
+  mfaSatisfied: boolean;
+}
+
+export interface RequestWithPrincipal extends FastifyRequest {
+  principal?: Principal;
+}
+
+export function hasAnyRole(principal: Principal | undefined, roles: Role[]): boolean {
+  return !!principal && roles.some((role) => principal.user.roles.includes(role));
+}
+
+/** The signed-in caller (routes declared with @Roles or @SignedIn always have one). */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  return context.switchToHttp().getRequest<RequestWithPrincipal>().principal;
+});
+
+/** Actor and origin for the audit trail. */
+export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): AuditActor => {
+  const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
+  return { actorId: request.principal?.user.id ?? null, ip: request.ip ?? null };
+});

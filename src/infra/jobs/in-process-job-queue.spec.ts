@@ -1,0 +1,244 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { AppConfig } from '../../config/app-config.js';
+import { JobHandler } from './job-handler.decorator.js';
+import { JobName, type JobPayloads } from './job-names.js';
+import { JobQueue } from './job-queue.js';
+import { InProcessJobQueue } from './in-process-job-queue.js';
+import { JobsModule } from './jobs.module.js';
+import type { JobsOptions } from './jobs.options.js';
+import { Reconciler } from './reconciler.js';
+
+type Payload = JobPayloads[JobName.SendNotification];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A handler whose behaviour each test sets; records every call. */
+@Injectable()
+class FakeHandler {
+  calls: Array<{ outboxId: string; at: number }> = [];
+  impl: (payload: Payload) => Promise<void> = async () => undefined;
+
+  @JobHandler(JobName.SendNotification)
+  async handle(payload: Payload): Promise<void> {
+    this.calls.push({ outboxId: payload.outboxId, at: Date.now() });
+    await this.impl(payload);
+  }
+
+  ids(): string[] {
+    return this.calls.map((c) => c.outboxId);
+  }
+}
+
+describe('InProcessJobQueue', () => {
+  let moduleRef: TestingModule;
+  let queue: InProcessJobQueue;
+  let handler: FakeHandler;
+
+  async function boot(overrides: Partial<JobsOptions> = {}, env: Record<string, string> = {}, extra: Array<new (...a: never[]) => unknown> = []) {
+    const config = AppConfig.fromEnv({ LOG_LEVEL: 'silent', ...env });
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        JobsModule.forRoot(config, { jobNames: [JobName.SendNotification], backoffMs: 20, reconcileIntervalMs: 3_600_000, ...overrides }),
+      ],
+      providers: [FakeHandler, ...extra],
+    }).compile();
+    moduleRef.useLogger(false);
+    await moduleRef.init();
+    queue = moduleRef.get(InProcessJobQueue);
+    handler = moduleRef.get(FakeHandler);
+    await moduleRef.get(Reconciler).whenIdle(); // the startup run, so sources registered in a test see only its calls
+  }
+
+  afterEach(async () => {
+    await moduleRef?.close();
+  });
+
+  it('is the JobQueue without REDIS_URL and runs jobs after the caller returns', async () => {
+    await boot();
+    expect(moduleRef.get(JobQueue)).toBe(queue);
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'a' });
+    expect(handler.calls).toHaveLength(0); // never inside the caller's stack (or transaction)
+    await queue.drain();
+    expect(handler.ids()).toEqual(['a']);
+  });
+
+  it('runs at most JOB_CONCURRENCY jobs at once', async () => {
+    await boot({}, { JOB_CONCURRENCY: '2' });
+    let running = 0;
+    let peak = 0;
+    handler.impl = async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await sleep(20);
+      running -= 1;
+    };
+    for (let i = 0; i < 6; i++) await queue.enqueue(JobName.SendNotification, { outboxId: `j${i}` });
+    await queue.drain();
+    expect(handler.calls).toHaveLength(6);
+    expect(peak).toBe(2);
+  });
+
+  it('retries a failing job with exponential backoff', async () => {
+    await boot({ attempts: 5, backoffMs: 25 });
+    handler.impl = async () => {
+      if (handler.calls.length < 4) throw new Error('SMTP down');
+    };
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'r' });
+    await queue.drain({ includeRetries: true });
+    expect(handler.calls).toHaveLength(4);
+    const gaps = handler.calls.slice(1).map((c, i) => c.at - handler.calls[i]!.at);
+    // 25, 50, 100 ms (timers never fire early; allow scheduling slack above).
+    expect(gaps[0]).toBeGreaterThanOrEqual(24);
+    expect(gaps[1]).toBeGreaterThanOrEqual(49);
+    expect(gaps[2]).toBeGreaterThanOrEqual(99);
+    expect(gaps[2]! - gaps[0]!).toBeGreaterThan(50);
+  });
+
+  it('gives up after the last attempt', async () => {
+    await boot({ attempts: 3, backoffMs: 5 });
+    handler.impl = async () => {
+      throw new Error('always');
+    };
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'x' });
+    await queue.drain({ includeRetries: true });
+    expect(handler.calls).toHaveLength(3);
+    expect(queue.size).toBe(0);
+  });
+
+  it('drain() without includeRetries does not wait for a retry', async () => {
+    await boot({ attempts: 2, backoffMs: 10_000 });
+    handler.impl = async () => {
+      throw new Error('once');
+    };
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'x' });
+    await queue.drain();
+    expect(handler.calls).toHaveLength(1);
+    expect(queue.size).toBe(1); // the retry is waiting; close() clears its timer
+  });
+
+  it('ignores an enqueue with the jobId of a job still waiting, but not once it ran', async () => {
+    await boot();
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'first' }, { jobId: 'o-1' });
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'second' }, { jobId: 'o-1' });
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'other' }, { jobId: 'o-2' });
+    await queue.drain();
+    expect(handler.ids()).toEqual(['first', 'other']);
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'third' }, { jobId: 'o-1' });
+    await queue.drain();
+    expect(handler.ids()).toEqual(['first', 'other', 'third']);
+  });
+
+  it('runs a delayed job later; drain() does not wait for it', async () => {
+    await boot();
+    const start = Date.now();
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'later' }, { delayMs: 60 });
+    await queue.drain();
+    expect(handler.calls).toHaveLength(0);
+    await sleep(90);
+    await queue.drain();
+    expect(handler.ids()).toEqual(['later']);
+    expect(handler.calls[0]!.at - start).toBeGreaterThanOrEqual(59);
+  });
+
+  it('drain() waits for a running job', async () => {
+    await boot();
+    let finished = false;
+    handler.impl = async () => {
+      await sleep(30);
+      finished = true;
+    };
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'slow' });
+    await queue.drain();
+    expect(finished).toBe(true);
+  });
+
+  it('holds jobs enqueued during module init until the application has booted', async () => {
+    @Injectable()
+    class EnqueuesOnInit implements OnModuleInit {
+      constructor(private readonly jobs: JobQueue) {}
+      async onModuleInit(): Promise<void> {
+        await this.jobs.enqueue(JobName.SendNotification, { outboxId: 'early' });
+      }
+    }
+    await boot({}, {}, [EnqueuesOnInit]);
+    await queue.drain();
+    expect(handler.ids()).toEqual(['early']);
+  });
+
+  it('on shutdown lets a running job finish, clears delayed timers and drops later enqueues', async () => {
+    await boot();
+    let finished = false;
+    handler.impl = async () => {
+      await sleep(40);
+      finished = true;
+    };
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'running' });
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'tomorrow' }, { delayMs: 86_400_000 });
+    await sleep(5);
+    const start = Date.now();
+    await moduleRef.close();
+    expect(finished).toBe(true);
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(queue.size).toBe(0);
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'after' });
+    await sleep(10);
+    expect(handler.ids()).toEqual(['running']);
+  });
+
+  it('still runs jobs with WORKERS=false, as nobody else could', async () => {
+    await boot({}, { WORKERS: 'false' });
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'w' });
+    await queue.drain();
+    expect(handler.ids()).toEqual(['w']);
+  });
+
+  describe('with the reconciler', () => {
+    it('re-enqueues pending work under a fresh id, even while the same jobId is waiting', async () => {
+      await boot();
+      const unsent = new Set(['o-1', 'o-2']);
+      handler.impl = async ({ outboxId }) => void unsent.delete(outboxId); // idempotent: "mark sent"
+      const reconciler = moduleRef.get(Reconciler);
+      reconciler.register({
+        name: 'test.outbox',
+        findPending: async () => [...unsent].map((outboxId) => ({ job: JobName.SendNotification, payload: { outboxId } })),
+      });
+      // The original job for o-1 is parked (as if stuck behind a long delay) under its own id.
+      await queue.enqueue(JobName.SendNotification, { outboxId: 'o-1' }, { jobId: 'o-1', delayMs: 86_400_000 });
+      expect(await reconciler.reconcileNow()).toBe(2);
+      await queue.drain();
+      expect(handler.ids().sort()).toEqual(['o-1', 'o-2']);
+      expect(unsent.size).toBe(0);
+      expect(await reconciler.reconcileNow()).toBe(0);
+    });
+
+    it('runs at startup and every interval, and stops on shutdown', async () => {
+      let runs = 0;
+      @Injectable()
+      class CountingSource implements OnModuleInit {
+        constructor(private readonly reconciler: Reconciler) {}
+        onModuleInit(): void {
+          this.reconciler.register({ name: 'test.counting', findPending: async () => (runs++, []) });
+        }
+      }
+      await boot({ reconcileIntervalMs: 40 }, {}, [CountingSource]);
+      expect(runs).toBe(1); // the startup run
+      await sleep(100);
+      expect(runs).toBeGreaterThanOrEqual(3);
+      await moduleRef.close();
+      const after = runs;
+      await sleep(100);
+      expect(runs).toBe(after);
+    });
+
+    it('skips a failing source and rejects a duplicate source name', async () => {
+      await boot();
+      const reconciler = moduleRef.get(Reconciler);
+      reconciler.register({ name: 'broken', findPending: async () => Promise.reject(new Error('db down')) });
+      reconciler.register({ name: 'fine', findPending: async () => [{ job: JobName.SendNotification, payload: { outboxId: 'f' }, key: 'outbox-f' }] });
+      expect(() => reconciler.register({ name: 'fine', findPending: async () => [] })).toThrow(/already registered/);
+      expect(await reconciler.reconcileNow()).toBe(1);
+      await queue.drain();
+      expect(handler.ids()).toEqual(['f']);
+    });
+  });
+});

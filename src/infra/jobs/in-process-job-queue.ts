@@ -1,0 +1,188 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
+import { JobQueue } from './job-queue.js';
+import { JobHandlerRegistry } from './jobs-explorer.js';
+import { JOBS_OPTIONS, JobRunner, type JobsOptions } from './jobs.options.js';
+
+interface Task {
+  name: JobName;
+  payload: unknown;
+  /** Dedup key (`name` + caller's jobId), when the caller gave one. */
+  key?: string;
+  /** Tries done so far. */
+  attemptsMade: number;
+  timer?: NodeJS.Timeout;
+  /** Waiting for a retry (as opposed to an enqueue delay); `drain({ includeRetries })` waits for these. */
+  retrying?: boolean;
+}
+
+export interface DrainOptions {
+  /** Also wait for jobs waiting for a retry after a failure (not for jobs enqueued with a delay). */
+  includeRetries?: boolean;
+}
+
+/**
+ * `JobQueue` without Redis: the embedded mode (and the e2e tests). Handlers run in this process,
+ * never inside the caller's stack (setImmediate, or a timer for `delayMs`), at most
+ * `JOB_CONCURRENCY` at once, with exponential-backoff retries. Nothing survives a restart — the
+ * reconciler finds pending work in the database again at the next start.
+ */
+@Injectable()
+export class InProcessJobQueue extends JobQueue implements JobRunner {
+  private readonly logger = new Logger('Jobs');
+  private readonly ready: Task[] = [];
+  private readonly delayed = new Set<Task>();
+  /** Tasks with a caller jobId that have not started yet (waiting, delayed or waiting for a retry). */
+  private readonly waitingByKey = new Map<string, Task>();
+  private readonly runningTasks = new Set<Promise<void>>();
+  private idleWaiters: Array<{ options: DrainOptions; resolve: () => void }> = [];
+  private started = false;
+  private stopped = false;
+  private pumpScheduled = false;
+
+  constructor(
+    private readonly handlers: JobHandlerRegistry,
+    @Inject(JOBS_OPTIONS) private readonly options: JobsOptions,
+  ) {
+    super();
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {
+    if (this.stopped) {
+      this.logger.warn(`Job ${name} enqueued during shutdown is not run now; the reconciler picks it up at the next start`);
+      return;
+    }
+    const key = options.jobId === undefined ? undefined : `${name}\u0000${options.jobId}`;
+    if (key !== undefined && this.waitingByKey.has(key)) return; // same id still waiting: deduplicated
+    // A JSON round trip, as BullMQ does: a payload that does not survive it fails here, in tests.
+    const task: Task = { name, payload: JSON.parse(JSON.stringify(payload)), key, attemptsMade: 0 };
+    if (key !== undefined) this.waitingByKey.set(key, task);
+    this.schedule(task, Math.max(0, options.delayMs ?? 0));
+  }
+
+  /**
+   * Resolves when no job is running and none is ready to run. Jobs enqueued with a delay do not
+   * count; jobs waiting for a retry count only with `includeRetries`. Tests call this after an
+   * action to see its jobs' effects.
+   */
+  drain(options: DrainOptions = {}): Promise<void> {
+    if (this.isIdle(options)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ options, resolve }));
+  }
+
+  /** Jobs not finished yet: ready, delayed (incl. retries) and running. */
+  get size(): number {
+    return this.ready.length + this.delayed.size + this.runningTasks.size;
+  }
+
+  async startWorkers(): Promise<void> {
+    this.started = true;
+    this.schedulePump();
+  }
+
+  async stopWorkers(): Promise<void> {
+    this.stopped = true;
+    const dropped = this.ready.length + this.delayed.size;
+    for (const task of this.delayed) clearTimeout(task.timer);
+    this.delayed.clear();
+    this.ready.length = 0;
+    this.waitingByKey.clear();
+    if (dropped > 0) this.logger.log(`Stopping with ${dropped} job(s) not run; the reconciler finds their work at the next start`);
+    await Promise.allSettled([...this.runningTasks]);
+    this.notifyIdle();
+  }
+
+  async close(): Promise<void> {
+    if (!this.stopped) await this.stopWorkers();
+  }
+
+  async tryAcquireLease(): Promise<boolean> {
+    return true;
+  }
+
+  private schedule(task: Task, delayMs: number): void {
+    if (delayMs === 0 && !task.retrying) {
+      this.ready.push(task);
+      this.schedulePump();
+      return;
+    }
+    this.delayed.add(task);
+    task.timer = setTimeout(() => {
+      this.delayed.delete(task);
+      task.timer = undefined;
+      task.retrying = false;
+      this.ready.push(task);
+      this.pump();
+    }, delayMs);
+    task.timer.unref();
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (!this.started || this.stopped) return;
+    while (this.runningTasks.size < this.options.concurrency && this.ready.length > 0) {
+      const task = this.ready.shift()!;
+      if (task.key !== undefined && this.waitingByKey.get(task.key) === task) this.waitingByKey.delete(task.key);
+      const running: Promise<void> = this.run(task).finally(() => {
+        this.runningTasks.delete(running);
+        this.pump();
+        this.notifyIdle();
+      });
+      this.runningTasks.add(running);
+    }
+    this.notifyIdle();
+  }
+
+  private async run(task: Task): Promise<void> {
+    const handler = this.handlers.get(task.name);
+    if (!handler) {
+      this.logger.error(`Job ${task.name} has no handler; dropped`);
+      return;
+    }
+    task.attemptsMade += 1;
+    try {
+      await handler.run(task.payload as never);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (task.attemptsMade >= this.options.attempts || this.stopped) {
+        this.logger.error(
+          `Job ${task.name} ${JSON.stringify(task.payload)} failed for good after ${task.attemptsMade} attempt(s): ${reason}`,
+          error instanceof Error ? error.stack : undefined,
+        );
+        return;
+      }
+      const delay = this.options.backoffMs * 2 ** (task.attemptsMade - 1);
+      this.logger.warn(`Job ${task.name} failed (attempt ${task.attemptsMade}/${this.options.attempts}), retrying in ${delay} ms: ${reason}`);
+      if (task.key !== undefined) {
+        if (this.waitingByKey.has(task.key)) return; // a newer enqueue with the same id will run
+        this.waitingByKey.set(task.key, task);
+      }
+      task.retrying = true;
+      this.schedule(task, delay);
+    }
+  }
+
+  private isIdle(options: DrainOptions): boolean {
+    if (this.runningTasks.size > 0 || (this.ready.length > 0 && this.started && !this.stopped)) return false;
+    if (options.includeRetries) for (const task of this.delayed) if (task.retrying) return false;
+    return true;
+  }
+
+  private notifyIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    const waiting = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiting) {
+      if (this.isIdle(waiter.options)) waiter.resolve();
+      else this.idleWaiters.push(waiter);
+    }
+  }
+}

@@ -1,0 +1,369 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Brackets, EntityManager, In, LessThanOrEqual, type QueryDeepPartialEntity } from 'typeorm';
+import { Clock, amsterdamDay } from '../common/clock.js';
+import { Database } from '../infra/database/database.service.js';
+import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
+import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
+import { JobQueue } from '../infra/jobs/job-queue.js';
+import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
+import { nextDigestAt } from './digest-time.js';
+import { Mailer } from './mailer.js';
+import { NotificationOutbox } from './outbox.entity.js';
+import { MailTemplates, absoluteLink, type DigestItem, type TemplateData, type TemplateName } from './templates.js';
+
+/** What `notify` needs: who gets which mail about which event. */
+export interface NotifyInput<T extends TemplateName = TemplateName> {
+  /**
+   * What happened, stable across retries of the same action, e.g. `question:<id>:assigned:<n>`.
+   * The same (eventKey, recipient) is mailed once, however often `notify` is called.
+   */
+  eventKey: string;
+  recipient: { email: string; userId?: string | null };
+  template: T;
+  /** The template's variables (see `TemplateData`); never internal messages. Stored as JSON. */
+  data: TemplateData[T];
+  /** Send no earlier than this. */
+  sendAfter?: Date | null;
+  /**
+   * The recipient chose one mail a day: hold this mail for the next daily digest (07:00
+   * Europe/Amsterdam) instead of sending it now. Ignored for sign-in links and invitations.
+   */
+  digest?: boolean;
+}
+
+/** A claim older than this is from a worker that died; the row may be taken again. */
+export const STALE_CLAIM_MS = 5 * 60_000;
+/** The reconciler leaves rows younger than this alone: their own job is still on its way. */
+export const RECONCILE_GRACE_MS = 60_000;
+/** After this many delivery attempts a row is marked `failed` and left alone. */
+export const MAX_DELIVERY_ATTEMPTS = 20;
+/** Mails that must always go out at once. */
+const NEVER_DIGESTED: ReadonlySet<TemplateName> = new Set<TemplateName>(['sign-in-link', 'invitation', 'daily-digest']);
+/** Held rows bundled per run; more wait for the next run. */
+const DIGEST_BATCH = 5000;
+
+/** How long the reconciler waits after a failed attempt before trying again: 5 min per attempt, at most 1 hour. */
+export function retryGapMs(attempts: number): number {
+  return Math.min(60, 5 * Math.max(1, attempts)) * 60_000;
+}
+
+/**
+ * Mails by outbox. A feature writes the outbox row in its own transaction, so the mail exists
+ * exactly when the change it reports does, and dispatches after the commit:
+ *
+ * ```ts
+ * const outboxId = await this.db.transaction(async (m) => {
+ *   const question = await this.assign(m, ...);
+ *   return this.notifications.notify(m, {
+ *     eventKey: `question:${question.id}:assigned:${question.assignmentCount}`,
+ *     recipient: { email: expert.email, userId: expert.id },
+ *     template: 'question-assigned',
+ *     data: { reference: question.reference, title: question.title, link: `/vragen/${question.id}` },
+ *     digest: expert.mailPreference === 'daily',
+ *   });
+ * });
+ * await this.notifications.dispatch([outboxId]);
+ * ```
+ *
+ * `dispatch` never throws: if the enqueue is lost, the reconciler finds the pending row within
+ * a minute or two. Delivery is at-least-once with duplicates made unlikely: one row per
+ * (event, recipient), a claim before sending, and a Message-ID derived from the row id.
+ */
+@Injectable()
+export class NotificationsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Notifications');
+  private unregister: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Database,
+    private readonly templates: MailTemplates,
+    private readonly mailer: Mailer,
+    private readonly queue: JobQueue,
+    private readonly reconciler: Reconciler,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.unregister = [
+      this.reconciler.register({ name: 'notifications.outbox', findPending: (now) => this.findPendingDeliveries(now) }),
+      this.reconciler.register({
+        name: 'notifications.daily-digest',
+        findPending: async (now) => (await this.bundleDueDigests(now)).map(sendJob),
+      }),
+    ];
+  }
+
+  onModuleDestroy(): void {
+    for (const unregister of this.unregister) unregister();
+  }
+
+  /**
+   * Records one mail inside the caller's transaction (pass the `EntityManager` of
+   * `Database.transaction`) and returns its outbox id; call `dispatch` with it after the commit.
+   * Renders the mail now, so bad data (a missing reference, an internal field, a link outside
+   * PUBLIC_URL) fails the caller's transaction rather than the delivery. Calling it again for the
+   * same event and recipient changes nothing and returns the existing id.
+   */
+  async notify<T extends TemplateName>(manager: EntityManager, input: NotifyInput<T>): Promise<string> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('NotificationsService.notify must run inside Database.transaction (pass its EntityManager)');
+    }
+    const eventKey = input.eventKey.trim();
+    if (eventKey === '' || eventKey.length > 200) throw new Error(`Invalid notification event key "${input.eventKey}"`);
+    const recipientEmail = normaliseEmail(input.recipient.email);
+    // Rendered from the JSON form, so what is stored is exactly what was rendered.
+    const data = JSON.parse(JSON.stringify(input.data)) as TemplateData[T];
+    const rendered = this.templates.render(input.template, data);
+    const now = this.clock.now();
+    const held = input.digest === true && !NEVER_DIGESTED.has(input.template);
+    return this.insertOnce(manager, {
+      id: randomUUID(),
+      eventKey,
+      recipientEmail,
+      recipientUserId: input.recipient.userId ?? null,
+      template: input.template,
+      data: data as unknown as Record<string, unknown>,
+      subject: rendered.subject,
+      bodyText: rendered.text,
+      bodyHtml: rendered.html,
+      status: held ? 'held' : 'pending',
+      attempts: 0,
+      lastError: null,
+      createdAt: now,
+      sendAfter: held ? nextDigestAt(now) : (input.sendAfter ?? null),
+      claimedAt: null,
+      sentAt: null,
+      messageId: null,
+      digestId: null,
+    });
+  }
+
+  /**
+   * Enqueues delivery of these outbox rows (call it after the transaction of `notify` committed).
+   * Rows already sent or held for a digest are skipped. Never throws: a lost enqueue is found
+   * again by the reconciler.
+   */
+  async dispatch(ids: readonly string[]): Promise<void> {
+    const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
+    if (unique.length === 0) return;
+    try {
+      const rows = await this.db.manager.find(NotificationOutbox, {
+        select: { id: true, status: true, sendAfter: true },
+        where: { id: In(unique) },
+      });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const now = this.clock.now().getTime();
+      for (const row of unique.map((id) => byId.get(id))) {
+        if (row?.status !== 'pending') continue;
+        const delayMs = row.sendAfter ? Math.max(0, row.sendAfter.getTime() - now) : 0;
+        await this.queue.enqueue(JobName.SendNotification, { outboxId: row.id }, { jobId: row.id, ...(delayMs > 0 ? { delayMs } : {}) });
+      }
+    } catch (error) {
+      this.logger.warn(`Could not enqueue ${unique.length} notification(s); the reconciler will: ${(error as Error).message}`);
+    }
+  }
+
+  /** `notify` in a transaction of its own, then `dispatch`: for a mail that goes with no other write. */
+  async notifyNow<T extends TemplateName>(input: NotifyInput<T>): Promise<string> {
+    const id = await this.db.transaction((manager) => this.notify(manager, input));
+    await this.dispatch([id]);
+    return id;
+  }
+
+  /**
+   * Delivers one outbox row. Idempotent: a row that is sent, held, failed, not yet due or being
+   * sent by another worker is left alone. The row is claimed first (`pending` → `sending` in a
+   * transaction), so of two workers running this for the same row only one sends. A failure is
+   * recorded and rethrown, so the queue retries; a permanent SMTP rejection or the last attempt
+   * marks the row `failed` instead.
+   */
+  @JobHandler(JobName.SendNotification)
+  async send({ outboxId }: JobPayloads[JobName.SendNotification]): Promise<void> {
+    const row = await this.claim(outboxId);
+    if (!row) return;
+    let messageId: string;
+    try {
+      ({ messageId } = await this.mailer.send({
+        outboxId: row.id,
+        to: row.recipientEmail,
+        subject: row.subject,
+        text: row.bodyText,
+        html: row.bodyHtml,
+        createdAt: row.createdAt,
+      }));
+    } catch (error) {
+      await this.recordFailure(row, error);
+      return;
+    }
+    await this.db.transaction((m) =>
+      m.update(
+        NotificationOutbox,
+        { id: row.id, status: 'sending', claimedAt: row.claimedAt! },
+        { status: 'sent', sentAt: this.clock.now(), messageId, lastError: null },
+      ),
+    );
+  }
+
+  /**
+   * Bundles every recipient's held rows that are due (their 07:00 has passed) into one
+   * `daily-digest` row per recipient and day, marks them `digested` and returns the new rows' ids.
+   * Safe to run concurrently and repeatedly: the digest row is unique per (day, recipient), and
+   * rows that become due after today's digest was made wait for tomorrow's.
+   */
+  async bundleDueDigests(now: Date = this.clock.now()): Promise<string[]> {
+    const day = amsterdamDay(now);
+    return this.db.transaction(async (m) => {
+      const held = await m.find(NotificationOutbox, {
+        where: { status: 'held', sendAfter: LessThanOrEqual(now) },
+        order: { createdAt: 'ASC', id: 'ASC' },
+        take: DIGEST_BATCH,
+      });
+      const byRecipient = new Map<string, NotificationOutbox[]>();
+      for (const row of held) byRecipient.set(row.recipientEmail, [...(byRecipient.get(row.recipientEmail) ?? []), row]);
+      const created: string[] = [];
+      for (const [recipientEmail, rows] of byRecipient) {
+        const data: TemplateData['daily-digest'] = {
+          name: rows.map((row) => row.data.name).filter((name): name is string => typeof name === 'string' && name !== '').at(-1) ?? null,
+          date: day,
+          link: '/',
+          items: rows.map((row) => digestItem(row, this.templates.publicUrl)),
+        };
+        const rendered = this.templates.render('daily-digest', data);
+        const id = randomUUID();
+        const stored = await this.insertOnce(m, {
+          id,
+          eventKey: `digest:${day}`,
+          recipientEmail,
+          recipientUserId: rows.map((row) => row.recipientUserId).find((userId) => userId !== null) ?? null,
+          template: 'daily-digest',
+          data: data as unknown as Record<string, unknown>,
+          subject: rendered.subject,
+          bodyText: rendered.text,
+          bodyHtml: rendered.html,
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+          createdAt: now,
+          sendAfter: null,
+          claimedAt: null,
+          sentAt: null,
+          messageId: null,
+          digestId: null,
+        });
+        if (stored !== id) continue; // today's digest for this recipient exists already
+        await m
+          .createQueryBuilder()
+          .update(NotificationOutbox)
+          .set({ status: 'digested', digestId: id })
+          .where({ id: In(rows.map((row) => row.id)) })
+          .andWhere("status = 'held'")
+          .execute();
+        created.push(id);
+      }
+      if (created.length > 0) this.logger.log(`Bundled ${held.length} held mail(s) into ${created.length} daily digest(s)`);
+      return created;
+    });
+  }
+
+  /**
+   * Rows the reconciler should enqueue again: pending and due for more than a minute (and, after
+   * a failed attempt, past the retry gap), or claimed by a worker that has not finished in 5 minutes.
+   */
+  async findPendingDeliveries(now: Date): Promise<PendingWork[]> {
+    const rows = await this.db.manager
+      .createQueryBuilder(NotificationOutbox, 'o')
+      .select(['o.id', 'o.status', 'o.attempts', 'o.claimedAt'])
+      .where(
+        new Brackets((w) =>
+          w
+            .where("o.status = 'pending' AND (o.sendAfter IS NULL OR o.sendAfter <= :now) AND o.createdAt <= :grace")
+            .orWhere("o.status = 'sending' AND o.claimedAt <= :stale"),
+        ),
+      )
+      .setParameters({
+        now,
+        grace: new Date(now.getTime() - RECONCILE_GRACE_MS),
+        stale: new Date(now.getTime() - STALE_CLAIM_MS),
+      })
+      .orderBy('o.createdAt', 'ASC')
+      .limit(1000)
+      .getMany();
+    return rows
+      .filter((row) => row.status === 'sending' || !row.claimedAt || row.claimedAt.getTime() + retryGapMs(row.attempts) <= now.getTime())
+      .map((row) => sendJob(row.id));
+  }
+
+  /** Inserts unless (eventKey, recipientEmail) exists; returns the id of the row that is there. */
+  private async insertOnce(m: EntityManager, row: NotificationOutbox): Promise<string> {
+    await m.createQueryBuilder().insert().into(NotificationOutbox).values(row as QueryDeepPartialEntity<NotificationOutbox>).orIgnore().execute();
+    const stored = await m.findOne(NotificationOutbox, {
+      select: { id: true },
+      where: { eventKey: row.eventKey, recipientEmail: row.recipientEmail },
+    });
+    if (!stored) throw new Error(`Outbox row for ${row.eventKey} was neither inserted nor found`);
+    return stored.id;
+  }
+
+  /** Takes the row for this worker; null when it is not (or no longer) this worker's to send. */
+  private claim(id: string): Promise<NotificationOutbox | null> {
+    return this.db.transaction(async (m) => {
+      const now = this.clock.now();
+      const result = await m
+        .createQueryBuilder()
+        .update(NotificationOutbox)
+        .set({ status: 'sending', claimedAt: now, attempts: () => 'attempts + 1' })
+        .where('id = :id', { id })
+        .andWhere(new Brackets((w) => w.where("status = 'pending'").orWhere("(status = 'sending' AND claimed_at <= :stale)")))
+        .andWhere('(send_after IS NULL OR send_after <= :now)')
+        .setParameters({ stale: new Date(now.getTime() - STALE_CLAIM_MS), now })
+        .execute();
+      if (result.affected !== 1) return null;
+      return m.findOneBy(NotificationOutbox, { id });
+    });
+  }
+
+  private async recordFailure(row: NotificationOutbox, error: unknown): Promise<void> {
+    const permanent = isPermanentRejection(error);
+    const final = permanent || row.attempts >= MAX_DELIVERY_ATTEMPTS;
+    const lastError = describeError(error);
+    await this.db.transaction((m) =>
+      m.update(NotificationOutbox, { id: row.id, status: 'sending', claimedAt: row.claimedAt! }, { status: final ? 'failed' : 'pending', lastError }),
+    );
+    if (!final) throw error;
+    this.logger.error(
+      `Mail ${row.id} (${row.template}, ${row.eventKey}) failed for good after ${row.attempts} attempt(s)${permanent ? ', rejected by the server' : ''}: ${lastError}`,
+    );
+  }
+}
+
+function sendJob(outboxId: string): PendingWork {
+  return { job: JobName.SendNotification, payload: { outboxId }, key: `outbox-${outboxId}` };
+}
+
+function digestItem(row: NotificationOutbox, publicUrl: string): DigestItem {
+  const link = row.data.link;
+  try {
+    absoluteLink(publicUrl, link);
+    return { subject: row.subject, link: link as string };
+  } catch {
+    return { subject: row.subject, link: null };
+  }
+}
+
+function normaliseEmail(email: string): string {
+  const normalised = email.trim().toLowerCase();
+  if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(normalised) || normalised.length > 320) throw new Error(`Invalid recipient address "${email}"`);
+  return normalised;
+}
+
+/** An SMTP 5xx answer to this message or its recipient: sending it again would be refused again. */
+function isPermanentRejection(error: unknown): boolean {
+  const { code, responseCode } = (error ?? {}) as { code?: string; responseCode?: number };
+  return (code === 'EENVELOPE' || code === 'EMESSAGE') && typeof responseCode === 'number' && responseCode >= 500 && responseCode !== 503;
+}
+
+function describeError(error: unknown): string {
+  const { code, responseCode, message } = (error ?? {}) as { code?: string; responseCode?: number; message?: string };
+  return [code, responseCode, message ?? String(error)].filter((part) => part !== undefined && part !== '').join(' ').slice(0, 2000);
+}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import dotenv from 'dotenv';
+import { AppConfig, ConfigError } from './config/app-config.js';
+
+/**
+ * Job worker entry point: `node dist/src/worker.js` (what `npm run start:worker` runs after
+ * building). The whole application without HTTP, with BullMQ workers on: run as many as the
+ * load needs, next to HTTP processes started with WORKERS=false. SIGTERM/SIGINT stop taking
+ * jobs, let running ones finish and close the database and Redis.
+ */
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let config: AppConfig;
+  try {
+    config = AppConfig.fromEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Vraagbaak worker cannot start. ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!config.redisUrl) {
+    process.stderr.write(
+      'Vraagbaak worker cannot start: REDIS_URL is not set. Without Redis, jobs run inside the app itself (`npm start`); ' +
+        'a separate worker needs a shared queue, e.g. REDIS_URL=redis://127.0.0.1:6379.\n',
+    );
+    process.exit(1);
+  }
+  // This process exists to run jobs, whatever WORKERS says for the HTTP processes.
+  config.workers = true;
+
+  // Imported after the config is known to be valid, so a bad variable gives the message above.
+  const { NestFactory } = await import('@nestjs/core');
+  const { Logger } = await import('nestjs-pino');
+  const { AppModule } = await import('./app.module.js');
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.get(Logger).log(`Vraagbaak worker runs jobs from Redis (database: ${config.databaseKind}, concurrency: ${config.jobConcurrency})`, 'Worker');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Vraagbaak worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
