@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config.js';
 import { CatalogModule } from './catalog/catalog.module.js';
-import { InfraModule } from './infra/infra.module.js';
+import { InfraModule, type ProcessRole } from './infra/infra.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -10,10 +10,10 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 /** The whole application: shared infrastructure plus one module per part of the domain. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: { role?: ProcessRole } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule],
+      imports: [InfraModule.forRoot(config, options.role), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule],
     };
   }
 }

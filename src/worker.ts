@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const { NestFactory } = await import('@nestjs/core');
   const { Logger } = await import('nestjs-pino');
   const { AppModule } = await import('./app.module.js');
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { role: 'worker' }), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.get(Logger).log(`Vraagbaak worker runs jobs from Redis (database: ${config.databaseKind}, concurrency: ${config.jobConcurrency})`, 'Worker');

@@ -9,16 +9,27 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { RedisConnection } from './redis/redis.connection.js';
 import { loggerOptions } from './logging.js';
 
-/** Shared infrastructure: config, clock, logging, database, Redis and health. */
+/**
+ * What a process is for: `server` serves HTTP (and runs jobs unless WORKERS=false), `worker`
+ * runs jobs only, `cli` runs one admin command: no workers, logs on stderr.
+ */
+export type ProcessRole = 'server' | 'worker' | 'cli';
+
+/** Shared infrastructure: config, clock, logging, database, jobs, Redis and health. */
 @Global()
 @Module({})
 export class InfraModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, role: ProcessRole = 'server'): DynamicModule {
     const providers: Provider[] = [{ provide: AppConfig, useValue: config }, Clock];
     if (config.redisUrl) providers.push({ provide: RedisConnection, useFactory: () => new RedisConnection(config.redisUrl!) });
     return {
       module: InfraModule,
-      imports: [LoggerModule.forRoot(loggerOptions(config)), TerminusModule.forRoot({ logger: false }), DatabaseModule, JobsModule.forRoot(config)],
+      imports: [
+        LoggerModule.forRoot(loggerOptions(config, role === 'cli' ? 'stderr' : 'stdout')),
+        TerminusModule.forRoot({ logger: false }),
+        DatabaseModule,
+        JobsModule.forRoot(config, role === 'cli' ? { runWorkers: false, workersForcedInProcess: false } : {}),
+      ],
       controllers: [HealthController],
       providers,
       exports: [AppConfig, Clock, DatabaseModule, ...(config.redisUrl ? [RedisConnection] : [])],

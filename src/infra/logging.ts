@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import pino from 'pino';
 import { AppConfig } from '../config/app-config.js';
 
 /** Structured JSON logs; each request line carries the request id that X-Request-Id echoes. */
-export function loggerOptions(config: AppConfig): Params {
+export function loggerOptions(config: AppConfig, output: 'stdout' | 'stderr' = 'stdout'): Params {
   return {
     pinoHttp: {
+      stream: output === 'stderr' ? pino.destination(2) : undefined,
       level: config.logLevel,
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

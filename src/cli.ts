@@ -1,0 +1,115 @@
+import 'reflect-metadata';
+import dotenv from 'dotenv';
+import { parseArgs } from 'node:util';
+import { AppConfig, ConfigError } from './config/app-config.js';
+import { ROLES, type Role } from './common/access.js';
+
+/**
+ * Admin CLI: `npm run -s cli -- <command>`. Runs the compiled code, prints only its result on
+ * stdout (logs go to stderr), starts neither HTTP nor job workers, and works beside a running
+ * app on the same database.
+ */
+const USAGE = `Usage: npm run -s cli -- <command> [options]
+
+Commands:
+  migration:run                      apply pending migrations
+  migration:revert                   undo the last migration
+  user:add <email> --role <r[,r]> [--name "Full Name"] [--organisation <code>]
+           [--keuzes 1,2] [--themes 6] [--capacity N]
+                                     create the user, or update an existing one
+  token:issue <email> [--name <label>]
+                                     print a new personal API token (last line of stdout)
+Roles: ${ROLES.join(', ')}`;
+
+class UsageError extends Error {}
+
+function numbers(value: string | undefined, name: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (!list.every((v) => /^\d+$/.test(v))) throw new UsageError(`--${name} takes comma-separated numbers`);
+  return list.map(Number);
+}
+
+async function main(argv: string[]): Promise<number> {
+  dotenv.config({ quiet: true });
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const config = AppConfig.fromEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
+
+  if (command === 'migration:run' || command === 'migration:revert') {
+    const { createDataSource } = await import('./infra/database/data-source.js');
+    const { runMigrationsLocked, revertLastMigrationLocked } = await import('./infra/database/migrator.js');
+    const dataSource = await createDataSource(config).initialize();
+    try {
+      if (command === 'migration:run') {
+        const applied = await runMigrationsLocked(dataSource);
+        process.stdout.write(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}\n` : 'No pending migrations.\n');
+      } else {
+        await revertLastMigrationLocked(dataSource);
+        process.stdout.write('Reverted the last migration.\n');
+      }
+    } finally {
+      await dataSource.destroy();
+    }
+    return 0;
+  }
+
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      organisation: { type: 'string' },
+      keuzes: { type: 'string' },
+      themes: { type: 'string' },
+      capacity: { type: 'string' },
+    },
+  });
+  const email = positionals[0];
+  if (!email || !email.includes('@')) throw new UsageError(`${command} needs an e-mail address`);
+
+  const { createCliContext } = await import('./cli-context.js');
+  const context = await createCliContext(config);
+  try {
+    if (command === 'user:add') {
+      const roles = (values.role ?? '').split(',').map((r) => r.trim()).filter(Boolean) as Role[];
+      if (roles.length === 0 || !roles.every((r) => ROLES.includes(r))) throw new UsageError(`--role takes one or more of: ${ROLES.join(', ')}`);
+      const capacity = values.capacity === undefined ? undefined : numbers(values.capacity, 'capacity')![0];
+      const keuzeIds = numbers(values.keuzes, 'keuzes');
+      const themeIds = numbers(values.themes, 'themes');
+      const { user, created } = await context.addUser({
+        email,
+        roles,
+        displayName: values.name,
+        organisationCode: values.organisation,
+        expertise: keuzeIds || themeIds ? { keuzeIds: keuzeIds ?? [], themeIds: themeIds ?? [] } : undefined,
+        capacity,
+      });
+      process.stdout.write(`${created ? 'Created' : 'Updated'} ${user.email} (${user.id}) with roles ${user.roles.join(', ')}\n`);
+    } else if (command === 'token:issue') {
+      const token = await context.issueToken(email, values.name ?? 'CLI');
+      process.stdout.write(`${token}\n`);
+    } else {
+      throw new UsageError(`Unknown command: ${command}`);
+    }
+  } finally {
+    await context.close();
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    else if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof Error && 'invalidParams' in error) {
+      process.stderr.write(`${error.message}\n${(error as { invalidParams: { name: string; reason: string }[] }).invalidParams.map((p) => `  ${p.name}: ${p.reason}`).join('\n')}\n`);
+    } else process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { APP_ROOT } from '../src/infra/app-root.js';
+import { TestApp, freshDatabase, startTestApp } from './support/test-app.js';
+
+const run = promisify(execFile);
+
+/** The compiled CLI (`npm run -s cli`), beside a running app on the same database. */
+describe('admin CLI (e2e)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let t: TestApp;
+  const cli = (...args: string[]) =>
+    run(process.execPath, [join(APP_ROOT, 'dist', 'src', 'cli.js'), ...args], { env: { ...process.env, ...db.env, LOG_LEVEL: 'info' }, cwd: APP_ROOT });
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    t = await startTestApp({}, db);
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.drop();
+  });
+
+  it('creates a user idempotently, printing only the result on stdout', async () => {
+    const first = await cli('user:add', 'Anna.deVries@Example.nl', '--role', 'expert,coordinator', '--name', 'Anna de Vries', '--keuzes', '21,25', '--capacity', '12');
+    expect(first.stdout).toMatch(/^Created anna\.devries@example\.nl \([0-9a-f-]{36}\) with roles coordinator, expert\n$/);
+    const second = await cli('user:add', 'anna.devries@example.nl', '--role', 'expert', '--capacity', '8');
+    expect(second.stdout).toMatch(/^Updated anna\.devries@example\.nl/);
+  }, 30_000);
+
+  it('issues a token that works against the running API', async () => {
+    const { stdout } = await cli('token:issue', 'anna.devries@example.nl');
+    const token = stdout.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^vbp_/);
+    const me = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(me.body).toMatchObject({ email: 'anna.devries@example.nl', roles: ['expert'], capacity: 8, expertise: { keuzeIds: [21, 25], themeIds: [] } });
+  }, 30_000);
+
+  it('explains bad input on stderr with a non-zero exit code', async () => {
+    const failure = await cli('user:add', 'x@example.nl', '--role', 'requester').catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect(failure).toMatchObject({ code: 1, stdout: '' });
+    expect((failure as { stderr: string }).stderr).toContain('organisationCode');
+    const usage = await cli('user:add', 'x@example.nl', '--role', 'wizard').catch((e: { code: number; stderr: string }) => e);
+    expect((usage as { stderr: string }).stderr).toContain('--role takes one or more of');
+  }, 30_000);
+});

@@ -1,0 +1,214 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import smtp from 'smtp-server';
+import { Database } from '../src/infra/database/database.service.js';
+import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
+import { NotificationsService, type NotifyInput } from '../src/notifications/notifications.service.js';
+import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+interface ReceivedMail {
+  raw: string;
+  from: string;
+  to: string[];
+  at: number;
+}
+
+/** An SMTP server on a free loopback port that keeps every message it accepts. */
+async function startSmtpServer(): Promise<{ port: number; received: ReceivedMail[]; close(): Promise<void> }> {
+  const received: ReceivedMail[] = [];
+  const server = new smtp.SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({
+          raw: Buffer.concat(chunks).toString('utf8'),
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          at: Date.now(),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Headers (unfolded) and the decoded text/plain and text/html parts of a raw message. */
+function parseMail(raw: string): { headers: Record<string, string>; text: string; html: string } {
+  const [head] = raw.split('\r\n\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const boundaries = [...raw.matchAll(/boundary="?([^";\r\n]+)"?/g)].map((m) => m[1]);
+  const parts = boundaries.flatMap((b) => raw.split(`--${b}`)).filter((p) => /content-type:\s*text\/(plain|html)/i.test(p.split('\r\n\r\n')[0] ?? ''));
+  const decoded: Record<string, string> = {};
+  for (const part of parts) {
+    const separator = part.indexOf('\r\n\r\n');
+    const partHead = part.slice(0, separator);
+    const body = part.slice(separator + 4).replace(/\r\n$/, '');
+    const type = /content-type:\s*text\/(plain|html)/i.exec(partHead)![1].toLowerCase();
+    const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(partHead)?.[1].toLowerCase();
+    decoded[type] =
+      encoding === 'base64'
+        ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+        : encoding === 'quoted-printable'
+          ? Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8')
+          : body;
+  }
+  return { headers, text: decoded.plain ?? '', html: decoded.html ?? '' };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const receipt = (eventKey: string): NotifyInput<'question-received'> => ({
+  eventKey,
+  recipient: { email: 'Aanvrager@Gemeente.example.nl' },
+  template: 'question-received',
+  data: { reference: 'WBS-2026-00042', title: 'Mag <script>alert(1)</script> het grondwater omhoog?', link: '/vragen/q1', name: 'mevrouw De Vries' },
+});
+
+describe('Notifications over SMTP', () => {
+  let smtpServer: Awaited<ReturnType<typeof startSmtpServer>>;
+  let t: TestApp;
+  let notifications: NotificationsService;
+  let db: Database;
+  let queue: InProcessJobQueue;
+
+  beforeAll(async () => {
+    smtpServer = await startSmtpServer();
+    t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${smtpServer.port}`, MAIL_FROM: 'Vraagbaak WBS <vraagbaak@wbs.example.nl>' });
+    notifications = t.app.get(NotificationsService);
+    db = t.app.get(Database);
+    queue = t.app.get(InProcessJobQueue);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await smtpServer?.close();
+  });
+
+  beforeEach(() => {
+    smtpServer.received.length = 0;
+  });
+
+  it('delivers a mail notified inside a transaction within 5 seconds, once, in Dutch, with escaped HTML', async () => {
+    const started = Date.now();
+    const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received')));
+    await notifications.dispatch([id]);
+    await waitFor(() => smtpServer.received.length > 0, 5000);
+    expect(smtpServer.received[0].at - started).toBeLessThan(5000);
+
+    // The same event for the same recipient, notified and dispatched again: still one mail.
+    const again = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received')));
+    expect(again).toBe(id);
+    await notifications.dispatch([again]);
+    await queue.drain({ includeRetries: true });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtpServer.received).toHaveLength(1);
+
+    const [mail] = smtpServer.received;
+    expect(mail.to).toEqual(['aanvrager@gemeente.example.nl']);
+    expect(mail.from).toBe('vraagbaak@wbs.example.nl');
+    const { headers, text, html } = parseMail(mail.raw);
+    expect(headers.subject).toBe('[WBS-2026-00042] Uw vraag is ontvangen');
+    expect(headers['message-id']).toBe(`<${id}.vraagbaak@wbs.example.nl>`);
+    expect(headers['auto-submitted']).toBe('auto-generated');
+    expect(text).toContain('Geachte mevrouw De Vries,');
+    expect(text).toContain('Mag <script>alert(1)</script> het grondwater omhoog?');
+    expect(text).toContain('http://vraagbaak.test/vragen/q1');
+    expect(html).toContain('Mag &lt;script&gt;alert(1)&lt;/script&gt; het grondwater omhoog?');
+    expect(html).not.toContain('<script>');
+
+    const row = await db.manager.findOneByOrFail(NotificationOutbox, { id });
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, messageId: `<${id}.vraagbaak@wbs.example.nl>`, lastError: null });
+  });
+
+  it('sends once when the send handler runs twice for the same id, also at the same time', async () => {
+    const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received:handler-twice')));
+    await Promise.all([notifications.send({ outboxId: id }), notifications.send({ outboxId: id })]);
+    await notifications.send({ outboxId: id });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtpServer.received).toHaveLength(1);
+    expect((await db.manager.findOneByOrFail(NotificationOutbox, { id })).status).toBe('sent');
+  });
+
+  it('keeps a failing delivery pending with its error, and sends it when the server is back', async () => {
+    const port = smtpServer.port;
+    await smtpServer.close();
+    try {
+      const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received:retry')));
+      await expect(notifications.send({ outboxId: id })).rejects.toThrow();
+      expect(await db.manager.findOneByOrFail(NotificationOutbox, { id })).toMatchObject({ status: 'pending', attempts: 1 });
+      expect((await db.manager.findOneByOrFail(NotificationOutbox, { id })).lastError).toBeTruthy();
+    } finally {
+      const restarted = await startSmtpServerOn(port, smtpServer.received);
+      smtpServer.close = restarted.close;
+    }
+    const [row] = await db.manager.find(NotificationOutbox, { where: { eventKey: 'question:q1:received:retry' } });
+    await notifications.send({ outboxId: row.id });
+    expect(smtpServer.received).toHaveLength(1);
+    expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: row.id })).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+/** The same server again on a given port (after a simulated outage). */
+async function startSmtpServerOn(port: number, received: ReceivedMail[]): Promise<{ close(): Promise<void> }> {
+  const server = new smtp.SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({ raw: Buffer.concat(chunks).toString('utf8'), from: '', to: session.envelope.rcptTo.map((r) => r.address), at: Date.now() });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('Notifications without SMTP_URL', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('writes the mail as an .eml file in MAIL_DIR', async () => {
+    const notifications = t.app.get(NotificationsService);
+    const id = await notifications.notifyNow(receipt('question:q1:received'));
+    await t.app.get(InProcessJobQueue).drain({ includeRetries: true });
+    const dir = t.config.mailDir;
+    const files = readdirSync(dir).filter((file) => file.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(new RegExp(`^\\d{8}T\\d{9}Z-${id}\\.eml$`));
+    const { headers, html } = parseMail(readFileSync(join(dir, files[0]), 'utf8'));
+    expect(headers.subject).toBe('[WBS-2026-00042] Uw vraag is ontvangen');
+    expect(headers.to).toBe('aanvrager@gemeente.example.nl');
+    expect(html).toContain('&lt;script&gt;');
+    expect(readdirSync(dir).filter((file) => !file.endsWith('.eml'))).toEqual([]);
+  });
+});
