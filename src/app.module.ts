@@ -5,7 +5,9 @@ import { InfraModule, type ProcessRole } from './infra/infra.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { QuestionsModule } from './questions/questions.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { KnowledgeModule } from './knowledge/knowledge.module.js';
 
 /** The whole application: shared infrastructure plus one module per part of the domain. */
 @Module({})
@@ -13,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig, options: { role?: ProcessRole } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config, options.role), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule],
+      imports: [InfraModule.forRoot(config, options.role), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule, QuestionsModule, KnowledgeModule],
     };
   }
 }

@@ -144,6 +144,11 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
    * Rows already sent or held for a digest are skipped. Never throws: a lost enqueue is found
    * again by the reconciler.
    */
+  /** Whether a mail for this event was already written (for any recipient). */
+  async hasEvent(eventKey: string): Promise<boolean> {
+    return this.db.manager.existsBy(NotificationOutbox, { eventKey });
+  }
+
   async dispatch(ids: readonly string[]): Promise<void> {
     const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
     if (unique.length === 0) return;

@@ -28,6 +28,7 @@ const SAMPLES: { [K in TemplateName]: TemplateData[K] } = {
   'requester-replied': { ...question, requesterName: EVIL, message: `Hier is de informatie ${EVIL}` },
   'question-unroutable': { ...question, organisation: EVIL, reason: `Geen expert voor ${EVIL}` },
   'rating-request': question,
+  'question-referred': { ...question, to: 'IPLO', reason: 'Vraag over de Omgevingswet.' },
   'handover-needed': { ...question, expertName: EVIL, reason: EVIL },
   'sla-reminder': { ...question, deadline: '2026-03-10T16:00:00Z' },
   'sla-breached': { ...question, deadline: '2026-03-10T16:00:00Z', expertName: EVIL },

@@ -60,6 +60,8 @@ export interface TemplateData {
   'requester-replied': QuestionMail & { requesterName?: string | null; message: string };
   'question-unroutable': QuestionMail & { organisation?: string | null; reason?: string | null };
   'rating-request': QuestionMail;
+  /** To the requester: the question belongs to another body. */
+  'question-referred': QuestionMail & { to: string; reason: string };
   'handover-needed': QuestionMail & { expertName?: string | null; reason?: string | null };
   'sla-reminder': QuestionMail & { deadline: DateValue };
   'sla-breached': QuestionMail & { deadline: DateValue; expertName?: string | null };
@@ -79,6 +81,7 @@ export const TEMPLATE_NAMES = [
   'requester-replied',
   'question-unroutable',
   'rating-request',
+  'question-referred',
   'handover-needed',
   'sla-reminder',
   'sla-breached',

@@ -5,6 +5,7 @@ import { UsersService } from '../../src/accounts/users.service.js';
 import { SYSTEM_ACTOR } from '../../src/audit/audit.service.js';
 import type { UserDto } from '../../src/accounts/accounts.dto.js';
 import { Database } from '../../src/infra/database/database.service.js';
+import { Clock } from '../../src/common/clock.js';
 import type { TestApp } from './test-app.js';
 
 export interface TestUser {
@@ -43,6 +44,6 @@ export async function signInAs(t: TestApp, options: TestUserOptions): Promise<Te
     },
     SYSTEM_ACTOR,
   );
-  const { sessionToken } = await db.transaction((m) => auth.startSession(m, user.id, 'bearer', true, '127.0.0.1', new Date()));
+  const { sessionToken } = await db.transaction((m) => auth.startSession(m, user.id, 'bearer', true, '127.0.0.1', t.app.get(Clock).now()));
   return { user, auth: { Authorization: `Bearer ${sessionToken}` } };
 }

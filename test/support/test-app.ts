@@ -48,7 +48,7 @@ async function withAdmin(url: string, work: (client: pg.Client) => Promise<unkno
 }
 
 export function testConfig(env: Record<string, string>): AppConfig {
-  return AppConfig.fromEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', PUBLIC_URL: 'http://vraagbaak.test', ...env });
+  return AppConfig.fromEnv({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0', PUBLIC_URL: 'http://vraagbaak.test', ...env });
 }
 
 export async function startTestApp(env: Record<string, string> = {}, database?: Awaited<ReturnType<typeof freshDatabase>>): Promise<TestApp> {

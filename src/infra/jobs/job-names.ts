@@ -5,10 +5,22 @@
 export enum JobName {
   /** Deliver one outbox row (one mail for one recipient). */
   SendNotification = 'send-notification',
+  /** Find an expert for a submitted question, or route again when its assignee became unavailable. */
+  RouteQuestion = 'route-question',
+  /** Flag an in-progress question whose assignee became unavailable, for the coordinators. */
+  FlagHandover = 'flag-handover',
+  /** Close an answered question 10 working days after the answer. */
+  AutoCloseQuestion = 'auto-close-question',
+  /** Remind about an assignment nobody accepted (stage 1: the expert; stage 2: the coordinators). */
+  RemindAssignment = 'remind-assignment',
 }
 
 export interface JobPayloads {
   [JobName.SendNotification]: { outboxId: string };
+  [JobName.RouteQuestion]: { questionId: string };
+  [JobName.FlagHandover]: { questionId: string };
+  [JobName.AutoCloseQuestion]: { questionId: string };
+  [JobName.RemindAssignment]: { questionId: string; assignment: number; stage: 1 | 2 };
 }
 
 export interface EnqueueOptions {

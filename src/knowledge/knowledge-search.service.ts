@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils.js';
+import { Clock, amsterdamDay } from '../common/clock.js';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { Page, pageOf } from '../common/pagination.js';
+import { Keuze } from '../catalog/catalog.entities.js';
+import { Database } from '../infra/database/database.service.js';
+import type { Principal } from '../accounts/principal.js';
+import { keuzeTag, statusTag, themeTag } from './article-index.js';
+import {
+  ArticleHitDto,
+  ArticleQuery,
+  ArticleSearchResultDto,
+  FacetCountDto,
+  FacetsDto,
+  GapDto,
+  GapQuery,
+  SuggestionsDto,
+} from './knowledge.dto.js';
+import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
+import { KnowledgeService, isStaff } from './knowledge.service.js';
+import { SearchLog } from './search-log.js';
+import { DatabaseKind, MatchSet, RankedHit, SqlParams } from './search/search-index.js';
+import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from './text/dutch-analyzer.js';
+
+const SUGGESTIONS = 5;
+const SUGGESTION_TERMS = 8;
+const SNIPPET_LENGTH = 240;
+const NO_QUERY: ParsedQuery = { terms: [], phrases: [] };
+
+/** Search, suggestions while asking, and the search analytics of the knowledge base. */
+@Injectable()
+export class KnowledgeSearchService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly articles: KnowledgeService,
+    private readonly log: SearchLog,
+  ) {}
+
+  private get index() {
+    return this.articles.index;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Search
+
+  /**
+   * GET /articles. Readers search published articles; staff all, optionally by status. With `q`:
+   * relevance (all words, falling back to most words); without: most recent first. Facets count the
+   * matches per theme and keuze in SQL. Every search is logged without identity.
+   */
+  async search(query: ArticleQuery, principal: Principal | undefined): Promise<ArticleSearchResultDto> {
+    const staff = isStaff(principal);
+    if (!staff && query.status !== undefined && query.status !== 'published') {
+      throw new ForbiddenError('Alleen medewerkers van de taskforce zien artikelen die niet gepubliceerd zijn.');
+    }
+    const status: ArticleStatus | undefined = staff ? query.status : 'published';
+    const parsed = query.q === undefined ? null : parseQuery(query.q);
+    const m = this.db.manager;
+    const page = { offset: query.offset, limit: query.pageSize };
+
+    let hits: RankedHit[];
+    let total: number;
+    let matchMode: 'all' | 'any' | null = null;
+    let facets: FacetsDto;
+    if (parsed) {
+      const tags = [
+        ...(status ? [statusTag(status)] : []),
+        ...(query.keuzeId !== undefined ? [keuzeTag(query.keuzeId)] : []),
+        ...(query.themeId !== undefined ? [themeTag(query.themeId)] : []),
+      ];
+      const outcome = await this.index.search(m, parsed, { tags }, page);
+      ({ hits, total } = outcome);
+      matchMode = outcome.mode;
+      facets = total === 0 ? { themes: [], keuzes: [], complete: true } : await this.facets(m, outcome.matchSet, outcome.complete);
+    } else {
+      ({ hits, total, facets } = await this.list(m, query, status));
+    }
+    const data = await this.hitsOf(m, hits, parsed ?? NO_QUERY, parsed !== null);
+
+    const searchId = randomUUID();
+    this.log.add({
+      id: searchId,
+      searchedAt: this.clock.now(),
+      queryText: query.q?.trim().slice(0, 200) ?? null,
+      queryKey: parsed ? queryKey(parsed) : null,
+      keuzeId: query.keuzeId ?? null,
+      themeId: query.themeId ?? null,
+      statusFilter: query.status ?? null,
+      matchMode,
+      resultCount: total,
+      gapThemeId: await this.gapTheme(query, data),
+      staff,
+    });
+    return { data, page: { number: query.page, size: query.pageSize, total }, facets, meta: { searchId, matchMode } };
+  }
+
+  /** Listing without search text: by publication (readers, published) or by last change (staff). */
+  private async list(m: EntityManager, query: ArticleQuery, status: ArticleStatus | undefined): Promise<{ hits: RankedHit[]; total: number; facets: FacetsDto }> {
+    const conditions = (p: SqlParams, seq: string, statusColumn: string): string => {
+      const where: string[] = [];
+      if (status) where.push(`${statusColumn} = ${p.add(status)}`);
+      if (query.keuzeId !== undefined) where.push(`${seq} IN (SELECT article_seq FROM article_keuzes WHERE keuze_id = ${p.add(query.keuzeId)})`);
+      if (query.themeId !== undefined) where.push(`${seq} IN (SELECT article_seq FROM article_keuzes WHERE theme_id = ${p.add(query.themeId)})`);
+      return where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    };
+    const p = new SqlParams(this.db.kind);
+    const where = conditions(p, 'a.seq', 'a.status');
+    const [{ n }] = await m.query(`SELECT count(*) AS n FROM articles a ${where}`, p.values);
+    const order = status === 'published' ? 'a.published_at DESC, a.seq DESC' : 'a.updated_at DESC, a.seq DESC';
+    const rows: { seq: number }[] = await m.query(
+      `SELECT a.seq FROM articles a ${where} ORDER BY ${order} LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
+      p.values,
+    );
+    const f = new SqlParams(this.db.kind);
+    const facets = await this.facetQuery(m, `FROM article_keuzes ak ${conditions(f, 'ak.article_seq', 'ak.status')}`, f.values, true);
+    return { hits: rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), total: Number(n), facets };
+  }
+
+  private async facets(m: EntityManager, matchSet: MatchSet, complete: boolean): Promise<FacetsDto> {
+    if (matchSet.kind === 'rowids') {
+      if (matchSet.rowids.length === 0) return { themes: [], keuzes: [], complete };
+      const p = new SqlParams(this.db.kind);
+      const list = p.kind === 'postgres' ? `= ANY(${p.add(matchSet.rowids)}::int[])` : `IN (${matchSet.rowids.map((id) => p.add(id)).join(', ')})`;
+      return this.facetQuery(m, `FROM article_keuzes ak WHERE ak.article_seq ${list}`, p.values, complete);
+    }
+    return this.facetQuery(m, `FROM article_keuzes ak WHERE ak.article_seq IN (${matchSet.sql})`, matchSet.params.values, complete);
+  }
+
+  /** Keuze and theme counts over `from` (which selects rows of article_keuzes `ak`). */
+  private async facetQuery(m: EntityManager, from: string, params: unknown[], complete: boolean): Promise<FacetsDto> {
+    const rows: { kind: string; id: number; n: number | string }[] = await m.query(
+      `SELECT 'k' AS kind, ak.keuze_id AS id, count(*) AS n ${from} GROUP BY ak.keuze_id
+       UNION ALL
+       SELECT 't' AS kind, ak.theme_id AS id, count(DISTINCT ak.article_seq) AS n ${from} GROUP BY ak.theme_id`,
+      params,
+    );
+    const sorted = (kind: string): FacetCountDto[] =>
+      rows
+        .filter((row) => row.kind === kind)
+        .map((row) => ({ id: Number(row.id), count: Number(row.n) }))
+        .sort((a, b) => b.count - a.count || a.id - b.id);
+    return { themes: sorted('t'), keuzes: sorted('k'), complete };
+  }
+
+  private async hitsOf(m: EntityManager, hits: RankedHit[], parsed: ParsedQuery, withQuery: boolean): Promise<ArticleHitDto[]> {
+    if (hits.length === 0) return [];
+    const rows = await m.find(Article, {
+      select: { seq: true, id: true, title: true, question: true, answerText: true, status: true, keuzeIds: true, themeIds: true, organisationType: true, publishedAt: true },
+      where: { seq: In(hits.map((hit) => hit.rowid)) },
+    });
+    const bySeq = new Map(rows.map((row) => [row.seq, row]));
+    return hits
+      .map((hit) => ({ hit, article: bySeq.get(hit.rowid) }))
+      .filter((entry): entry is { hit: RankedHit; article: Article } => entry.article !== undefined)
+      .map(({ hit, article }) => ({
+        id: article.id,
+        title: article.title,
+        snippet: highlight(`${article.question} ${article.answerText}`, parsed, SNIPPET_LENGTH),
+        status: article.status,
+        keuzeIds: article.keuzeIds,
+        themeIds: article.themeIds,
+        organisationType: article.organisationType,
+        publishedAt: article.publishedAt,
+        matchedTerms: withQuery ? hit.matched : null,
+      }));
+  }
+
+  /** The theme a search is about: its filter's, else the most frequent theme among the best matches. */
+  private async gapTheme(query: ArticleQuery, hits: ArticleHitDto[]): Promise<number | null> {
+    if (query.themeId !== undefined) return query.themeId;
+    if (query.keuzeId !== undefined) {
+      const keuze = await this.db.manager.findOne(Keuze, { select: { id: true, themeId: true }, where: { id: query.keuzeId } });
+      return keuze?.themeId ?? null;
+    }
+    const counts = new Map<number, number>();
+    for (const hit of hits.slice(0, 3)) for (const theme of hit.themeIds) counts.set(theme, (counts.get(theme) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Suggestions while asking (deflection)
+
+  /** The most similar published articles for a question being drafted, by its most informative words. */
+  async suggestions(text: string): Promise<SuggestionsDto> {
+    const terms = informativeTerms(text);
+    if (terms.length === 0) {
+      throw new InvalidInputError([{ name: 'text', reason: 'bevat geen doorzoekbaar woord' }], new EmptyQueryError().message);
+    }
+    const m = this.db.manager;
+    const hits = await this.index.similar(m, terms, { tags: [statusTag('published')] }, SUGGESTIONS, SUGGESTION_TERMS);
+    const data = await this.hitsOf(m, hits, { terms, phrases: [] }, true);
+    const suggestion: ArticleSuggestion = { id: randomUUID(), createdAt: this.clock.now(), articleIds: data.map((hit) => hit.id), submittedAt: null };
+    await this.db.transaction((tx) => tx.insert(ArticleSuggestion, suggestion));
+    return { suggestionId: suggestion.id, data, page: { number: 1, size: SUGGESTIONS, total: data.length } };
+  }
+
+  async suggestionOpened(suggestionId: string, articleId: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const suggestion = await m.findOneBy(ArticleSuggestion, { id: suggestionId });
+      if (!suggestion) throw new NotFoundError('Suggestie', suggestionId);
+      if (!suggestion.articleIds.includes(articleId)) {
+        throw new InvalidInputError([{ name: 'articleId', reason: 'was geen van deze suggesties' }]);
+      }
+      await m.insert(ArticleSuggestionOpen, { id: randomUUID(), suggestionId, articleId, openedAt: this.clock.now() });
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Search analytics
+
+  async searchClicked(searchId: string, articleId: string): Promise<void> {
+    if (this.log.isPending(searchId)) await this.log.flush();
+    await this.db.transaction(async (m) => {
+      if (!(await m.existsBy(KnowledgeSearch, { id: searchId }))) throw new NotFoundError('Zoekopdracht', searchId);
+      const article = await m.findOne(Article, { select: { id: true, status: true }, where: { id: articleId } });
+      if (!article) throw new InvalidInputError([{ name: 'articleId', reason: 'artikel bestaat niet' }]);
+      await m.insert(KnowledgeSearchClick, { id: randomUUID(), searchId, articleId, clickedAt: this.clock.now() });
+    });
+  }
+
+  /**
+   * What to write next: readers' searches in the period that found nothing, only partial matches, or
+   * that nobody clicked, grouped by theme and by their words, most frequent first.
+   */
+  async gaps(query: GapQuery): Promise<Page<GapDto>> {
+    await this.log.flush();
+    const toDay = query.to ?? amsterdamDay(this.clock.now());
+    const fromDay = query.from ?? shiftDay(toDay, -29);
+    if (fromDay > toDay) throw new InvalidInputError([{ name: 'from', reason: 'ligt na to' }]);
+    const kind = this.db.kind;
+    const p = new SqlParams(kind);
+    const from = p.add(sqlTime(kind, amsterdamMidnight(fromDay)));
+    const to = p.add(sqlTime(kind, amsterdamMidnight(shiftDay(toDay, 1))));
+    const staff = p.add(kind === 'postgres' ? false : 0);
+    const theme = query.themeId !== undefined ? ` AND s.gap_theme_id = ${p.add(query.themeId)}` : '';
+    const gap = `sum(CASE WHEN s.result_count = 0 OR s.match_mode = 'any' OR c.search_id IS NULL THEN 1 ELSE 0 END)`;
+    const grouped = `
+      SELECT s.gap_theme_id AS theme_id, s.query_key AS query_key, max(s.query_text) AS query, count(*) AS searches,
+             sum(CASE WHEN s.result_count = 0 THEN 1 ELSE 0 END) AS zero_results,
+             sum(CASE WHEN c.search_id IS NULL THEN 1 ELSE 0 END) AS unclicked,
+             sum(CASE WHEN s.match_mode = 'any' THEN 1 ELSE 0 END) AS partial,
+             ${gap} AS gaps, max(s.searched_at) AS last_searched_at
+        FROM knowledge_searches s
+        LEFT JOIN (SELECT DISTINCT search_id FROM knowledge_search_clicks) c ON c.search_id = s.id
+       WHERE s.searched_at >= ${from} AND s.searched_at < ${to} AND s.query_key IS NOT NULL AND s.staff = ${staff}${theme}
+       GROUP BY s.gap_theme_id, s.query_key
+      HAVING ${gap} > 0`;
+    const m = this.db.manager;
+    const [{ n }] = await m.query(`SELECT count(*) AS n FROM (${grouped}) g`, p.values);
+    const rows: Record<string, unknown>[] = await m.query(
+      `${grouped} ORDER BY gaps DESC, searches DESC, query_key ASC LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
+      p.values,
+    );
+    return pageOf(
+      rows.map((row) => ({
+        themeId: row.theme_id === null ? null : Number(row.theme_id),
+        query: String(row.query),
+        searches: Number(row.searches),
+        zeroResultSearches: Number(row.zero_results),
+        unclickedSearches: Number(row.unclicked),
+        partialMatchSearches: Number(row.partial),
+        lastSearchedAt: parseSqlTime(row.last_searched_at),
+      })),
+      Number(n),
+      query,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Searches with the same stems group together, whatever the word forms and order. */
+export function queryKey(parsed: ParsedQuery): string {
+  return [...parsed.terms.map((term) => term.stem), ...parsed.phrases.map((phrase) => `"${phrase.join(' ')}"`)].sort().join(' ').slice(0, 300);
+}
+
+/** Distinct searchable terms of a longer text, in order of first occurrence (at most 200). */
+export function informativeTerms(text: string): QueryTerm[] {
+  const terms: QueryTerm[] = [];
+  const seen = new Set<string>();
+  for (const word of new Set(foldWords(text))) {
+    if (terms.length >= 200) break;
+    let term: QueryTerm | undefined;
+    try {
+      term = parseQuery(word).terms[0];
+    } catch {
+      continue; // a stopword
+    }
+    if (!term || seen.has(term.stem) || term.stem.length < 2) continue;
+    seen.add(term.stem);
+    terms.push(term);
+  }
+  return terms;
+}
+
+function sqlTime(kind: DatabaseKind, instant: Date): Date | string {
+  return kind === 'postgres' ? instant : DateUtils.mixedDateToUtcDatetimeString(instant);
+}
+
+function parseSqlTime(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+function shiftDay(day: string, days: number): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The instant a calendar day starts in Europe/Amsterdam. */
+export function amsterdamMidnight(day: string): Date {
+  for (const offset of ['+02:00', '+01:00']) {
+    const candidate = new Date(`${day}T00:00:00${offset}`);
+    if (amsterdamDay(candidate) === day && amsterdamDay(new Date(candidate.getTime() - 1)) !== day) return candidate;
+  }
+  return new Date(`${day}T00:00:00+01:00`);
+}

@@ -1,0 +1,429 @@
+/**
+ * A Dutch full-text search index on SQLite (FTS5) and PostgreSQL (tsvector + GIN), driven by the
+ * analyzer in `../text/dutch-analyzer.ts`: the app stems, both databases only match stems. One
+ * `SearchIndex` per indexed kind of document (articles now, questions later), each in its own table.
+ *
+ * Storage (see `createSearchTable`):
+ * - SQLite: a contentless FTS5 table `<table>(f1, …, fn, tags)` (contentless_delete=1, prefix indexes
+ *   3/5/7) whose rowid is the document's integer key, the text columns holding `indexText()` of each
+ *   field, `tags` holding filter tokens; the persistent rank is `bm25(weights…, 0)`. An `fts5vocab`
+ *   table `<table>_vocab` gives document frequencies.
+ * - PostgreSQL: a table `<table>(rowid integer primary key, document tsvector, tags text[])` with GIN
+ *   indexes on both; `document` is `setweight(to_tsvector('simple', indexText(field)), A…D) || …`.
+ *
+ * Queries are bounded, because ranking every match of a common term is what makes search slow:
+ * - Ranking happens within the *analysis window*: the `window` most recent matches (highest rowids).
+ *   Below that size (the usual case) ranking is exact; above it, the best matches among the most recent
+ *   `window` come first and older matches follow by recency. FTS5 finds the window with a rowid-DESC
+ *   scan (no ranking) and then ranks it with `ORDER BY rank LIMIT k`; PostgreSQL takes the window with
+ *   `ORDER BY rowid DESC LIMIT window` (GIN bitmap or backwards primary-key scan, as the planner sees
+ *   fit) and ranks it with `ts_rank_cd`.
+ * - Facets and other aggregates run over `matchSetSql` — the same window — so they cost at most
+ *   `window` index look-ups; `complete` says whether that was every match.
+ * - All terms are preferred; when that finds fewer than `minResults`, the any-term fallback ranks by
+ *   the number of matched query parts, then relevance, from bounded candidate lists: every query with
+ *   one part left out (up to 6 parts), then — if still short — each part's own top-k.
+ */
+import { EntityManager, QueryRunner } from 'typeorm';
+import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from '../text/dutch-analyzer.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** Anything that runs SQL: an EntityManager (inside a transaction or not) or a QueryRunner. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
+
+export interface SearchIndexDefinition {
+  /** Table name (SQLite FTS5 virtual table, PostgreSQL table); [a-z_] only. */
+  table: string;
+  /** Indexed text fields in order with their ranking weight (title before body, say). At most 4 on PostgreSQL. */
+  fields: { name: string; weight: number }[];
+}
+
+export interface SearchIndexOptions {
+  /** Size of the analysis window (see the file comment). */
+  window?: number;
+  /** The fallback never returns more than this many results. */
+  anyModeLimit?: number;
+}
+
+export interface SearchDocument {
+  /** Integer key of the document; becomes the FTS5 rowid / the PostgreSQL primary key. */
+  rowid: number;
+  /** Raw text per field, in the order of the definition; the index stems it. */
+  fields: string[];
+  /** Filter tokens (see `searchTag`). */
+  tags: string[];
+}
+
+export interface SearchFilter {
+  /** Only documents carrying every one of these tags. */
+  tags?: string[];
+}
+
+export interface RankedHit {
+  rowid: number;
+  /** Relevance, higher is better; comparable within one result list only. 0 beyond the window. */
+  score: number;
+  /** Number of query parts (terms and phrases) the document matches. */
+  matched: number;
+}
+
+/** The set of matching documents that aggregates (facets) should count. */
+export type MatchSet =
+  | { kind: 'query'; sql: string; params: SqlParams }
+  | { kind: 'rowids'; rowids: number[] };
+
+export interface SearchOutcome {
+  mode: MatchMode;
+  /** All matches ('all' mode) or all fallback candidates ('any' mode). */
+  total: number;
+  /** The requested page. */
+  hits: RankedHit[];
+  /** Number of query parts (terms + phrases). */
+  parts: number;
+  /** Describes the match set for aggregates; for 'all' it is the analysis window. */
+  matchSet: MatchSet;
+  /** False when the match set is only the window of a larger set of matches. */
+  complete: boolean;
+}
+
+/** A filter token: lower-case letters and digits only, e.g. searchTag('status', 'in_review') = 'statusinreview'. */
+export function searchTag(name: string, value: string | number): string {
+  return `${name}${value}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Builds numbered placeholders (`?1` on SQLite, `$1` on PostgreSQL), so fragments compose in any order. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  constructor(readonly kind: DatabaseKind) {}
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.kind === 'postgres' ? `$${this.values.length}` : `?${this.values.length}`;
+  }
+}
+
+export function databaseKindOf(queryable: Queryable | EntityManager | QueryRunner): DatabaseKind {
+  const connection = (queryable as { connection?: { options: { type: string } } }).connection;
+  return connection?.options.type === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+const PG_WEIGHT_LABELS = ['A', 'B', 'C', 'D'];
+
+/** Creates the index table(s) of a definition; for migrations. */
+export async function createSearchTable(runner: QueryRunner, definition: SearchIndexDefinition): Promise<void> {
+  checkDefinition(definition);
+  const { table, fields } = definition;
+  if (databaseKindOf(runner) === 'postgres') {
+    await runner.query(`CREATE TABLE ${table} (rowid integer PRIMARY KEY, document tsvector NOT NULL, tags text[] NOT NULL DEFAULT '{}')`);
+    await runner.query(`CREATE INDEX ${table}_document_idx ON ${table} USING gin (document)`);
+    await runner.query(`CREATE INDEX ${table}_tags_idx ON ${table} USING gin (tags)`);
+    return;
+  }
+  const columns = [...fields.map((f) => f.name), 'tags'].join(', ');
+  await runner.query(`CREATE VIRTUAL TABLE ${table} USING fts5(${columns}, content='', contentless_delete=1, prefix='3 5 7')`);
+  const weights = [...fields.map((f) => f.weight.toFixed(2)), '0.0'].join(', ');
+  await runner.query(`INSERT INTO ${table}(${table}, rank) VALUES ('rank', 'bm25(${weights})')`);
+  await runner.query(`CREATE VIRTUAL TABLE ${table}_vocab USING fts5vocab(${table}, row)`);
+}
+
+export async function dropSearchTable(runner: QueryRunner, definition: SearchIndexDefinition): Promise<void> {
+  checkDefinition(definition);
+  if (databaseKindOf(runner) !== 'postgres') await runner.query(`DROP TABLE IF EXISTS ${definition.table}_vocab`);
+  await runner.query(`DROP TABLE IF EXISTS ${definition.table}`);
+}
+
+function checkDefinition(definition: SearchIndexDefinition): void {
+  const names = [definition.table, ...definition.fields.map((f) => f.name)];
+  if (!names.every((name) => IDENTIFIER.test(name)) || definition.fields.some((f) => f.name === 'tags' || f.name === 'rowid')) {
+    throw new Error(`Invalid search index definition: ${names.join(', ')}`);
+  }
+  if (definition.fields.length === 0 || definition.fields.length > PG_WEIGHT_LABELS.length) {
+    throw new Error('A search index has 1 to 4 text fields');
+  }
+}
+
+/** Splits a parsed query into its parts: each term and each phrase on its own. */
+export function queryParts(parsed: ParsedQuery): ParsedQuery[] {
+  return [...parsed.terms.map((term) => ({ terms: [term], phrases: [] })), ...parsed.phrases.map((phrase) => ({ terms: [], phrases: [phrase] }))];
+}
+
+function withoutPart(parsed: ParsedQuery, index: number): ParsedQuery {
+  const parts = queryParts(parsed).filter((_, i) => i !== index);
+  return { terms: parts.flatMap((p) => p.terms), phrases: parts.flatMap((p) => p.phrases) };
+}
+
+export class SearchIndex {
+  readonly window: number;
+  readonly anyModeLimit: number;
+  private readonly pgWeights: string;
+
+  constructor(
+    readonly definition: SearchIndexDefinition,
+    options: SearchIndexOptions = {},
+  ) {
+    checkDefinition(definition);
+    this.window = options.window ?? 1000;
+    this.anyModeLimit = options.anyModeLimit ?? 200;
+    // ts_rank_cd weights are given as {D, C, B, A}; field i gets label A, B, C, D.
+    const byLabel = [1, 1, 1, 1].map((_, labelIndex) => definition.fields[labelIndex]?.weight ?? 0);
+    const max = Math.max(...byLabel);
+    this.pgWeights = `{${[3, 2, 1, 0].map((i) => (byLabel[i] / max).toFixed(3)).join(',')}}`;
+  }
+
+  get table(): string {
+    return this.definition.table;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Writing (call inside the transaction that changes the document)
+
+  /** Adds or replaces a document. */
+  async index(db: Queryable, document: SearchDocument): Promise<void> {
+    const kind = databaseKindOf(db);
+    const texts = this.definition.fields.map((_, i) => indexText(document.fields[i] ?? ''));
+    const tags = [...new Set(document.tags.map((tag) => searchTag(tag, '')))].filter((tag) => tag.length > 0);
+    if (kind === 'postgres') {
+      const p = new SqlParams(kind);
+      const rowid = p.add(document.rowid);
+      const vector = texts.map((text, i) => `setweight(to_tsvector('simple', ${p.add(text)}), '${PG_WEIGHT_LABELS[i]}')`).join(' || ');
+      const tagArray = p.add(tags);
+      await db.query(
+        `INSERT INTO ${this.table} (rowid, document, tags) VALUES (${rowid}, ${vector}, ${tagArray}::text[])
+         ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document, tags = EXCLUDED.tags`,
+        p.values,
+      );
+      return;
+    }
+    await db.query(`DELETE FROM ${this.table} WHERE rowid = ?1`, [document.rowid]);
+    const p = new SqlParams(kind);
+    const values = [p.add(document.rowid), ...texts.map((text) => p.add(text)), p.add(tags.join(' '))];
+    const columns = ['rowid', ...this.definition.fields.map((f) => f.name), 'tags'];
+    await db.query(`INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${values.join(', ')})`, p.values);
+  }
+
+  /** Adds many new documents at once (bulk loads; the rowids must not be indexed yet). */
+  async indexMany(db: Queryable, documents: SearchDocument[], chunk = 200): Promise<void> {
+    const kind = databaseKindOf(db);
+    for (let start = 0; start < documents.length; start += chunk) {
+      const slice = documents.slice(start, start + chunk);
+      const p = new SqlParams(kind);
+      const tuples = slice.map((document) => {
+        const texts = this.definition.fields.map((_, i) => indexText(document.fields[i] ?? ''));
+        const tags = [...new Set(document.tags.map((tag) => searchTag(tag, '')))].filter((tag) => tag.length > 0);
+        if (kind === 'postgres') {
+          const vector = texts.map((text, i) => `setweight(to_tsvector('simple', ${p.add(text)}), '${PG_WEIGHT_LABELS[i]}')`).join(' || ');
+          return `(${p.add(document.rowid)}, ${vector}, ${p.add(tags)}::text[])`;
+        }
+        return `(${[p.add(document.rowid), ...texts.map((text) => p.add(text)), p.add(tags.join(' '))].join(', ')})`;
+      });
+      const columns = kind === 'postgres' ? ['rowid', 'document', 'tags'] : ['rowid', ...this.definition.fields.map((f) => f.name), 'tags'];
+      await db.query(`INSERT INTO ${this.table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, p.values);
+    }
+  }
+
+  async remove(db: Queryable, rowid: number): Promise<void> {
+    const p = new SqlParams(databaseKindOf(db));
+    await db.query(`DELETE FROM ${this.table} WHERE rowid = ${p.add(rowid)}`, p.values);
+  }
+
+  /** Merges FTS5 segments (after bulk loads); a no-op on PostgreSQL. */
+  async optimize(db: Queryable): Promise<void> {
+    if (databaseKindOf(db) === 'sqlite') await db.query(`INSERT INTO ${this.table}(${this.table}) VALUES ('optimize')`);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Matching
+
+  /** The WHERE condition (without alias) selecting documents that match `parsed` in `mode` and carry the tags. */
+  private condition(p: SqlParams, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter): string {
+    const tags = (filter.tags ?? []).map((tag) => searchTag(tag, '')).filter((tag) => tag.length > 0);
+    if (p.kind === 'postgres') {
+      const tagCondition = tags.length > 0 ? ` AND tags @> ${p.add(tags)}::text[]` : '';
+      return `document @@ to_tsquery('simple', ${p.add(toTsQuery(parsed, mode))})${tagCondition}`;
+    }
+    const columns = this.definition.fields.map((f) => f.name).join(' ');
+    const tagExpression = tags.map((tag) => ` AND tags : "${tag}"`).join('');
+    return `${this.table} MATCH ${p.add(`{${columns}} : (${toFts5Match(parsed, mode)})${tagExpression}`)}`;
+  }
+
+  /** SQL selecting the rowids of the analysis window (the `window` most recent matches). */
+  windowSql(p: SqlParams, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter): string {
+    return `SELECT rowid FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(this.window)}`;
+  }
+
+  /** Number of matching documents. */
+  async count(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter = {}): Promise<number> {
+    const p = new SqlParams(databaseKindOf(db));
+    const rows = await db.query(`SELECT count(*) AS n FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)}`, p.values);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * One page of matches in rank order: by relevance within the analysis window, then by recency.
+   * `total` (if known) saves a count for pages beyond the window.
+   */
+  async rank(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, limit: number, offset = 0): Promise<RankedHit[]> {
+    const matched = mode === 'all' ? queryParts(parsed).length : 1;
+    const hits: RankedHit[] = [];
+    if (offset < this.window) {
+      const take = Math.min(limit, this.window - offset);
+      const rows = await this.rankWindow(db, parsed, mode, filter, take, offset);
+      hits.push(...rows.map((row) => ({ rowid: Number(row.rowid), score: Number(row.score), matched })));
+      if (rows.length < take) return hits;
+    }
+    if (offset + limit > this.window) {
+      // Beyond the window: older matches by recency.
+      const p = new SqlParams(databaseKindOf(db));
+      const beyondOffset = Math.max(0, offset - this.window);
+      const rows = await db.query(
+        `SELECT rowid FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(limit - hits.length)} OFFSET ${p.add(this.window + beyondOffset)}`,
+        p.values,
+      );
+      hits.push(...rows.map((row: { rowid: number }) => ({ rowid: Number(row.rowid), score: 0, matched })));
+    }
+    return hits;
+  }
+
+  private async rankWindow(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, limit: number, offset: number): Promise<{ rowid: number; score: number }[]> {
+    const p = new SqlParams(databaseKindOf(db));
+    if (p.kind === 'postgres') {
+      const tsquery = p.add(toTsQuery(parsed, mode));
+      const tags = (filter.tags ?? []).map((tag) => searchTag(tag, '')).filter((tag) => tag.length > 0);
+      const tagCondition = tags.length > 0 ? ` AND tags @> ${p.add(tags)}::text[]` : '';
+      return db.query(
+        `SELECT w.rowid, ts_rank_cd('${this.pgWeights}'::float4[], w.document, tsq) AS score
+           FROM (SELECT rowid, document FROM ${this.table}
+                  WHERE document @@ to_tsquery('simple', ${tsquery})${tagCondition}
+                  ORDER BY rowid DESC LIMIT ${p.add(this.window)}) w,
+                to_tsquery('simple', ${tsquery}) tsq
+          ORDER BY score DESC, w.rowid DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
+        p.values,
+      );
+    }
+    const condition = this.condition(p, parsed, mode, filter);
+    const floor = `coalesce((SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT 1 OFFSET ${p.add(this.window - 1)}), 0)`;
+    return db.query(
+      `SELECT rowid, -rank AS score FROM ${this.table} WHERE ${condition} AND rowid >= ${floor}
+        ORDER BY rank LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
+      p.values,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Searching
+
+  /**
+   * All terms first; with fewer than `minResults` matches (and more than one query part) the bounded
+   * any-term fallback. Returns one page plus what aggregates need.
+   */
+  async search(
+    db: Queryable,
+    parsed: ParsedQuery,
+    filter: SearchFilter,
+    page: { offset: number; limit: number },
+    minResults = 3,
+  ): Promise<SearchOutcome> {
+    const kind = databaseKindOf(db);
+    const parts = queryParts(parsed).length;
+    const total = await this.count(db, parsed, 'all', filter);
+    if (total >= minResults || parts < 2) {
+      const hits = total > page.offset ? await this.rank(db, parsed, 'all', filter, page.limit, page.offset) : [];
+      const p = new SqlParams(kind);
+      return { mode: 'all', total, hits, parts, matchSet: { kind: 'query', sql: this.windowSql(p, parsed, 'all', filter), params: p }, complete: total <= this.window };
+    }
+    const candidates = await this.anyCandidates(db, parsed, filter, Math.max(page.offset + page.limit, 20));
+    return {
+      mode: 'any',
+      total: candidates.length,
+      hits: candidates.slice(page.offset, page.offset + page.limit),
+      parts,
+      matchSet: { kind: 'rowids', rowids: candidates.map((hit) => hit.rowid) },
+      complete: true,
+    };
+  }
+
+  /**
+   * The any-term fallback, ranked by matched parts, then score: documents matching all parts, then
+   * every query with one part left out (2–6 parts), then each part's own top list when still short.
+   */
+  async anyCandidates(db: Queryable, parsed: ParsedQuery, filter: SearchFilter, needed: number): Promise<RankedHit[]> {
+    const parts = queryParts(parsed);
+    const k = Math.min(Math.max(needed, 20), this.anyModeLimit);
+    const best = new Map<number, RankedHit>();
+    const offer = (hit: RankedHit) => {
+      const known = best.get(hit.rowid);
+      if (!known || hit.matched > known.matched || (hit.matched === known.matched && hit.score > known.score)) best.set(hit.rowid, hit);
+    };
+    for (const hit of await this.rank(db, parsed, 'all', filter, k)) offer(hit);
+    if (parts.length >= 2 && parts.length <= 6) {
+      for (let i = 0; i < parts.length; i++) {
+        for (const hit of await this.rank(db, withoutPart(parsed, i), 'all', filter, k)) offer({ ...hit, matched: parts.length - 1 });
+      }
+    }
+    if (best.size < needed || parts.length > 6) {
+      const seen = new Map<number, { count: number; score: number }>();
+      for (const part of parts) {
+        for (const hit of await this.rank(db, part, 'all', filter, k)) {
+          const entry = seen.get(hit.rowid) ?? { count: 0, score: 0 };
+          entry.count += 1;
+          entry.score += hit.score;
+          seen.set(hit.rowid, entry);
+        }
+      }
+      for (const [rowid, entry] of seen) offer({ rowid, matched: entry.count, score: entry.score });
+    }
+    return [...best.values()]
+      .sort((a, b) => b.matched - a.matched || b.score - a.score || b.rowid - a.rowid)
+      .slice(0, this.anyModeLimit);
+  }
+
+  /** Number of documents containing each stem exactly (a rarity estimate; prefixes are not expanded). */
+  async documentFrequencies(db: Queryable, stems: string[]): Promise<Map<string, number>> {
+    const distinct = [...new Set(stems.filter((stem) => /^[a-z0-9]+$/.test(stem)))];
+    const result = new Map<string, number>(distinct.map((stem) => [stem, 0]));
+    if (distinct.length === 0) return result;
+    const kind = databaseKindOf(db);
+    const p = new SqlParams(kind);
+    const rows: { term: string; doc: number | string }[] =
+      kind === 'postgres'
+        ? await db.query(
+            `SELECT s.term, (SELECT count(*) FROM (SELECT 1 FROM ${this.table} f WHERE f.document @@ to_tsquery('simple', s.term) LIMIT ${p.add(this.window * 10)}) x) AS doc
+               FROM unnest(${p.add(distinct)}::text[]) AS s(term)`,
+            p.values,
+          )
+        : await db.query(`SELECT term, doc FROM ${this.table}_vocab WHERE term IN (${distinct.map((stem) => p.add(stem)).join(', ')})`, p.values);
+    for (const row of rows) result.set(row.term, Number(row.doc));
+    return result;
+  }
+
+  /**
+   * "More like this text": the `maxTerms` rarest terms that occur in the index (rarity by document
+   * frequency), matched in any-term mode, best `limit` first.
+   */
+  async similar(db: Queryable, terms: QueryTerm[], filter: SearchFilter, limit: number, maxTerms = 8): Promise<RankedHit[]> {
+    const frequencies = await this.documentFrequencies(db, terms.map((term) => term.stem));
+    const informative = terms
+      .map((term, position) => ({ term, position, df: frequencies.get(term.stem) ?? 0 }))
+      .filter((entry) => entry.df > 0 || entry.term.prefix)
+      .sort((a, b) => (a.df || Number.MAX_SAFE_INTEGER) - (b.df || Number.MAX_SAFE_INTEGER) || a.position - b.position)
+      .slice(0, maxTerms)
+      .map((entry) => entry.term);
+    if (informative.length === 0) return [];
+    const parsed: ParsedQuery = { terms: informative, phrases: [] };
+    const seen = new Map<number, RankedHit>();
+    const k = Math.max(limit * 4, 20);
+    for (const part of queryParts(parsed)) {
+      for (const hit of await this.rank(db, part, 'all', filter, k)) {
+        const entry = seen.get(hit.rowid) ?? { rowid: hit.rowid, matched: 0, score: 0 };
+        entry.matched += 1;
+        entry.score += hit.score;
+        seen.set(hit.rowid, entry);
+      }
+    }
+    return [...seen.values()].sort((a, b) => b.matched - a.matched || b.score - a.score || b.rowid - a.rowid).slice(0, limit);
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ForbiddenError } from '../common/domain-errors.js';
+import type { Page } from '../common/pagination.js';
+import type { Principal } from '../accounts/principal.js';
+import type { Question } from './question.entities.js';
+import type { QuestionDto, QuestionQuery } from './questions.dto.js';
+
+/**
+ * Where other modules plug into the question lifecycle without the questions module depending
+ * on them: the knowledge base (deflection, answering by reference, staff search) and service
+ * levels (priority changes). Each hook runs inside the question's transaction.
+ */
+export interface QuestionExtension {
+  afterSubmit?(m: EntityManager, q: Question): Promise<void>;
+  validateArticles?(m: EntityManager, articleIds: string[]): Promise<void>;
+  recordReuse?(m: EntityManager, questionId: string, articleIds: string[]): Promise<void>;
+  afterPriorityChange?(m: EntityManager, q: Question, now: Date): Promise<void>;
+  search?(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>>;
+}
+
+@Injectable()
+export class QuestionHooks {
+  private readonly extensions: QuestionExtension[] = [];
+
+  register(extension: QuestionExtension): void {
+    this.extensions.push(extension);
+  }
+
+  async afterSubmit(m: EntityManager, q: Question): Promise<void> {
+    for (const e of this.extensions) await e.afterSubmit?.(m, q);
+  }
+
+  async validateArticles(m: EntityManager, articleIds: string[]): Promise<void> {
+    const validators = this.extensions.filter((e) => e.validateArticles);
+    if (!validators.length) throw new ForbiddenError('Antwoorden met verwijzing naar artikelen is niet beschikbaar.');
+    for (const e of validators) await e.validateArticles!(m, articleIds);
+  }
+
+  async recordReuse(m: EntityManager, questionId: string, articleIds: string[]): Promise<void> {
+    for (const e of this.extensions) await e.recordReuse?.(m, questionId, articleIds);
+  }
+
+  async afterPriorityChange(m: EntityManager, q: Question, now: Date): Promise<void> {
+    for (const e of this.extensions) await e.afterPriorityChange?.(m, q, now);
+  }
+
+  search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>> {
+    const engine = this.extensions.find((e) => e.search);
+    if (!engine) throw new ForbiddenError('Zoeken in vragen is niet beschikbaar.');
+    return engine.search!(principal, query, toDtos);
+  }
+}

@@ -1,0 +1,579 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Brackets, EntityManager, In } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { Clock, amsterdamDay } from '../common/clock.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { Page, pageOf } from '../common/pagination.js';
+import type { Role } from '../common/access.js';
+import { AuditActor } from '../audit/audit.service.js';
+import type { Principal } from '../accounts/principal.js';
+import { User } from '../accounts/user.entity.js';
+import { Keuze } from '../catalog/catalog.entities.js';
+import { WorkingCalendar } from '../calendar/working-calendar.js';
+import { Database } from '../infra/database/database.service.js';
+import { JobName } from '../infra/jobs/job-names.js';
+import { JobQueue } from '../infra/jobs/job-queue.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import type { TemplateData, TemplateName } from '../notifications/templates.js';
+import {
+  FINAL_STATUSES,
+  Question,
+  QuestionEvent,
+  QuestionEventType,
+  QuestionKeuze,
+  QuestionMessage,
+  QuestionRating,
+  QuestionStatus,
+  QuestionAttachment,
+} from './question.entities.js';
+import {
+  AnswerDto,
+  PostMessageDto,
+  QuestionDetailDto,
+  QuestionDto,
+  QuestionQuery,
+  RateDto,
+  RatingDto,
+  ReferDto,
+  SubmitQuestionDto,
+} from './questions.dto.js';
+import { allocateReference } from './reference.js';
+import { QuestionHooks } from './question-hooks.js';
+
+const STAFF: Role[] = ['expert', 'coordinator', 'secretariat'];
+const REOPEN_WINDOW_MS = 30 * 24 * 3_600_000;
+export const AUTO_CLOSE_WORKING_DAYS = 10;
+
+export const isStaff = (p: Principal) => p.user.roles.some((r) => STAFF.includes(r));
+const seesAll = (p: Principal) => p.user.roles.includes('coordinator') || p.user.roles.includes('secretariat');
+
+/** What an action does once its checks passed; applied in the same transaction. */
+interface Change {
+  to: QuestionStatus;
+  event: QuestionEventType;
+  reason?: string | null;
+  details?: Record<string, unknown> | null;
+  set?: Partial<Question>;
+  /** Mails and messages written in the same transaction. */
+  also?: (m: EntityManager, q: Question, mails: string[]) => Promise<void>;
+  /** Jobs to enqueue after commit. */
+  jobs?: (q: Question) => { name: JobName; payload: { questionId: string } }[];
+}
+
+/** The heart of Vraagbaak: intake, lifecycle, messages and ratings of questions. */
+@Injectable()
+export class QuestionsService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly calendar: WorkingCalendar,
+    private readonly queue: JobQueue,
+    private readonly notifications: NotificationsService,
+    private readonly hooks: QuestionHooks,
+  ) {}
+
+  // ---- intake -------------------------------------------------------------------------
+
+  async submit(principal: Principal, input: SubmitQuestionDto, actor: AuditActor): Promise<QuestionDetailDto> {
+    const now = this.clock.now();
+    const organisationCode = (input.organisationCode ?? principal.user.organisationCode ?? '').toUpperCase();
+    const { question, mails } = await this.db.transaction(async (m) => {
+      const keuzes = await m.findBy(Keuze, { id: In(input.keuzeIds) });
+      const unknown = input.keuzeIds.map((id, index) => ({ id, index })).filter(({ id }) => !keuzes.some((k) => k.id === id));
+      if (unknown.length) throw new InvalidInputError(unknown.map(({ id, index }) => ({ name: `keuzeIds[${index}]`, reason: `keuze ${id} bestaat niet` })));
+      if (!organisationCode) throw new InvalidInputError([{ name: 'organisationCode', reason: 'is verplicht: uw account heeft geen organisatie' }]);
+      if (!(await m.existsBy(Organisation, { code: organisationCode }))) {
+        throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${organisationCode} bestaat niet` }]);
+      }
+      const reference = await allocateReference(m, Number(amsterdamDay(now).slice(0, 4)));
+      const question = m.create(Question, {
+        id: randomUUID(),
+        reference,
+        title: input.title,
+        body: input.body,
+        context: input.context || null,
+        organisationCode,
+        requesterId: principal.user.id,
+        status: 'submitted',
+        priority: 'normal',
+        assigneeId: null,
+        desiredAnswerDate: input.desiredAnswerDate ?? null,
+        routingNote: null,
+        assignmentCount: 0,
+        needsHandover: false,
+        answerBody: null,
+        referredTo: null,
+        reopenCount: 0,
+        suggestionId: input.suggestionId ?? null,
+        consentToNameOrganisation: false,
+        submittedAt: now,
+        assignedAt: null,
+        answeredAt: null,
+        closedAt: null,
+        autoCloseAt: null,
+        updatedAt: now,
+        version: 1,
+      });
+      await m.insert(Question, question);
+      await m.insert(QuestionKeuze, keuzes.map((k) => ({ questionId: question.id, keuzeId: k.id, themeId: k.themeId })));
+      await this.addEvent(m, question.id, 'submitted', actor.actorId, null, 'submitted', null, null, now);
+      const mails = [await this.mailRequester(m, question, 'question-received', 'received', {})];
+      await this.hooks.afterSubmit(m, question);
+      return { question, mails };
+    });
+    await this.notifications.dispatch(mails);
+    await this.queue.enqueue(JobName.RouteQuestion, { questionId: question.id }, { jobId: `route:${question.id}:0` });
+    return this.get(principal, question.id);
+  }
+
+  // ---- reading ------------------------------------------------------------------------
+
+  async list(principal: Principal, query: QuestionQuery): Promise<Page<QuestionDto>> {
+    if (query.q !== undefined) {
+      if (!isStaff(principal)) throw new ForbiddenError('Zoeken in vragen is alleen voor medewerkers van de taskforce.');
+      return this.hooks.search(principal, query, (rows) => this.toDtos(principal, rows));
+    }
+    const qb = this.db.manager.createQueryBuilder(Question, 'q');
+    this.scope(qb, principal);
+    if (query.status) qb.andWhere('q.status = :status', { status: query.status });
+    if (query.organisationCode) qb.andWhere('q.organisation_code = :org', { org: query.organisationCode.toUpperCase() });
+    if (query.assignee === 'me') qb.andWhere('q.assignee_id = :me', { me: principal.user.id });
+    if (query.keuzeId) qb.andWhere('EXISTS (SELECT 1 FROM question_keuzes fk WHERE fk.question_id = q.id AND fk.keuze_id = :keuzeId)', { keuzeId: query.keuzeId });
+    if (query.themeId) qb.andWhere('EXISTS (SELECT 1 FROM question_keuzes ft WHERE ft.question_id = q.id AND ft.theme_id = :themeId)', { themeId: query.themeId });
+    qb.orderBy('q.submitted_at', 'DESC').addOrderBy('q.id', 'DESC').offset(query.offset).limit(query.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return pageOf(await this.toDtos(principal, rows), total, query);
+  }
+
+  /** Requesters see their own questions, experts those assigned to them, coordinators and the secretariat all. */
+  scope(qb: ReturnType<EntityManager['createQueryBuilder']>, principal: Principal, alias = 'q'): void {
+    if (seesAll(principal)) return;
+    const roles = principal.user.roles;
+    qb.andWhere(
+      new Brackets((w) => {
+        w.where('1 = 0');
+        if (roles.includes('requester')) w.orWhere(`${alias}.requester_id = :me`, { me: principal.user.id });
+        if (roles.includes('expert')) w.orWhere(`${alias}.assignee_id = :me`, { me: principal.user.id });
+      }),
+    );
+  }
+
+  canSee(principal: Principal, q: Question): boolean {
+    if (seesAll(principal)) return true;
+    if (principal.user.roles.includes('requester') && q.requesterId === principal.user.id) return true;
+    return principal.user.roles.includes('expert') && q.assigneeId === principal.user.id;
+  }
+
+  /**
+   * One question as the caller may see it. `justActed`: the caller has just changed it and may
+   * have lost sight of it by doing so (an expert who declined); they still get the result.
+   */
+  async get(principal: Principal, id: string, justActed = false): Promise<QuestionDetailDto> {
+    const q = justActed ? await this.db.manager.findOneByOrFail(Question, { id }) : await this.findVisible(this.db.manager, principal, id);
+    const staff = isStaff(principal) && (q.requesterId !== principal.user.id || seesAll(principal) || q.assigneeId === principal.user.id);
+    const [dto] = await this.toDtos(principal, [q]);
+    const m = this.db.manager;
+    const [events, messages, attachments, rating] = await Promise.all([
+      m.find(QuestionEvent, { where: { questionId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
+      m.find(QuestionMessage, { where: staff ? { questionId: id } : { questionId: id, internal: false }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      m.find(QuestionAttachment, { where: { questionId: id }, order: { createdAt: 'ASC' } }),
+      m.findOneBy(QuestionRating, { questionId: id }),
+    ]);
+    const people = await this.people(m, [...events.map((e) => e.actorId), ...messages.map((x) => x.authorId)]);
+    const person = (userId: string | null) => (userId ? { id: userId, displayName: people.get(userId) ?? 'Onbekend' } : null);
+    return {
+      ...dto,
+      timeline: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        actor: person(e.actorId),
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        reason: e.reason,
+        ...(staff ? { details: e.details } : {}),
+        occurredAt: e.occurredAt.toISOString(),
+      })),
+      messages: messages.map((x) => ({ id: x.id, author: person(x.authorId)!, body: x.body, internal: x.internal, createdAt: x.createdAt.toISOString() })),
+      attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, createdAt: a.createdAt.toISOString() })),
+      rating: rating ? { score: rating.score, comment: rating.comment, createdAt: rating.createdAt.toISOString() } : null,
+    };
+  }
+
+  async findVisible(m: EntityManager, principal: Principal, id: string): Promise<Question> {
+    const q = await m.findOneBy(Question, { id });
+    // Not 403: a requester must not learn that someone else's question exists.
+    if (!q || !this.canSee(principal, q)) throw new NotFoundError('Vraag', id);
+    return q;
+  }
+
+  async toDtos(principal: Principal, rows: Question[]): Promise<QuestionDto[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((q) => q.id);
+    const keuzes = await this.db.manager.find(QuestionKeuze, { where: { questionId: In(ids) }, order: { keuzeId: 'ASC' } });
+    const people = await this.people(this.db.manager, rows.flatMap((q) => [q.requesterId, q.assigneeId]));
+    const coordinatorView = seesAll(principal);
+    return rows.map((q) => {
+      const own = keuzes.filter((k) => k.questionId === q.id);
+      const staffView = isStaff(principal) && (coordinatorView || q.assigneeId === principal.user.id);
+      return {
+        id: q.id,
+        reference: q.reference,
+        title: q.title,
+        body: q.body,
+        context: q.context,
+        status: q.status,
+        priority: q.priority,
+        keuzeIds: own.map((k) => k.keuzeId),
+        themeIds: [...new Set(own.map((k) => k.themeId))].sort((a, b) => a - b),
+        organisationCode: q.organisationCode,
+        requester: { id: q.requesterId, displayName: people.get(q.requesterId) ?? 'Onbekend' },
+        assignee: q.assigneeId ? { id: q.assigneeId, displayName: people.get(q.assigneeId) ?? 'Onbekend' } : null,
+        desiredAnswerDate: q.desiredAnswerDate,
+        answer: q.answerBody,
+        referredTo: q.referredTo,
+        reopenCount: q.reopenCount,
+        submittedAt: q.submittedAt.toISOString(),
+        assignedAt: q.assignedAt?.toISOString() ?? null,
+        answeredAt: q.answeredAt?.toISOString() ?? null,
+        closedAt: q.closedAt?.toISOString() ?? null,
+        autoCloseAt: q.autoCloseAt?.toISOString() ?? null,
+        ...(staffView ? { needsHandover: q.needsHandover } : {}),
+        ...(coordinatorView ? { routingNote: q.routingNote } : {}),
+      };
+    });
+  }
+
+  private async people(m: EntityManager, ids: (string | null)[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids.filter((id): id is string => !!id))];
+    if (!unique.length) return new Map();
+    const users = await m.find(User, { select: { id: true, displayName: true }, where: { id: In(unique) } });
+    return new Map(users.map((u) => [u.id, u.displayName]));
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------
+
+  /**
+   * Applies one action: loads the question, checks who may act and from which status, then
+   * writes the change conditionally on the version it read, so of two people acting at once
+   * exactly one wins and the other gets 409.
+   */
+  private async act(
+    principal: Principal,
+    id: string,
+    action: string,
+    from: readonly QuestionStatus[],
+    mayAct: (q: Question) => boolean,
+    decide: (q: Question, m: EntityManager) => Change | Promise<Change>,
+  ): Promise<QuestionDetailDto> {
+    const now = this.clock.now();
+    const { q, mails, jobs } = await this.db.transaction(async (m) => {
+      const q = await this.findVisible(m, principal, id);
+      if (!mayAct(q)) throw new ForbiddenError(`U mag "${action}" niet uitvoeren op deze vraag.`);
+      if (!from.includes(q.status)) {
+        throw new ConflictError(`"${action}" kan niet bij een vraag met status ${q.status}.`, 'invalid-transition');
+      }
+      const change = await decide(q, m);
+      await this.apply(m, q, change, principal.user.id, now);
+      const mails: string[] = [];
+      await change.also?.(m, q, mails);
+      return { q, mails, jobs: change.jobs?.(q) ?? [] };
+    });
+    await this.notifications.dispatch(mails);
+    for (const job of jobs) await this.queue.enqueue(job.name, job.payload as never, { jobId: `${job.name}:${q.id}:${q.version}` });
+    return this.get(principal, id, true);
+  }
+
+  /** Writes a change guarded by the version read; shared by user actions and jobs. */
+  async apply(m: EntityManager, q: Question, change: Pick<Change, 'to' | 'event' | 'reason' | 'details' | 'set'>, actorId: string | null, now: Date): Promise<void> {
+    const set = { ...change.set, status: change.to, updatedAt: now, version: q.version + 1 };
+    const result = await m.update(Question, { id: q.id, version: q.version }, set);
+    if (result.affected !== 1) throw new ConflictError('Iemand anders heeft deze vraag net gewijzigd; laad haar opnieuw.', 'concurrent-change');
+    await this.addEvent(m, q.id, change.event, actorId, q.status, change.to, change.reason ?? null, change.details ?? null, now);
+    Object.assign(q, set);
+  }
+
+  async addEvent(
+    m: EntityManager,
+    questionId: string,
+    type: QuestionEventType,
+    actorId: string | null,
+    fromStatus: QuestionStatus | null,
+    toStatus: QuestionStatus | null,
+    reason: string | null,
+    details: Record<string, unknown> | null,
+    occurredAt: Date,
+  ): Promise<void> {
+    await m.insert(QuestionEvent, { id: randomUUID(), questionId, type, actorId, fromStatus, toStatus, reason, details: details as never, occurredAt });
+  }
+
+  private isAssignee = (principal: Principal) => (q: Question) => q.assigneeId === principal.user.id && principal.user.roles.includes('expert');
+  private isRequester = (principal: Principal) => (q: Question) => q.requesterId === principal.user.id;
+
+  accept(principal: Principal, id: string) {
+    return this.act(principal, id, 'accepteren', ['assigned'], this.isAssignee(principal), () => ({ to: 'in_progress', event: 'accepted' }));
+  }
+
+  decline(principal: Principal, id: string, reason: string) {
+    return this.act(principal, id, 'afwijzen', ['assigned'], this.isAssignee(principal), (q) => ({
+      to: 'submitted',
+      event: 'declined',
+      reason,
+      details: { expertId: q.assigneeId },
+      set: { assigneeId: null, assignedAt: null },
+      jobs: (after) => [{ name: JobName.RouteQuestion, payload: { questionId: after.id } }],
+    }));
+  }
+
+  assign(principal: Principal, id: string, expertId: string) {
+    return this.act(
+      principal,
+      id,
+      'toewijzen',
+      ['submitted', 'triage', 'assigned', 'in_progress'],
+      () => principal.user.roles.includes('coordinator'),
+      async (q, m) => {
+        const expert = await m.findOneBy(User, { id: expertId });
+        if (!expert || !expert.active || !expert.roles.includes('expert')) {
+          throw new InvalidInputError([{ name: 'expertId', reason: 'is geen actieve expert' }]);
+        }
+        const assignment = q.assignmentCount + 1;
+        await m.update(User, { id: expertId }, { lastAssignedAt: this.clock.now() });
+        return {
+          to: 'assigned',
+          event: 'assigned',
+          details: { expertId, by: 'coordinator', previousAssigneeId: q.assigneeId },
+          set: { assigneeId: expertId, assignedAt: this.clock.now(), assignmentCount: assignment, needsHandover: false },
+          also: async (mm, after, mails) => {
+            mails.push(await this.mailAssignment(mm, after, expert));
+          },
+        };
+      },
+    );
+  }
+
+  requestClarification(principal: Principal, id: string, message: string) {
+    return this.act(principal, id, 'om verduidelijking vragen', ['in_progress'], this.isAssignee(principal), () => ({
+      to: 'awaiting_requester',
+      event: 'clarification_requested',
+      reason: message,
+      also: async (m, q, mails) => {
+        await this.insertMessage(m, q.id, principal.user.id, message, false);
+        mails.push(await this.mailRequester(m, q, 'clarification-requested', `clarification:${q.version}`, { message, expertName: principal.user.displayName }));
+      },
+    }));
+  }
+
+  answer(principal: Principal, id: string, input: AnswerDto) {
+    return this.act(principal, id, 'beantwoorden', ['in_progress'], this.isAssignee(principal), async (q, m) => {
+      const now = this.clock.now();
+      if (input.articleIds?.length) await this.hooks.validateArticles(m, input.articleIds);
+      return {
+        to: 'answered',
+        event: 'answered',
+        details: input.articleIds?.length ? { articleIds: input.articleIds } : null,
+        set: { answerBody: input.body, answeredAt: now, autoCloseAt: this.calendar.addWorkingDays(now, AUTO_CLOSE_WORKING_DAYS) },
+        also: async (mm, after, mails) => {
+          if (input.articleIds?.length) await this.hooks.recordReuse(mm, after.id, input.articleIds);
+          const link = this.link(after.id);
+          mails.push(
+            await this.mailRequester(mm, after, 'question-answered', `answered:${after.version}`, {
+              expertName: principal.user.displayName,
+              answer: input.body,
+              confirmLink: `${link}/confirm`,
+              reopenLink: `${link}/reopen`,
+              rateLink: `${link}/rating`,
+            }),
+          );
+        },
+        jobs: (after) => [{ name: JobName.AutoCloseQuestion, payload: { questionId: after.id } }],
+      };
+    });
+  }
+
+  confirm(principal: Principal, id: string, consent: boolean | undefined) {
+    return this.act(principal, id, 'bevestigen', ['answered'], this.isRequester(principal), () => ({
+      to: 'closed',
+      event: 'confirmed',
+      set: { closedAt: this.clock.now(), autoCloseAt: null, ...(consent !== undefined ? { consentToNameOrganisation: consent } : {}) },
+      also: async (m, q, mails) => {
+        const mail = await this.ratingRequest(m, q);
+        if (mail) mails.push(mail);
+      },
+    }));
+  }
+
+  reopen(principal: Principal, id: string, reason: string) {
+    return this.act(principal, id, 'heropenen', ['answered', 'closed'], this.isRequester(principal), (q) => {
+      if (!q.answeredAt || this.clock.now().getTime() - q.answeredAt.getTime() > REOPEN_WINDOW_MS) {
+        throw new ConflictError('Een vraag kan tot 30 dagen na het antwoord worden heropend; stel gerust een nieuwe vraag.', 'reopen-window-passed');
+      }
+      return {
+        to: 'in_progress',
+        event: 'reopened',
+        reason,
+        set: { closedAt: null, autoCloseAt: null, reopenCount: q.reopenCount + 1 },
+        also: async (m, after, mails) => {
+          await this.insertMessage(m, after.id, principal.user.id, reason, false);
+          const expert = after.assigneeId ? await m.findOneBy(User, { id: after.assigneeId }) : null;
+          if (expert) mails.push(await this.mailExpert(m, after, expert, 'requester-replied', `reopened:${after.version}`, { message: reason, requesterName: principal.user.displayName }));
+        },
+      };
+    });
+  }
+
+  refer(principal: Principal, id: string, input: ReferDto) {
+    return this.act(
+      principal,
+      id,
+      'doorverwijzen',
+      ['triage', 'assigned', 'in_progress'],
+      (q) => this.isAssignee(principal)(q) || principal.user.roles.includes('coordinator'),
+      () => ({
+        to: 'referred',
+        event: 'referred',
+        reason: input.reason,
+        details: { to: input.to },
+        set: { referredTo: input.to, closedAt: this.clock.now(), autoCloseAt: null },
+        also: async (m, q, mails) => {
+          mails.push(await this.mailRequester(m, q, 'question-referred', `referred:${q.version}`, { to: input.to, reason: input.reason }));
+        },
+      }),
+    );
+  }
+
+  withdraw(principal: Principal, id: string) {
+    return this.act(
+      principal,
+      id,
+      'intrekken',
+      ['submitted', 'triage', 'assigned', 'in_progress', 'awaiting_requester'],
+      this.isRequester(principal),
+      () => ({ to: 'withdrawn', event: 'withdrawn', set: { closedAt: this.clock.now(), autoCloseAt: null } }),
+    );
+  }
+
+  /** A message; a requester's reply to a clarification request puts the question back in progress. */
+  async postMessage(principal: Principal, id: string, input: PostMessageDto): Promise<QuestionDetailDto> {
+    const internal = input.internal === true;
+    const now = this.clock.now();
+    const mails = await this.db.transaction(async (m) => {
+      const q = await this.findVisible(m, principal, id);
+      const isOwner = q.requesterId === principal.user.id;
+      const staffOnQuestion = seesAll(principal) || q.assigneeId === principal.user.id;
+      if (internal && !staffOnQuestion) throw new ForbiddenError('Alleen medewerkers van de taskforce kunnen interne notities maken.');
+      if ((FINAL_STATUSES as string[]).includes(q.status)) throw new ConflictError(`Bij een vraag met status ${q.status} kunnen geen berichten meer worden geplaatst.`, 'invalid-transition');
+      await this.insertMessage(m, q.id, principal.user.id, input.body, internal);
+      const mails: string[] = [];
+      if (isOwner && !internal) {
+        if (q.status === 'awaiting_requester') {
+          await this.apply(m, q, { to: 'in_progress', event: 'requester_replied', reason: null }, principal.user.id, now);
+        }
+        const expert = q.assigneeId ? await m.findOneBy(User, { id: q.assigneeId }) : null;
+        if (expert) mails.push(await this.mailExpert(m, q, expert, 'requester-replied', `reply:${randomUUID()}`, { message: input.body, requesterName: principal.user.displayName }));
+      }
+      return mails;
+    });
+    await this.notifications.dispatch(mails);
+    return this.get(principal, id);
+  }
+
+  async rate(principal: Principal, id: string, input: RateDto): Promise<RatingDto> {
+    const now = this.clock.now();
+    return this.db.transaction(async (m) => {
+      const q = await this.findVisible(m, principal, id);
+      if (q.requesterId !== principal.user.id) throw new ForbiddenError('Alleen de vraagsteller kan een antwoord beoordelen.');
+      if (!q.answeredAt) throw new ConflictError('Een vraag kan pas na het antwoord worden beoordeeld.', 'invalid-transition');
+      if (await m.existsBy(QuestionRating, { questionId: id })) throw new ConflictError('U hebt deze vraag al beoordeeld.', 'already-rated');
+      await m.insert(QuestionRating, { questionId: id, score: input.score, comment: input.comment || null, createdAt: now });
+      if (input.consentToNameOrganisation !== undefined) {
+        await m.update(Question, { id }, { consentToNameOrganisation: input.consentToNameOrganisation });
+      }
+      await this.addEvent(m, id, 'rated', principal.user.id, null, null, null, { score: input.score }, now);
+      return { score: input.score, comment: input.comment || null, createdAt: now.toISOString() };
+    });
+  }
+
+  async setPriority(principal: Principal, id: string, priority: Question['priority']): Promise<QuestionDetailDto> {
+    const now = this.clock.now();
+    await this.db.transaction(async (m) => {
+      const q = await this.findVisible(m, principal, id);
+      if (q.priority === priority) return;
+      const result = await m.update(Question, { id, version: q.version }, { priority, version: q.version + 1, updatedAt: now });
+      if (result.affected !== 1) throw new ConflictError('Iemand anders heeft deze vraag net gewijzigd; laad haar opnieuw.', 'concurrent-change');
+      await this.addEvent(m, id, 'priority_changed', principal.user.id, null, null, null, { from: q.priority, to: priority }, now);
+      await this.hooks.afterPriorityChange(m, { ...q, priority, version: q.version + 1 }, now);
+    });
+    return this.get(principal, id);
+  }
+
+  async insertMessage(m: EntityManager, questionId: string, authorId: string, body: string, internal: boolean): Promise<void> {
+    await m.insert(QuestionMessage, { id: randomUUID(), questionId, authorId, body, internal, createdAt: this.clock.now() });
+  }
+
+  // ---- mails --------------------------------------------------------------------------
+
+  link(questionId: string): string {
+    return `${this.config.publicUrl}/api/v1/questions/${questionId}`;
+  }
+
+  private base(q: Question, name: string) {
+    return { reference: q.reference, title: q.title, link: this.link(q.id), name };
+  }
+
+  async mailRequester<T extends TemplateName>(m: EntityManager, q: Question, template: T, event: string, data: Partial<TemplateData[T]>): Promise<string> {
+    const requester = await m.findOneByOrFail(User, { id: q.requesterId });
+    return this.notifications.notify(m, {
+      eventKey: `question:${q.id}:${event}`,
+      recipient: { email: requester.email, userId: requester.id },
+      template,
+      data: { ...this.base(q, requester.displayName), ...data } as TemplateData[T],
+    });
+  }
+
+  async mailExpert<T extends TemplateName>(m: EntityManager, q: Question, expert: User, template: T, event: string, data: Partial<TemplateData[T]>): Promise<string> {
+    return this.notifications.notify(m, {
+      eventKey: `question:${q.id}:${event}`,
+      recipient: { email: expert.email, userId: expert.id },
+      template,
+      data: { ...this.base(q, expert.displayName), ...data } as TemplateData[T],
+      digest: expert.mailPreference === 'daily',
+    });
+  }
+
+  async mailCoordinators<T extends TemplateName>(m: EntityManager, q: Question, template: T, event: string, data: Partial<TemplateData[T]>): Promise<string[]> {
+    const coordinators = await m
+      .createQueryBuilder(User, 'u')
+      .where('u.active = :active', { active: true })
+      .andWhere(`u.roles LIKE '%,coordinator,%'`)
+      .getMany();
+    const ids: string[] = [];
+    for (const c of coordinators) {
+      ids.push(
+        await this.notifications.notify(m, {
+          eventKey: `question:${q.id}:${event}`,
+          recipient: { email: c.email, userId: c.id },
+          template,
+          data: { ...this.base(q, c.displayName), ...data } as TemplateData[T],
+          digest: c.mailPreference === 'daily',
+        }),
+      );
+    }
+    return ids;
+  }
+
+  async mailAssignment(m: EntityManager, q: Question, expert: User): Promise<string> {
+    const organisation = await m.findOneBy(Organisation, { code: q.organisationCode });
+    return this.mailExpert(m, q, expert, 'question-assigned', `assigned:${q.assignmentCount}`, {
+      organisation: organisation?.name ?? q.organisationCode,
+      respondBefore: this.calendar.addWorkingDays(this.clock.now(), 1),
+    });
+  }
+
+  async ratingRequest(m: EntityManager, q: Question): Promise<string | null> {
+    if (await m.existsBy(QuestionRating, { questionId: q.id })) return null;
+    return this.mailRequester(m, q, 'rating-request', `rating-request:${q.reopenCount}`, {});
+  }
+}

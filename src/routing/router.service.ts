@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { OPEN_LOAD_STATUSES } from '../questions/question.entities.js';
+
+export interface Candidate {
+  expertId: string;
+  displayName: string;
+  matchingKeuzes: number;
+  openLoad: number;
+  capacity: number | null;
+  lastAssignedAt: string | null;
+}
+
+export interface RoutingDecision {
+  chosen: Candidate | null;
+  /** Why: shown to coordinators on the question. */
+  note: {
+    rule: string;
+    candidates: number;
+    considered: Candidate[];
+    excluded: string[];
+    chosenExpertId: string | null;
+  };
+}
+
+/**
+ * Picks the expert for a question, in SQL on both databases. An expert fits when active, not
+ * absent today, under capacity, not among those who declined it, and their expertise covers at
+ * least one of the question's keuzes (directly or through the keuze's theme). Among those:
+ * most matching keuzes, then lowest open load, then longest since their last assignment.
+ */
+@Injectable()
+export class RouterService {
+  async candidates(m: EntityManager, questionId: string, exclude: string[], today: string): Promise<Candidate[]> {
+    const excluded = exclude.length ? exclude : ['00000000-0000-0000-0000-000000000000'];
+    const qb = m
+      .createQueryBuilder()
+      .select('u.id', 'expertId')
+      .addSelect('u.display_name', 'displayName')
+      .addSelect('u.capacity', 'capacity')
+      .addSelect('u.last_assigned_at', 'lastAssignedAt')
+      .addSelect(
+        `(SELECT COUNT(DISTINCT qk.keuze_id) FROM question_keuzes qk JOIN user_expertise ue
+            ON ue.user_id = u.id AND (ue.keuze_id = qk.keuze_id OR ue.theme_id = qk.theme_id)
+          WHERE qk.question_id = :questionId)`,
+        'matchingKeuzes',
+      )
+      .addSelect(`(SELECT COUNT(*) FROM questions oq WHERE oq.assignee_id = u.id AND oq.status IN (:...open))`, 'openLoad')
+      .from('users', 'u')
+      .where('u.active = :active', { active: true })
+      .andWhere(`u.roles LIKE '%,expert,%'`)
+      .andWhere('u.id NOT IN (:...excluded)', { excluded })
+      .andWhere('NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = u.id AND a.starts_on <= :today AND a.ends_on >= :today)', { today })
+      .setParameters({ questionId, open: OPEN_LOAD_STATUSES });
+    const rows = await qb.getRawMany<{ expertId: string; displayName: string; capacity: number | null; lastAssignedAt: string | Date | null; matchingKeuzes: string | number; openLoad: string | number }>();
+    return rows
+      .map((r) => ({
+        expertId: r.expertId,
+        displayName: r.displayName,
+        capacity: r.capacity === null ? null : Number(r.capacity),
+        lastAssignedAt: r.lastAssignedAt === null ? null : toIso(r.lastAssignedAt),
+        matchingKeuzes: Number(r.matchingKeuzes),
+        openLoad: Number(r.openLoad),
+      }))
+      .filter((c) => c.matchingKeuzes > 0 && (c.capacity === null || c.openLoad < c.capacity))
+      .sort(
+        (a, b) =>
+          b.matchingKeuzes - a.matchingKeuzes ||
+          a.openLoad - b.openLoad ||
+          (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '') ||
+          a.expertId.localeCompare(b.expertId),
+      );
+  }
+
+  async decide(m: EntityManager, questionId: string, exclude: string[], today: string): Promise<RoutingDecision> {
+    const candidates = await this.candidates(m, questionId, exclude, today);
+    const chosen = candidates[0] ?? null;
+    return {
+      chosen,
+      note: {
+        rule: 'meeste overeenkomende keuzes, dan laagste werkvoorraad, dan langst geleden toegewezen',
+        candidates: candidates.length,
+        considered: candidates.slice(0, 5),
+        excluded: exclude,
+        chosenExpertId: chosen?.expertId ?? null,
+      },
+    };
+  }
+}
+
+/** SQLite returns timestamps as UTC text without a zone; PostgreSQL as Date. */
+export function toIso(value: string | Date): string {
+  if (value instanceof Date) return value.toISOString();
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`).toISOString();
+}
