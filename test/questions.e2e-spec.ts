@@ -80,20 +80,35 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
 
   describe('routing', () => {
     it('prefers the expert with the most matching keuzes and records why', async () => {
-      const q = await submit([21, 22]);
+      const both = await signInAs(t, { roles: ['expert'], email: 'twee@ienw.nl', keuzeIds: [11, 12], capacity: 5 });
+      const one = await signInAs(t, { roles: ['expert'], keuzeIds: [11], capacity: 5 });
+      const q = await submit([11, 12]);
       expect(q.status).toBe('assigned');
-      expect(q.assignee.id).toBe(expertBuilt.user.id); // 2 matches (direct) vs 2 via theme: tie → load, then round robin
-      expect(q.routingNote).toMatchObject({ chosenExpertId: expertBuilt.user.id, candidates: 2 });
-      const mail = await smtp.waitFor((m) => sentTo('bouw@ienw.nl')(m) && m.subject!.includes(q.reference));
+      expect(q.assignee.id).toBe(both.user.id);
+      expect(q.routingNote).toMatchObject({ chosenExpertId: both.user.id, candidates: 2 });
+      expect(q.routingNote.considered.map((c: { expertId: string; matchingKeuzes: number }) => [c.expertId, c.matchingKeuzes])).toEqual([
+        [both.user.id, 2],
+        [one.user.id, 1],
+      ]);
+      const mail = await smtp.waitFor((m) => sentTo('twee@ienw.nl')(m) && m.subject!.includes(q.reference));
       expect(mail.text).toContain(q.title);
     });
 
-    it('matches through a theme and balances by open load', async () => {
-      const q = await submit([23]); // theme 5, only the theme expert covers keuze 23
+    it('matches through a theme, then balances by open load, then round robin', async () => {
+      const q = await submit([23]); // only the theme expert covers keuze 23 (theme 5)
       expect(q.assignee.id).toBe(expertTheme.user.id);
-      const q2 = await submit([21]); // both fit (1 match each); the one with the lowest load wins
-      const loads = { [expertBuilt.user.id]: 1, [expertTheme.user.id]: 1 };
-      expect(Object.keys(loads)).toContain(q2.assignee.id);
+      const a = await signInAs(t, { roles: ['expert'], keuzeIds: [13], capacity: 5 });
+      const b = await signInAs(t, { roles: ['expert'], keuzeIds: [13], capacity: 5 });
+      const first = await submit([13]);
+      const second = await submit([13]);
+      expect(new Set([first.assignee.id, second.assignee.id])).toEqual(new Set([a.user.id, b.user.id])); // lowest load
+      // Both finish their question: equal load again, so the one assigned longest ago goes first.
+      for (const [q2, who] of [[first, first.assignee.id === a.user.id ? a : b], [second, second.assignee.id === a.user.id ? a : b]] as const) {
+        await act(who, q2.id, 'accept').expect(200);
+        await act(who, q2.id, 'answer', { body: 'Klaar' }).expect(200);
+      }
+      const third = await submit([13]);
+      expect(third.assignee.id).toBe(first.assignee.id);
     });
 
     it('goes to triage and tells the coordinators when nobody fits', async () => {
