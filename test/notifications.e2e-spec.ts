@@ -15,13 +15,23 @@ interface ReceivedMail {
   at: number;
 }
 
-/** An SMTP server on a free loopback port that keeps every message it accepts. */
-async function startSmtpServer(): Promise<{ port: number; received: ReceivedMail[]; close(): Promise<void> }> {
+/**
+ * An SMTP server on a free loopback port that keeps every message it accepts. `rejections`
+ * holds, per recipient, the reply codes to refuse the next RCPT TO with (451 transient, 550 permanent).
+ */
+async function startSmtpServer(): Promise<{ port: number; received: ReceivedMail[]; rejections: Map<string, number[]>; close(): Promise<void> }> {
   const received: ReceivedMail[] = [];
+  const rejections = new Map<string, number[]>();
   const server = new smtp.SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    closeTimeout: 1000,
+    onRcptTo(address, session, callback) {
+      const code = rejections.get(address.address)?.shift();
+      if (code === undefined) return callback();
+      callback(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,7 +48,7 @@ async function startSmtpServer(): Promise<{ port: number; received: ReceivedMail
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, received, rejections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** Headers (unfolded) and the decoded text/plain and text/html parts of a raw message. */
@@ -148,43 +158,24 @@ describe('Notifications over SMTP', () => {
     expect((await db.manager.findOneByOrFail(NotificationOutbox, { id })).status).toBe('sent');
   });
 
-  it('keeps a failing delivery pending with its error, and sends it when the server is back', async () => {
-    const port = smtpServer.port;
-    await smtpServer.close();
-    try {
-      const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received:retry')));
-      await expect(notifications.send({ outboxId: id })).rejects.toThrow();
-      expect(await db.manager.findOneByOrFail(NotificationOutbox, { id })).toMatchObject({ status: 'pending', attempts: 1 });
-      expect((await db.manager.findOneByOrFail(NotificationOutbox, { id })).lastError).toBeTruthy();
-    } finally {
-      const restarted = await startSmtpServerOn(port, smtpServer.received);
-      smtpServer.close = restarted.close;
-    }
-    const [row] = await db.manager.find(NotificationOutbox, { where: { eventKey: 'question:q1:received:retry' } });
-    await notifications.send({ outboxId: row.id });
+  it('keeps a transiently refused mail pending and sends it on the retry; a permanent refusal fails the row', async () => {
+    smtpServer.rejections.set('tijdelijk@gemeente.example.nl', [451]);
+    const id = await db.transaction((m) => notifications.notify(m, { ...receipt('question:q1:received:retry'), recipient: { email: 'tijdelijk@gemeente.example.nl' } }));
+    await expect(notifications.send({ outboxId: id })).rejects.toThrow(/Try again later/);
+    const failed = await db.manager.findOneByOrFail(NotificationOutbox, { id });
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(failed.lastError).toMatch(/^EENVELOPE 451 /);
+    await notifications.send({ outboxId: id });
     expect(smtpServer.received).toHaveLength(1);
-    expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: row.id })).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await db.manager.findOneByOrFail(NotificationOutbox, { id })).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+
+    smtpServer.rejections.set('weg@gemeente.example.nl', [550]);
+    const gone = await db.transaction((m) => notifications.notify(m, { ...receipt('question:q1:received:gone'), recipient: { email: 'weg@gemeente.example.nl' } }));
+    await notifications.send({ outboxId: gone });
+    expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: gone })).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(smtpServer.received).toHaveLength(1);
   });
 });
-
-/** The same server again on a given port (after a simulated outage). */
-async function startSmtpServerOn(port: number, received: ReceivedMail[]): Promise<{ close(): Promise<void> }> {
-  const server = new smtp.SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ raw: Buffer.concat(chunks).toString('utf8'), from: '', to: session.envelope.rcptTo.map((r) => r.address), at: Date.now() });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe('Notifications without SMTP_URL', () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { ForbiddenError } from '../common/domain-errors.js';
 import type { Page } from '../common/pagination.js';
 import type { Principal } from '../accounts/principal.js';
-import type { Question } from './question.entities.js';
+import type { Question, QuestionEvent } from './question.entities.js';
 import type { QuestionDto, QuestionQuery } from './questions.dto.js';
 
 /**
@@ -12,6 +12,8 @@ import type { QuestionDto, QuestionQuery } from './questions.dto.js';
  * levels (priority changes). Each hook runs inside the question's transaction.
  */
 export interface QuestionExtension {
+  /** Every timeline event, in the transaction that writes it (service levels start, pause and stop clocks here). */
+  afterEvent?(m: EntityManager, event: QuestionEvent): Promise<void>;
   afterSubmit?(m: EntityManager, q: Question): Promise<void>;
   validateArticles?(m: EntityManager, articleIds: string[]): Promise<void>;
   recordReuse?(m: EntityManager, questionId: string, articleIds: string[]): Promise<void>;
@@ -25,6 +27,10 @@ export class QuestionHooks {
 
   register(extension: QuestionExtension): void {
     this.extensions.push(extension);
+  }
+
+  async afterEvent(m: EntityManager, event: QuestionEvent): Promise<void> {
+    for (const e of this.extensions) await e.afterEvent?.(m, event);
   }
 
   async afterSubmit(m: EntityManager, q: Question): Promise<void> {

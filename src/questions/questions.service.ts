@@ -306,7 +306,9 @@ export class QuestionsService {
     details: Record<string, unknown> | null,
     occurredAt: Date,
   ): Promise<void> {
-    await m.insert(QuestionEvent, { id: randomUUID(), questionId, type, actorId, fromStatus, toStatus, reason, details: details as never, occurredAt });
+    const event = { id: randomUUID(), questionId, type, actorId, fromStatus, toStatus, reason, details, occurredAt };
+    await m.insert(QuestionEvent, event as never);
+    await this.hooks.afterEvent(m, event);
   }
 
   private isAssignee = (principal: Principal) => (q: Question) => q.assigneeId === principal.user.id && principal.user.roles.includes('expert');

@@ -1,0 +1,76 @@
+import type { Role } from '../src/common/access.js';
+import type { Principal } from '../src/accounts/principal.js';
+import type { User } from '../src/accounts/user.entity.js';
+import { KnowledgeService } from '../src/knowledge/knowledge.service.js';
+import { CORPUS, SEARCH_CASES, type CorpusArticle } from './fixtures/knowledge-corpus.js';
+import { TestApp, startTestApp } from './support/test-app.js';
+
+/** A principal for service-level calls (the search cases need no HTTP sign-in to load the corpus). */
+export function principalOf(id: string, roles: Role[], displayName = `Medewerker ${id.slice(0, 4)}`): Principal {
+  return { user: { id, displayName, roles, email: `${id}@test.example.nl` } as unknown as User, via: 'bearer', mfaSatisfied: true };
+}
+
+const AUTHOR = principalOf('00000000-0000-4000-8000-00000000a001', ['expert']);
+const EDITOR = principalOf('00000000-0000-4000-8000-00000000a002', ['secretariat']);
+const ACTOR = { actorId: null, ip: null };
+
+/** Publishes the corpus through the service (create → submit → publish), as the app indexes it. */
+export async function loadCorpus(t: TestApp, articles: CorpusArticle[]): Promise<Map<string, string>> {
+  const service = t.app.get(KnowledgeService);
+  const ids = new Map<string, string>();
+  for (const article of articles) {
+    const created = await service.create(
+      { title: article.title, question: article.question, answer: article.answer, keuzeIds: article.keuzeIds },
+      AUTHOR,
+      ACTOR,
+    );
+    await service.transition(created.id, 'submit', AUTHOR, ACTOR);
+    await service.transition(created.id, 'publish', EDITOR, ACTOR);
+    ids.set(article.key, created.id);
+  }
+  return ids;
+}
+
+describe('knowledge search on the shared Dutch corpus (e2e)', () => {
+  let t: TestApp;
+  let ids: Map<string, string>;
+  let keyOf: Map<string, string>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ids = await loadCorpus(t, CORPUS);
+    keyOf = new Map([...ids].map(([key, id]) => [id, key]));
+  }, 300_000);
+  afterAll(() => t.close());
+
+  it('has a corpus of at least 200 articles over all 8 themes and 33 keuzes, and at least 40 cases', async () => {
+    expect(CORPUS.length).toBeGreaterThanOrEqual(200);
+    expect(new Set(CORPUS.map((a) => a.key)).size).toBe(CORPUS.length);
+    expect(new Set(CORPUS.flatMap((a) => a.keuzeIds))).toEqual(new Set(Array.from({ length: 33 }, (_, i) => i + 1)));
+    expect(SEARCH_CASES.length).toBeGreaterThanOrEqual(40);
+    const res = await t.http.get('/api/v1/articles?pageSize=1').expect(200);
+    expect(res.body.page.total).toBe(CORPUS.length);
+    expect(res.body.facets.themes.map((f: { id: number }) => f.id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it.each(SEARCH_CASES)('$name: $q', async (c) => {
+    const keys: string[] = [];
+    let mode: string | undefined;
+    const pageSize = c.pageSize ?? 3;
+    for (let page = 1; keys.length < 3; page++) {
+      const query: Record<string, string | number> = { q: c.q, page, pageSize };
+      if (c.keuzeId !== undefined) query.keuzeId = c.keuzeId;
+      if (c.themeId !== undefined) query.themeId = c.themeId;
+      const res = await t.http.get('/api/v1/articles').query(query).expect(200);
+      mode ??= res.body.meta.matchMode;
+      keys.push(...res.body.data.map((hit: { id: string }) => keyOf.get(hit.id)));
+      for (const hit of res.body.data) {
+        if (c.keuzeId !== undefined) expect(hit.keuzeIds).toContain(c.keuzeId);
+        if (c.themeId !== undefined) expect(hit.themeIds).toContain(c.themeId);
+      }
+      if (res.body.data.length < pageSize) break;
+    }
+    expect({ q: c.q, top3: keys.slice(0, 3) }).toEqual({ q: c.q, top3: expect.arrayContaining([c.expect]) });
+    if (c.mode) expect(mode).toBe(c.mode);
+  });
+});
