@@ -175,6 +175,65 @@ describe('Notifications over SMTP', () => {
     expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: gone })).toMatchObject({ status: 'failed', attempts: 1 });
     expect(smtpServer.received).toHaveLength(1);
   });
+
+  it('makes one row when the same event is notified in concurrent transactions', async () => {
+    const ids = await Promise.all([1, 2, 3].map(() => db.transaction((m) => notifications.notify(m, receipt('question:q1:received:concurrent')))));
+    expect(new Set(ids).size).toBe(1);
+    expect(await db.manager.countBy(NotificationOutbox, { eventKey: 'question:q1:received:concurrent' })).toBe(1);
+  });
+
+  it('holds mails for a daily digest and sends them as one mail at 07:00', async () => {
+    const expert = { email: 'expert@wbs.example.nl', userId: null };
+    const ids = await db.transaction(async (m) => [
+      await notifications.notify(m, {
+        eventKey: 'question:q7:assigned:1',
+        recipient: expert,
+        template: 'question-assigned',
+        data: { reference: 'WBS-2026-00007', title: 'Peil <b>', link: '/vragen/q7', name: 'Jan Jansen' },
+        digest: true,
+      }),
+      await notifications.notify(m, {
+        eventKey: 'question:q8:replied:1',
+        recipient: expert,
+        template: 'requester-replied',
+        data: { reference: 'WBS-2026-00008', title: 'Bodem', link: '/vragen/q8', message: 'Zie bijlage' },
+        digest: true,
+      }),
+    ]);
+    await notifications.dispatch(ids);
+    await queue.drain();
+    expect(smtpServer.received).toHaveLength(0);
+    const held = await db.manager.findOneByOrFail(NotificationOutbox, { id: ids[0] });
+    expect(held.status).toBe('held');
+    expect(held.sendAfter!.getTime()).toBeGreaterThan(Date.now());
+
+    const before = await notifications.bundleDueDigests(new Date(held.sendAfter!.getTime() - 1000));
+    expect(before).toEqual([]);
+    const digests = await notifications.bundleDueDigests(new Date(held.sendAfter!.getTime() + 1000));
+    expect(digests).toHaveLength(1);
+    expect(await notifications.bundleDueDigests(new Date(held.sendAfter!.getTime() + 2000))).toEqual([]);
+    await notifications.dispatch(digests);
+    await waitFor(() => smtpServer.received.length > 0, 5000);
+    await queue.drain();
+    expect(smtpServer.received).toHaveLength(1);
+    const { headers, text, html } = parseMail(smtpServer.received[0].raw);
+    expect(headers.subject).toMatch(/^Dagoverzicht Vraagbaak WBS van \d{1,2} \w+ \d{4}$/);
+    expect(text).toContain('Geachte Jan Jansen,');
+    expect(text).toContain('- [WBS-2026-00007] Nieuwe vraag aan u toegewezen');
+    expect(text).toContain('- [WBS-2026-00008] De vraagsteller heeft gereageerd');
+    expect(html).toContain('http://vraagbaak.test/vragen/q8');
+    for (const id of ids) expect(await db.manager.findOneByOrFail(NotificationOutbox, { id })).toMatchObject({ status: 'digested', digestId: digests[0] });
+  });
+
+  it('lets the reconciler find a row whose dispatch was lost', async () => {
+    const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received:lost')));
+    expect((await notifications.findPendingDeliveries(new Date())).map((w) => w.payload)).not.toContainEqual({ outboxId: id });
+    const later = await notifications.findPendingDeliveries(new Date(Date.now() + 61_000));
+    expect(later.map((w) => w.payload)).toContainEqual({ outboxId: id });
+    await notifications.send({ outboxId: id });
+    expect(smtpServer.received).toHaveLength(1);
+    expect((await notifications.findPendingDeliveries(new Date(Date.now() + 61_000))).map((w) => w.payload)).not.toContainEqual({ outboxId: id });
+  });
 });
 
 describe('Notifications without SMTP_URL', () => {

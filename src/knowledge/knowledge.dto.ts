@@ -13,6 +13,7 @@ import {
   Max,
   MaxLength,
   Min,
+  Matches,
   MinLength,
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../common/pagination.js';
@@ -26,6 +27,7 @@ const MAX_INT = 2_147_483_647;
 export const TITLE_MAX = 300;
 export const QUESTION_MAX = 20_000;
 export const ANSWER_MAX = 100_000;
+const NOT_BLANK = /\S/;
 
 // ---------------------------------------------------------------------------------------------------
 // Input
@@ -40,15 +42,15 @@ export class CreateArticleDto {
   questionId?: string;
 
   @ApiPropertyOptional({ description: 'Title (required without questionId).', maxLength: TITLE_MAX })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(TITLE_MAX)
+  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(TITLE_MAX)
   title?: string;
 
   @ApiPropertyOptional({ description: 'The question, written for a general reader (required without questionId).', maxLength: QUESTION_MAX })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(QUESTION_MAX)
+  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(QUESTION_MAX)
   question?: string;
 
   @ApiPropertyOptional({ description: 'The answer in Markdown (required without questionId).', maxLength: ANSWER_MAX })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(ANSWER_MAX)
+  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(ANSWER_MAX)
   answer?: string;
 
   @ApiPropertyOptional({ description: 'Keuzes the article is about, 1–33 (at least one, required without questionId).', type: [Number], example: [21, 25] })
@@ -70,15 +72,15 @@ export class UpdateArticleDto {
   version?: number;
 
   @ApiPropertyOptional({ description: 'Title.', maxLength: TITLE_MAX })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(TITLE_MAX)
+  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(TITLE_MAX)
   title?: string;
 
   @ApiPropertyOptional({ description: 'The question, written for a general reader.', maxLength: QUESTION_MAX })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(QUESTION_MAX)
+  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(QUESTION_MAX)
   question?: string;
 
   @ApiPropertyOptional({ description: 'The answer in Markdown.', maxLength: ANSWER_MAX })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(ANSWER_MAX)
+  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(ANSWER_MAX)
   answer?: string;
 
   @ApiPropertyOptional({ description: 'Keuzes the article is about (at least one).', type: [Number] })

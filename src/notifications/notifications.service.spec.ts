@@ -116,6 +116,15 @@ describe('NotificationsService', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('has a migration that matches the entity and reverts cleanly', async () => {
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    await dataSource.undoLastMigration();
+    expect(await dataSource.createQueryRunner().hasTable('notification_outbox')).toBe(false);
+    await dataSource.runMigrations();
+    expect(await dataSource.createQueryRunner().hasTable('notification_outbox')).toBe(true);
+  });
+
   describe('notify', () => {
     it('stores one rendered row per (event, recipient) and returns its id every time', async () => {
       const first = await notify(assigned());

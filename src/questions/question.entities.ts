@@ -130,24 +130,26 @@ export class QuestionKeuze {
   themeId: number;
 }
 
-export type QuestionEventType =
-  | 'submitted'
-  | 'routed'
-  | 'unroutable'
-  | 'assigned'
-  | 'accepted'
-  | 'declined'
-  | 'clarification_requested'
-  | 'requester_replied'
-  | 'answered'
-  | 'confirmed'
-  | 'auto_closed'
-  | 'reopened'
-  | 'referred'
-  | 'withdrawn'
-  | 'priority_changed'
-  | 'handover_needed'
-  | 'rated';
+export const QUESTION_EVENT_TYPES = [
+  'submitted',
+  'routed',
+  'unroutable',
+  'assigned',
+  'accepted',
+  'declined',
+  'clarification_requested',
+  'requester_replied',
+  'answered',
+  'confirmed',
+  'auto_closed',
+  'reopened',
+  'referred',
+  'withdrawn',
+  'priority_changed',
+  'handover_needed',
+  'rated',
+] as const;
+export type QuestionEventType = (typeof QUESTION_EVENT_TYPES)[number];
 
 /** One entry on a question's timeline: who did what, when and why. */
 @Entity('question_events')

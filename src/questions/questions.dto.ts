@@ -19,7 +19,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { IsCalendarDate } from '../common/validators.js';
-import { PRIORITIES, QUESTION_STATUSES, type Priority, type QuestionEventType, type QuestionStatus } from './question.entities.js';
+import { PRIORITIES, QUESTION_EVENT_TYPES, QUESTION_STATUSES, type Priority, type QuestionEventType, type QuestionStatus } from './question.entities.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const NOT_BLANK = /\S/;
@@ -115,7 +115,7 @@ export class QuestionDto {
 export class TimelineEventDto {
   @ApiProperty({ description: 'Event id.', format: 'uuid' })
   id: string;
-  @ApiProperty({ description: 'What happened.', example: 'accepted' })
+  @ApiProperty({ description: 'What happened.', enum: QUESTION_EVENT_TYPES, example: 'accepted' })
   type: QuestionEventType;
   @ApiProperty({ description: 'Who did it; null for the system.', type: PersonRefDto, nullable: true })
   actor: PersonRefDto | null;

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobHandlerRegistry } from './jobs-explorer.js';
-import { JOBS_OPTIONS, JobRunner, type JobsOptions } from './jobs.options.js';
+import { JOBS_OPTIONS, JobRunner, settledWithin, type JobsOptions } from './jobs.options.js';
 
 /** How long an enqueue may wait for Redis before it gives up (the reconciler catches up later). */
 const ENQUEUE_TIMEOUT_MS = 3000;
@@ -103,11 +103,15 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
     this.logger.log(`BullMQ worker on queue "${this.options.queueName}" runs up to ${this.options.concurrency} job(s) at once`);
   }
 
-  /** Stops taking new jobs and waits for the running ones to finish. */
+  /** Stops taking new jobs and waits (at most `shutdownGraceMs`) for the running ones to finish. */
   async stopWorkers(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) await worker.close();
+    if (worker && !(await settledWithin(worker.close(), this.options.shutdownGraceMs))) {
+      // Their locks expire and BullMQ's stalled-job check hands them to another worker.
+      this.logger.warn(`Stopping although jobs still run after ${this.options.shutdownGraceMs} ms; they will be retried`);
+      await worker.close(true).catch(() => undefined);
+    }
     this.workerConnection?.disconnect();
     this.workerConnection = undefined;
   }

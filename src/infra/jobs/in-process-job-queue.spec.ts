@@ -87,11 +87,10 @@ describe('InProcessJobQueue', () => {
     await queue.drain({ includeRetries: true });
     expect(handler.calls).toHaveLength(4);
     const gaps = handler.calls.slice(1).map((c, i) => c.at - handler.calls[i]!.at);
-    // 25, 50, 100 ms (timers never fire early; allow scheduling slack above).
+    // 25, 50, 100 ms: lower bounds only, as a loaded machine may add any delay on top.
     expect(gaps[0]).toBeGreaterThanOrEqual(24);
     expect(gaps[1]).toBeGreaterThanOrEqual(49);
     expect(gaps[2]).toBeGreaterThanOrEqual(99);
-    expect(gaps[2]! - gaps[0]!).toBeGreaterThan(50);
   });
 
   it('gives up after the last attempt', async () => {
@@ -183,6 +182,16 @@ describe('InProcessJobQueue', () => {
     await queue.enqueue(JobName.SendNotification, { outboxId: 'after' });
     await sleep(10);
     expect(handler.ids()).toEqual(['running']);
+  });
+
+  it('does not let a stuck job hold up shutdown beyond the grace period', async () => {
+    await boot({ shutdownGraceMs: 50 });
+    handler.impl = () => new Promise(() => undefined); // never settles
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'stuck' });
+    await sleep(5);
+    const start = Date.now();
+    await moduleRef.close();
+    expect(Date.now() - start).toBeLessThan(1000);
   });
 
   it('still runs jobs with WORKERS=false, as nobody else could', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobHandlerRegistry } from './jobs-explorer.js';
-import { JOBS_OPTIONS, JobRunner, type JobsOptions } from './jobs.options.js';
+import { JOBS_OPTIONS, JobRunner, settledWithin, type JobsOptions } from './jobs.options.js';
 
 interface Task {
   name: JobName;
@@ -88,7 +88,10 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
     this.ready.length = 0;
     this.waitingByKey.clear();
     if (dropped > 0) this.logger.log(`Stopping with ${dropped} job(s) not run; the reconciler finds their work at the next start`);
-    await Promise.allSettled([...this.runningTasks]);
+    const running = this.runningTasks.size;
+    if (!(await settledWithin(Promise.allSettled([...this.runningTasks]), this.options.shutdownGraceMs))) {
+      this.logger.warn(`Stopping although ${running} job(s) still run after ${this.options.shutdownGraceMs} ms; the reconciler finds their work at the next start`);
+    }
     this.notifyIdle();
   }
 

@@ -23,6 +23,11 @@ export interface JobsOptions {
   prefix: string;
   /** BullMQ queue name. */
   queueName: string;
+  /**
+   * On shutdown, how long running jobs may take to finish. Then the process stops anyway: a
+   * BullMQ job is picked up again as stalled, an in-process one by the reconciler.
+   */
+  shutdownGraceMs: number;
 }
 
 export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
@@ -48,6 +53,7 @@ export function resolveJobsOptions(config: AppConfig, overrides: Partial<JobsOpt
     // BullMQ's own default prefix, so standard tooling (Bull Board, Taskforce) finds the queue.
     prefix: 'bull',
     queueName: 'vraagbaak',
+    shutdownGraceMs: 10_000,
     ...overrides,
   };
 }
@@ -59,7 +65,7 @@ export function resolveJobsOptions(config: AppConfig, overrides: Partial<JobsOpt
 export abstract class JobRunner {
   /** Starts executing jobs in this process. */
   abstract startWorkers(): Promise<void>;
-  /** Stops taking jobs and waits for running ones to finish. */
+  /** Stops taking jobs and waits (at most `shutdownGraceMs`) for running ones to finish. */
   abstract stopWorkers(): Promise<void>;
   /** Releases connections; enqueueing after this is lost (the reconciler finds it again). */
   abstract close(): Promise<void>;
@@ -68,4 +74,20 @@ export abstract class JobRunner {
    * re-enqueue the same pending work N times. Always true in-process.
    */
   abstract tryAcquireLease(name: string, ttlMs: number): Promise<boolean>;
+}
+
+/** Waits for `promise` at most `ms`; true when it settled in time. */
+export async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import type { JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JOBS_OPTIONS, JobRunner, type JobsOptions } from './jobs.options.js';
+
+const PROCESS_TAG = randomBytes(3).toString('hex');
 
 /** One piece of work the database says is pending: the job that does it and its payload. */
 export type PendingWork = {
@@ -39,7 +42,7 @@ export interface PendingWorkSource {
  * Redis); with several workers one of them takes a short lease per interval, so the work is
  * enqueued once rather than once per worker.
  *
- * Every re-enqueue uses a fresh job id (`<key>:reconcile:<time>-<n>`): BullMQ ignores an add under
+ * Every re-enqueue uses a fresh job id (`<key>:reconcile:<time>-<process>-<n>`): BullMQ ignores an add under
  * an id it still holds (e.g. a failed job it keeps), which would make the re-enqueue a no-op.
  */
 @Injectable()
@@ -52,6 +55,7 @@ export class Reconciler {
   private endStartup?: () => void;
   private chain: Promise<unknown> = Promise.resolve();
   private sequence = 0;
+  private ticking = false;
 
   constructor(
     private readonly queue: JobQueue,
@@ -112,18 +116,24 @@ export class Reconciler {
   }
 
   private async tick(): Promise<void> {
+    if (this.ticking) return; // the previous run is still busy: skip rather than pile up
+    this.ticking = true;
     try {
       // Slightly shorter than the interval, so the next tick (of any worker) can take it again.
       if (!(await this.runner.tryAcquireLease('reconciler', this.options.reconcileIntervalMs * 0.9))) return;
+      if (!this.timer) return; // stopped meanwhile
       await this.reconcileNow();
     } catch (error) {
       this.logger.error(`Reconciliation failed: ${(error as Error).message}`, (error as Error).stack);
+    } finally {
+      this.ticking = false;
     }
   }
 
   private async reconcile(): Promise<number> {
     const now = this.clock?.now() ?? new Date();
-    const stamp = `${now.getTime().toString(36)}-${(this.sequence++).toString(36)}`;
+    // Real time (not the Clock, which tests may freeze) plus a per-process tag and a counter: unique.
+    const stamp = `${Date.now().toString(36)}-${PROCESS_TAG}-${(this.sequence++).toString(36)}`;
     let count = 0;
     for (const source of this.sources.values()) {
       let pending: PendingWork[];

@@ -295,7 +295,7 @@ export class SearchIndex {
       const tags = (filter.tags ?? []).map((tag) => searchTag(tag, '')).filter((tag) => tag.length > 0);
       const tagCondition = tags.length > 0 ? ` AND tags @> ${p.add(tags)}::text[]` : '';
       return db.query(
-        `SELECT w.rowid, ts_rank_cd('${this.pgWeights}'::float4[], w.document, tsq) AS score
+        `SELECT w.rowid, ts_rank_cd('${this.pgWeights}'::float4[], w.document, tsq, 2) AS score
            FROM (SELECT rowid, document FROM ${this.table}
                   WHERE document @@ to_tsquery('simple', ${tsquery})${tagCondition}
                   ORDER BY rowid DESC LIMIT ${p.add(this.window)}) w,
