@@ -1,20 +1,9 @@
 import 'reflect-metadata';
-import dotenv from 'dotenv';
-import { AppConfig, ConfigError } from './config/app-config.js';
+import { loadConfigOrExit } from './config/load-config.js';
 
 /** Production entry point: `node dist/src/main.js` (what `npm start` runs after building). */
 async function main(): Promise<void> {
-  dotenv.config({ quiet: true });
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Vraagbaak cannot start. ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('Vraagbaak');
   // Imported after the config is known to be valid, so a bad variable gives the message above.
   const { createApp } = await import('./infra/http/create-app.js');
   const app = await createApp(config);

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import dotenv from 'dotenv';
-import { AppConfig, ConfigError } from './config/app-config.js';
+import { loadConfigOrExit } from './config/load-config.js';
 
 /**
  * Job worker entry point: `node dist/src/worker.js` (what `npm run start:worker` runs after
@@ -9,17 +8,7 @@ import { AppConfig, ConfigError } from './config/app-config.js';
  * jobs, let running ones finish and close the database and Redis.
  */
 async function main(): Promise<void> {
-  dotenv.config({ quiet: true });
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Vraagbaak worker cannot start. ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('Vraagbaak worker');
   if (!config.redisUrl) {
     process.stderr.write(
       'Vraagbaak worker cannot start: REDIS_URL is not set. Without Redis, jobs run inside the app itself (`npm start`); ' +

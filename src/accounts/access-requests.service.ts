@@ -10,7 +10,6 @@ import { AccessRequestDto, AccessRequestQuery, ApproveAccessRequestDto, CreateSi
 import { AccessRequest, SignInDomain } from './auth.entities.js';
 import { AuthService } from './auth.service.js';
 import { User } from './user.entity.js';
-import { randomUUID } from 'node:crypto';
 
 const domainDto = (d: SignInDomain): SignInDomainDto => ({ domain: d.domain, organisationCode: d.organisationCode, createdAt: d.createdAt.toISOString() });
 const requestDto = (r: AccessRequest): AccessRequestDto => ({
@@ -82,11 +81,7 @@ export class AccessRequestsService {
       }
       let user = await m.findOneBy(User, { email: request.email });
       if (!user) {
-        user = m.create(User, {
-          id: randomUUID(), email: request.email, displayName: request.email.split('@')[0], organisationCode, roles: ['requester'], active: true,
-          capacity: null, mailPreference: 'immediate', totpSecret: null, totpPendingSecret: null, totpEnabledAt: null,
-          lastSignInAt: null, lastAssignedAt: null, createdAt: now, updatedAt: now, deactivatedAt: null,
-        });
+        user = User.create({ email: request.email, roles: ['requester'], organisationCode }, now);
         await m.insert(User, user);
       }
       if (input.allowDomain && !(await m.existsBy(SignInDomain, { domain: request.domain }))) {

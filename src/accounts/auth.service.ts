@@ -213,7 +213,7 @@ export class AuthService {
       const spent = await m.update(SignInToken, { id: link.id, usedAt: IsNull() }, { usedAt: now });
       if (spent.affected !== 1) return { error: new UnauthenticatedError('Deze inloglink is al gebruikt.') };
       if (!user) {
-        user = this.newRequester(link.email, link.organisationCode!, now);
+        user = User.create({ email: link.email, roles: ['requester'], organisationCode: link.organisationCode }, now);
         await m.insert(User, user);
         await this.audit.record(actor, { action: 'user.create', objectType: 'user', objectId: user.id, details: { via: 'allowed domain', roles: user.roles } }, m);
       }
@@ -224,29 +224,6 @@ export class AuthService {
     });
     if ('error' in outcome) throw outcome.error;
     return outcome.result;
-  }
-
-  private newRequester(email: string, organisationCode: string, now: Date): User {
-    const user = new User();
-    Object.assign(user, {
-      id: randomUUID(),
-      email,
-      displayName: email.split('@')[0].replace(/[._-]+/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()),
-      organisationCode,
-      roles: ['requester'],
-      active: true,
-      capacity: null,
-      mailPreference: 'immediate',
-      totpSecret: null,
-      totpPendingSecret: null,
-      totpEnabledAt: null,
-      lastSignInAt: null,
-      lastAssignedAt: null,
-      createdAt: now,
-      updatedAt: now,
-      deactivatedAt: null,
-    });
-    return user;
   }
 
   /** A TOTP code, or one unused recovery code (which it spends). */

@@ -88,24 +88,7 @@ export class UsersService {
   private async create(m: EntityManager, fields: UserFields, actor: AuditActor): Promise<User> {
     await this.validateFields(m, fields.roles, fields.organisationCode ?? null);
     const now = this.clock.now();
-    const user = m.create(User, {
-      id: randomUUID(),
-      email: fields.email,
-      displayName: fields.displayName?.trim() || fields.email.split('@')[0],
-      organisationCode: fields.organisationCode?.toUpperCase() ?? null,
-      roles: fields.roles,
-      active: true,
-      capacity: fields.capacity ?? null,
-      mailPreference: 'immediate',
-      totpSecret: null,
-      totpPendingSecret: null,
-      totpEnabledAt: null,
-      lastSignInAt: null,
-      lastAssignedAt: null,
-      createdAt: now,
-      updatedAt: now,
-      deactivatedAt: null,
-    });
+    const user = User.create(fields, now);
     await m.insert(User, user);
     if (fields.expertise) await this.replaceExpertise(m, user.id, fields.expertise);
     await this.audit.record(actor, { action: 'user.create', objectType: 'user', objectId: user.id, details: { roles: user.roles } }, m);
