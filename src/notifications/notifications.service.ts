@@ -208,6 +208,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
         { status: 'sent', sentAt: this.clock.now(), messageId, lastError: null },
       ),
     );
+    this.logger.debug(`Sent ${row.template} mail ${row.id} (${row.eventKey})`);
   }
 
   /**

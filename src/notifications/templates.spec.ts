@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { appPath } from '../infra/app-root.js';
@@ -138,3 +139,16 @@ function collectPaths(node: unknown, out: string[] = []): string[] {
   }
   return out;
 }
+
+describe('MailTemplates at startup', () => {
+  it('fails on a template with a syntax error rather than at the first mail', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'vraagbaak-templates-'));
+    try {
+      cpSync(DIR, copy, { recursive: true });
+      writeFileSync(join(copy, 'rating-request.html'), '{{#if name}}unclosed');
+      expect(() => new MailTemplates(copy, PUBLIC_URL)).toThrow();
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});

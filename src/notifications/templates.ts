@@ -162,11 +162,15 @@ export class MailTemplates {
     this.registerHelpers(this.html, true);
     this.registerHelpers(this.text, false);
     const read = (file: string) => readFileSync(join(directory, file), 'utf8');
-    const compileHtml = (source: string): Compiled => this.html.compile(source);
-    const compileText = (source: string): Compiled => this.text.compile(source, { noEscape: true });
+    // Handlebars compiles lazily; parsing first makes a syntax error fail here, at startup.
+    const compileHtml = (source: string): Compiled => (this.html.parse(source), this.html.compile(source));
+    const compileText = (source: string): Compiled => (this.text.parse(source), this.text.compile(source, { noEscape: true }));
     for (const file of readdirSync(directory)) {
       const partial = /^_(.+)\.(html|txt)$/.exec(file);
-      if (partial) (partial[2] === 'html' ? this.html : this.text).registerPartial(partial[1], read(file));
+      if (!partial) continue;
+      const env = partial[2] === 'html' ? this.html : this.text;
+      env.parse(read(file));
+      env.registerPartial(partial[1], read(file));
     }
     this.layoutHtml = compileHtml(read('layout.html'));
     this.layoutText = compileText(read('layout.txt'));
