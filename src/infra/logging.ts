@@ -18,6 +18,7 @@ export function loggerOptions(config: AppConfig, output: 'stdout' | 'stderr' = '
       },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       quietReqLogger: true,
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
