@@ -291,6 +291,34 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
     });
   });
 
+  describe('pages behind the mail links', () => {
+    it('shows the question with the actions open to the reader, escaped, and performs them', async () => {
+      const q = await submit([21, 22], requester, { title: 'Dijk <script>alert(1)</script>' });
+      const expert = q.assignee.id === expertBuilt.user.id ? expertBuilt : expertTheme;
+      const anonymous = await t.http.get(`/vragen/${q.id}`).expect(200);
+      expect(anonymous.text).toContain('Stuur mij een inloglink');
+      expect(anonymous.text).not.toContain('Dijk');
+      const expertPage = await t.http.get(`/vragen/${q.id}`).set(expert.auth).expect(200);
+      expect(expertPage.text).toContain('Dijk &lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(expertPage.text).not.toContain('<script>');
+      expect(expertPage.text).toContain('action="/vragen/' + q.id + '/accept"');
+      await t.http.post(`/vragen/${q.id}/accept`).set(expert.auth).type('form').send({}).expect(303);
+      await t.http.post(`/vragen/${q.id}/answer`).set(expert.auth).type('form').send({ body: 'Zie keuze 22.' }).expect(303);
+      await drain();
+      const mail = await smtp.waitFor((m) => sentTo('vrager@amsterdam.nl')(m) && (m.text ?? '').includes('Zie keuze 22.'));
+      expect(mail.text).toContain(`/vragen/${q.id}#bevestigen`);
+      const requesterPage = await t.http.get(`/vragen/${q.id}`).set(requester.auth).expect(200);
+      expect(requesterPage.text).toContain('id="bevestigen"');
+      expect(requesterPage.text).not.toContain('Interne notitie');
+      await t.http.post(`/vragen/${q.id}/rating`).set(requester.auth).type('form').send({ score: '9' }).expect(400);
+      await t.http.post(`/vragen/${q.id}/confirm`).set(requester.auth).type('form').send({ consent: 'on' }).expect(303);
+      const after = (await t.http.get(`/api/v1/questions/${q.id}`).set(requester.auth).expect(200)).body;
+      expect(after.status).toBe('closed');
+      await t.http.post(`/vragen/${q.id}/confirm`).set(requester.auth).type('form').send({}).expect(409);
+      await t.http.post('/auth/sign-in-link').type('form').send({ email: 'vrager@amsterdam.nl' }).expect(200);
+    });
+  });
+
   describe('reconciliation', () => {
     it('routes a question whose routing job was lost', async () => {
       const db = t.app.get(Database);

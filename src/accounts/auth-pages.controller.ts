@@ -95,6 +95,28 @@ export class AuthPagesController {
     }
   }
 
+  /** The form on pages for people who are not signed in: mails a link, says the same whoever asks. */
+  @Post('sign-in-link')
+  @Public()
+  @HttpCode(200)
+  async requestLink(@Body() body: Record<string, unknown> | undefined, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
+    const email = typeof body?.email === 'string' ? body.email.trim() : '';
+    if (!/^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/.test(email)) {
+      reply.status(400).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">Vul een geldig e-mailadres in.</p>`));
+      return;
+    }
+    try {
+      await this.auth.requestSignInLink(email, actor);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      reply.status(error.status).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">${error.message}</p>`));
+      return;
+    }
+    reply.type('text/html; charset=utf-8').send(
+      page('Kijk in uw mail', html`<h1>Kijk in uw mail</h1><p>Als ${email} toegang heeft tot Vraagbaak, ontvangt u binnen een minuut een inloglink. De link is 15 minuten geldig.</p>`),
+    );
+  }
+
   @Get('signed-in')
   @SignedIn()
   @Header('Cache-Control', 'no-store')

@@ -5,12 +5,13 @@ import { AttachmentsService } from './attachments.service.js';
 import { QuestionHooks } from './question-hooks.js';
 import { QuestionJobs } from './question-jobs.js';
 import { QuestionsController } from './questions.controller.js';
+import { QuestionPagesController } from './question-pages.controller.js';
 import { QuestionsService } from './questions.service.js';
 
 /** Questions: intake, routing through the job queue, triage, answers, messages, attachments, ratings. */
 @Module({
   imports: [CalendarModule],
-  controllers: [QuestionsController],
+  controllers: [QuestionsController, QuestionPagesController],
   providers: [QuestionsService, QuestionJobs, AttachmentsService, RouterService, QuestionHooks],
   exports: [QuestionsService, QuestionHooks],
 })

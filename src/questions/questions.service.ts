@@ -384,9 +384,9 @@ export class QuestionsService {
             await this.mailRequester(mm, after, 'question-answered', `answered:${after.version}`, {
               expertName: principal.user.displayName,
               answer: input.body,
-              confirmLink: `${link}/confirm`,
-              reopenLink: `${link}/reopen`,
-              rateLink: `${link}/rating`,
+              confirmLink: `${link}#bevestigen`,
+              reopenLink: `${link}#heropenen`,
+              rateLink: `${link}#beoordelen`,
             }),
           );
         },
@@ -483,6 +483,7 @@ export class QuestionsService {
   }
 
   async rate(principal: Principal, id: string, input: RateDto): Promise<RatingDto> {
+    if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) throw new InvalidInputError([{ name: 'score', reason: 'moet 1 tot en met 5 zijn' }]);
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const q = await this.findVisible(m, principal, id);
@@ -517,8 +518,9 @@ export class QuestionsService {
 
   // ---- mails --------------------------------------------------------------------------
 
+  /** The page people open from a mail (`/vragen/<id>`), with the actions open to them. */
   link(questionId: string): string {
-    return `${this.config.publicUrl}/api/v1/questions/${questionId}`;
+    return `${this.config.publicUrl}/vragen/${questionId}`;
   }
 
   private base(q: Question, name: string) {

@@ -23,6 +23,8 @@ export const NON_API_ROUTES = [
   { path: 'auth/callback', method: RequestMethod.ALL },
   { path: 'auth/signed-in', method: RequestMethod.ALL },
   { path: 'auth/second-factor', method: RequestMethod.ALL },
+  { path: 'auth/sign-in-link', method: RequestMethod.ALL },
+  { path: 'vragen/{*rest}', method: RequestMethod.ALL },
   { path: 'reports/{*rest}', method: RequestMethod.ALL },
 ];
 
