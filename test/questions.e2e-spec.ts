@@ -354,3 +354,75 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
     });
   });
 });
+
+describe('staff search over questions (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('finds questions by Dutch stems, compounds and answers, for staff only', async () => {
+    const requester = await signInAs(t, { roles: ['requester'] });
+    const expert = await signInAs(t, { roles: ['expert'], keuzeIds: [25, 31], capacity: 50 });
+    const coordinator = await signInAs(t, { roles: ['coordinator'] });
+    const drain = () => t.app.get(InProcessJobQueue).drain();
+    const submitted = [];
+    for (const [title, body, keuze] of [
+      ['Grondwaterstanden in het veenweidegebied', 'Hoe verhogen we de grondwaterstand om bodemdaling te remmen?', 25],
+      ['Beregening op hoge zandgronden', 'Mogen boeren grondwater onttrekken voor beregening?', 31],
+    ] as const) {
+      submitted.push((await t.http.post('/api/v1/questions').set(requester.auth).send({ title, body, keuzeIds: [keuze] }).expect(201)).body);
+    }
+    await drain();
+    await t.http.post(`/api/v1/questions/${submitted[1].id}/accept`).set(expert.auth).expect(200);
+    await t.http.post(`/api/v1/questions/${submitted[1].id}/answer`).set(expert.auth).send({ body: 'Onttrekkingen rond Natura 2000-gebieden worden beperkt.' }).expect(200);
+    const byStem = (await t.http.get('/api/v1/questions?q=grondwaterstand').set(coordinator.auth).expect(200)).body;
+    expect(byStem.data[0].id).toBe(submitted[0].id);
+    expect(byStem.data[0].snippet).toContain('<mark>');
+    const compound = (await t.http.get('/api/v1/questions?q=veenweide').set(expert.auth).expect(200)).body;
+    expect(compound.data.map((q: { id: string }) => q.id)).toContain(submitted[0].id);
+    const inAnswer = (await t.http.get('/api/v1/questions?q=natura').set(coordinator.auth).expect(200)).body;
+    expect(inAnswer.data[0].id).toBe(submitted[1].id);
+    await t.http.get('/api/v1/questions?q=grondwater').set(requester.auth).expect(403);
+    await t.http.get('/api/v1/questions?q=%22%22').set(coordinator.auth).expect(400);
+  });
+
+  it('publishes an anonymised article from an answered question and counts answers by reference', async () => {
+    const requester = await signInAs(t, { roles: ['requester'], displayName: 'Petra Pieterse', email: 'p.pieterse@utrecht.nl', organisationCode: 'GM0344' });
+    const expert = await signInAs(t, { roles: ['expert'], displayName: 'Erik Expert', keuzeIds: [21], capacity: 50 });
+    const secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const coordinator = await signInAs(t, { roles: ['coordinator'] });
+    const drain = () => t.app.get(InProcessJobQueue).drain();
+    const q = (
+      await t.http
+        .post('/api/v1/questions')
+        .set(requester.auth)
+        .send({ title: 'Woningbouw bij de Vecht', body: 'Ik ben Petra Pieterse (p.pieterse@utrecht.nl, 06-12345678), Dorpsstraat 12, 3512 AB Utrecht. Mogen we bouwen?', keuzeIds: [21] })
+        .expect(201)
+    ).body;
+    await drain();
+    await t.http.post(`/api/v1/questions/${q.id}/accept`).set(expert.auth).expect(200);
+    await t.http.post(`/api/v1/questions/${q.id}/messages`).set(expert.auth).send({ body: 'GEHEIM intern overleg', internal: true }).expect(200);
+    await t.http.post(`/api/v1/questions/${q.id}/answer`).set(expert.auth).send({ body: 'Beste Petra Pieterse, kijk naar keuze 21 van Erik Expert.' }).expect(200);
+    const draft = (await t.http.post('/api/v1/articles').set(expert.auth).send({ questionId: q.id }).expect(201)).body;
+    const text = JSON.stringify({ title: draft.title, question: draft.question, answer: draft.answer, answerHtml: draft.answerHtml });
+    for (const personal of ['Petra', 'Pieterse', 'p.pieterse@utrecht.nl', '06-12345678', '3512 AB', 'Dorpsstraat 12', 'Erik', 'GEHEIM', 'Utrecht']) {
+      expect([personal, text.includes(personal)]).toEqual([personal, false]);
+    }
+    expect(draft.removedPersonalData.length).toBeGreaterThan(3);
+    await t.http.post(`/api/v1/articles/${draft.id}/submit`).set(expert.auth).expect(200);
+    await t.http.post(`/api/v1/articles/${draft.id}/publish`).set(secretariat.auth).expect(200);
+    const published = (await t.http.get(`/api/v1/articles/${draft.id}`).expect(200)).body;
+    expect(JSON.stringify(published)).not.toMatch(/Petra|Pieterse|pieterse@|GEHEIM/);
+
+    // Answering by reference: only published articles, and the reuse is counted.
+    const next = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Nog een vraag', body: 'Bouwen?', keuzeIds: [21] }).expect(201)).body;
+    await drain();
+    await t.http.post(`/api/v1/questions/${next.id}/accept`).set(expert.auth).expect(200);
+    await t.http.post(`/api/v1/questions/${next.id}/answer`).set(expert.auth).send({ body: 'Zie het artikel.', articleIds: ['00000000-0000-4000-8000-000000000000'] }).expect(400);
+    await t.http.post(`/api/v1/questions/${next.id}/answer`).set(expert.auth).send({ body: 'Zie het artikel.', articleIds: [draft.id] }).expect(200);
+    const staffView = (await t.http.get(`/api/v1/articles/${draft.id}`).set(coordinator.auth).expect(200)).body;
+    expect(JSON.stringify(staffView)).toMatch(/"reuseCount":1|"reuse":1|"reuses":1/);
+  });
+});

@@ -1,0 +1,27 @@
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { createSearchTable, dropSearchTable } from '../src/knowledge/search/search-index.js';
+import { QUESTION_INDEX, QUESTION_KEYS_TABLE } from '../src/knowledge/question-index.js';
+import { uuidColumn } from './support.js';
+
+/** Full-text index of questions (title, body, answer) for staff search, on both databases. */
+export class QuestionSearch1795823380060 implements MigrationInterface {
+  name = 'QuestionSearch1795823380060';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(
+      new Table({
+        name: QUESTION_KEYS_TABLE,
+        columns: [
+          { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          uuidColumn('question_id', { isUnique: true }),
+        ],
+      }),
+    );
+    await createSearchTable(runner, QUESTION_INDEX);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await dropSearchTable(runner, QUESTION_INDEX);
+    await runner.dropTable(QUESTION_KEYS_TABLE);
+  }
+}

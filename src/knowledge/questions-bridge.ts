@@ -1,0 +1,111 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { pageOf, type Page } from '../common/pagination.js';
+import type { Principal } from '../accounts/principal.js';
+import { User } from '../accounts/user.entity.js';
+import { Database } from '../infra/database/database.service.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { QuestionHooks } from '../questions/question-hooks.js';
+import { Question, QuestionEvent, QuestionKeuze, QuestionMessage } from '../questions/question.entities.js';
+import type { QuestionDto, QuestionQuery } from '../questions/questions.dto.js';
+import { KnowledgeService } from './knowledge.service.js';
+import { QUESTION_INDEX, QUESTION_KEYS_TABLE, questionSearchDocument } from './question-index.js';
+import { QUESTION_SOURCE, QuestionForPublication, QuestionSourceBinding } from './question-source.js';
+import { SearchIndex, databaseKindOf } from './search/search-index.js';
+import { highlight, parseQuery } from './text/dutch-analyzer.js';
+
+/** Events after which a question's indexed text changes. */
+const REINDEX_ON = new Set(['submitted', 'answered']);
+
+/**
+ * Where the knowledge base meets the questions: publication drafts from answered questions,
+ * answering by reference (reuse), deflection by suggestions, and staff search over questions with
+ * the same Dutch engine as the articles. Registered as a question extension, so the questions
+ * module does not depend on the knowledge base.
+ */
+@Injectable()
+export class QuestionsBridge implements OnModuleInit {
+  private readonly index = new SearchIndex(QUESTION_INDEX);
+
+  constructor(
+    private readonly db: Database,
+    private readonly hooks: QuestionHooks,
+    private readonly knowledge: KnowledgeService,
+    @Inject(QUESTION_SOURCE) private readonly source: QuestionSourceBinding,
+  ) {}
+
+  onModuleInit(): void {
+    this.source.bind({ getForPublication: (id) => this.forPublication(id) });
+    this.hooks.register({
+      afterSubmit: async (m, q) => {
+        if (q.suggestionId) await this.knowledge.markSuggestionSubmitted(m, q.suggestionId);
+      },
+      afterEvent: async (m, event) => {
+        if (REINDEX_ON.has(event.type)) await this.reindex(m, event.questionId);
+      },
+      validateArticles: (m, ids) => this.knowledge.validateArticles(m, ids),
+      recordReuse: async (m, questionId, ids) => {
+        await this.knowledge.recordReuse(m, questionId, ids);
+      },
+      search: (principal, query, toDtos) => this.search(principal, query, toDtos),
+    });
+  }
+
+  /** Writes the question's current text to the index, in the caller's transaction. */
+  private async reindex(m: EntityManager, questionId: string): Promise<void> {
+    const q = await m.findOneBy(Question, { id: questionId });
+    if (!q) return;
+    const p = m.connection.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    let [row] = (await m.query(`SELECT seq FROM ${QUESTION_KEYS_TABLE} WHERE question_id = ${p[0]}`, [questionId])) as { seq: number }[];
+    if (!row) {
+      await m.query(`INSERT INTO ${QUESTION_KEYS_TABLE} (question_id) VALUES (${p[0]})`, [questionId]);
+      [row] = (await m.query(`SELECT seq FROM ${QUESTION_KEYS_TABLE} WHERE question_id = ${p[0]}`, [questionId])) as { seq: number }[];
+    }
+    await this.index.index(m, questionSearchDocument(Number(row.seq), q));
+  }
+
+  private async search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>> {
+    const parsed = parseQuery(query.q ?? '');
+    const m = this.db.manager;
+    const outcome = await this.index.search(m, parsed, {}, { offset: query.offset, limit: query.pageSize });
+    const seqs = outcome.hits.map((h) => h.rowid);
+    if (seqs.length === 0) return pageOf([], outcome.total, query);
+    const p = databaseKindOf(m) === 'postgres' ? seqs.map((_, i) => `$${i + 1}`) : seqs.map(() => '?');
+    const keys = (await m.query(`SELECT seq, question_id FROM ${QUESTION_KEYS_TABLE} WHERE seq IN (${p.join(', ')})`, seqs)) as { seq: number; question_id: string }[];
+    const bySeq = new Map(keys.map((k) => [Number(k.seq), k.question_id]));
+    const questions = await m.findBy(Question, { id: In([...bySeq.values()]) });
+    const byId = new Map(questions.map((q) => [q.id, q]));
+    const ordered = seqs.map((s) => byId.get(bySeq.get(s)!)).filter((q): q is Question => !!q);
+    const dtos = await toDtos(ordered);
+    return pageOf(
+      dtos.map((dto, i) => ({ ...dto, snippet: highlight(`${ordered[i].title} ${ordered[i].body} ${ordered[i].answerBody ?? ''}`, parsed) })),
+      outcome.total,
+      query,
+    );
+  }
+
+  /** A question's material for a draft article, with every person involved named for removal. */
+  private async forPublication(id: string): Promise<QuestionForPublication | null> {
+    const m = this.db.manager;
+    const q = await m.findOneBy(Question, { id });
+    if (!q || !q.answerBody) return null;
+    const [keuzes, organisation, events, messages] = await Promise.all([
+      m.findBy(QuestionKeuze, { questionId: id }),
+      m.findOneBy(Organisation, { code: q.organisationCode }),
+      m.find(QuestionEvent, { select: { actorId: true }, where: { questionId: id } }),
+      m.find(QuestionMessage, { select: { authorId: true }, where: { questionId: id } }),
+    ]);
+    const people = [q.requesterId, q.assigneeId, ...events.map((e) => e.actorId), ...messages.map((x) => x.authorId)].filter((x): x is string => !!x);
+    const users = await m.find(User, { select: { id: true, displayName: true }, where: { id: In([...new Set(people)]) } });
+    return {
+      title: q.title,
+      body: q.body,
+      answerBody: q.answerBody,
+      keuzeIds: keuzes.map((k) => k.keuzeId).sort((a, b) => a - b),
+      organisationType: organisation?.type ?? null,
+      organisationName: organisation?.name ?? null,
+      consentToNameOrganisation: q.consentToNameOrganisation,
+      personNames: users.map((u) => u.displayName),
+    };
+  }
+}
