@@ -1,7 +1,11 @@
 // Generated Dutch knowledge-base articles for the search benchmark: realistic WBS sentences from the
 // shared vocabulary (test/fixtures/knowledge-corpus-vocabulary.json), deterministic for a given seed.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const vocabularyPath = fileURLToPath(new URL('../test/fixtures/knowledge-corpus-vocabulary.json', import.meta.url));
 export const VOCABULARY = JSON.parse(readFileSync(vocabularyPath, 'utf8'));
@@ -86,4 +90,67 @@ export function generateQueries(random, count) {
     queries.push(q);
   }
   return queries;
+}
+
+/**
+ * Loads `count` published articles: rows by bulk SQL, the search index through the app's own
+ * SearchIndex.indexMany (so the analyzer and FTS/tsvector code are the ones measured). Needs `npm run build`.
+ */
+export async function loadArticles(dataSource, kind, count) {
+  const dist = (path) => import(join(ROOT, 'dist', path));
+  const { SearchIndex, SqlParams } = await dist('src/knowledge/search/search-index.js');
+  const { ARTICLE_INDEX, articleSearchDocument } = await dist('src/knowledge/article-index.js');
+  const { renderAnswerHtml, answerPlainText } = await dist('src/knowledge/markdown.js');
+  const ARTICLES = count;
+  const index = new SearchIndex(ARTICLE_INDEX);
+  const random = randomSource(42);
+  const now = Date.now();
+  const time = (date) => (kind === 'postgres' ? date : date.toISOString().replace('T', ' ').replace('Z', ''));
+  let rowsMs = 0;
+  let indexMs = 0;
+  const CHUNK = 1000;
+  for (let start = 1; start <= ARTICLES; start += CHUNK) {
+    const articles = [];
+    for (let seq = start; seq < Math.min(start + CHUNK, ARTICLES + 1); seq++) {
+      const generated = generateArticle(random, seq);
+      const answerHtml = renderAnswerHtml(generated.answer);
+      const keuzeIds = [...generated.keuzeIds].sort((a, b) => a - b);
+      const themeIds = [...new Set(keuzeIds.map((k) => KEUZE_THEME[k]))].sort((a, b) => a - b);
+      const published = new Date(now - (ARTICLES - seq) * 600_000);
+      articles.push({ seq, id: randomUUID(), ...generated, keuzeIds, themeIds, answerHtml, answerText: answerPlainText(answerHtml), status: 'published', published });
+    }
+    let t0 = performance.now();
+    await dataSource.transaction(async (m) => {
+      for (let i = 0; i < articles.length; i += 100) {
+        const slice = articles.slice(i, i + 100);
+        const p = new SqlParams(kind);
+        const tuples = slice.map((a) =>
+          `(${[a.seq, a.id, a.title, a.question, a.answer, a.answerHtml, a.answerText, a.status, JSON.stringify(a.keuzeIds), JSON.stringify(a.themeIds), '[]', 'municipality', '[]', 1, time(a.published), time(a.published), time(a.published), time(a.published)].map((v) => p.add(v)).join(', ')})`,
+        );
+        await m.query(
+          `INSERT INTO articles (seq, id, title, question, answer, answer_html, answer_text, status, keuze_ids, theme_ids, related_article_ids, organisation_type, removed_personal_data, version, created_at, updated_at, published_at, last_reviewed_at) VALUES ${tuples.join(', ')}`,
+          p.values,
+        );
+        const k = new SqlParams(kind);
+        const keuzeTuples = slice.flatMap((a) => a.keuzeIds.map((keuze) => `(${[a.id, keuze, KEUZE_THEME[keuze], a.seq, a.status].map((v) => k.add(v)).join(', ')})`));
+        await m.query(`INSERT INTO article_keuzes (article_id, keuze_id, theme_id, article_seq, status) VALUES ${keuzeTuples.join(', ')}`, k.values);
+      }
+    });
+    rowsMs += performance.now() - t0;
+    t0 = performance.now();
+    await dataSource.transaction((m) => index.indexMany(m, articles.map(articleSearchDocument)));
+    indexMs += performance.now() - t0;
+  }
+  const t0 = performance.now();
+  await index.optimize(dataSource.manager);
+  if (kind === 'postgres') {
+    await dataSource.query(`SELECT setval(pg_get_serial_sequence('articles', 'seq'), ${ARTICLES})`);
+    await dataSource.query('VACUUM ANALYZE articles');
+    await dataSource.query('VACUUM ANALYZE article_keuzes');
+    await dataSource.query(`VACUUM ANALYZE ${ARTICLE_INDEX.table}`);
+  } else {
+    await dataSource.query('ANALYZE');
+  }
+  indexMs += performance.now() - t0;
+  return { rowsMs, indexMs };
 }

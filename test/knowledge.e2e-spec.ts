@@ -52,7 +52,8 @@ function expectNoExecutableHtml(html: string): void {
   const tags = html.match(/<[^>]*>/g) ?? [];
   for (const tag of tags) {
     expect(tag).toMatch(/^<\/?(p|br|hr|h[2-6]|strong|em|s|code|pre|blockquote|ul|ol|li|a|table|thead|tbody|tr|th|td|mark)(\s|>|\/)/);
-    expect(tag).not.toMatch(/\son\w+\s*=|javascript:|vbscript:|data:/i);
+    expect(tag.replace(/"[^"]*"/g, '""')).not.toMatch(/\son\w+\s*=/i);
+    expect(tag).not.toMatch(/(href|src)="\s*(javascript|vbscript|data):/i);
   }
 }
 
@@ -366,16 +367,16 @@ describe('knowledge base: publishing flow, access and analytics (e2e)', () => {
     it('reports what to write next to the secretariat', async () => {
       for (let i = 0; i < 3; i++) await t.http.get(api).query({ q: 'kernfusie reactor' }).expect(200);
       await t.http.get(api).query({ q: 'Kernfusie' }).expect(200);
-      const clicked = await t.http.get(api).query({ q: 'koelwaterlozingen', themeId: 2 }).expect(200);
+      const clicked = await t.http.get(api).query({ q: 'koelwaterlozingen zomer', themeId: 2 }).expect(200);
       await post(null, `${api}/searches/${clicked.body.meta.searchId}/clicks`, { articleId: koelwater }).expect(204);
-      await t.http.get(api).query({ q: 'koelwaterlozingen', themeId: 2 }).expect(200); // not clicked
+      await t.http.get(api).query({ q: 'Zomer koelwaterlozing', themeId: 2 }).expect(200); // same words, not clicked
 
       await t.http.get('/api/v1/knowledge/gaps').set(expert.auth).expect(403);
       await t.http.get('/api/v1/knowledge/gaps').expect(401);
       const res = await t.http.get('/api/v1/knowledge/gaps').set(secretariat.auth).expect(200);
       const fusion = res.body.data.find((g: { query: string }) => g.query.toLowerCase().includes('kernfusie reactor'));
       expect(fusion).toMatchObject({ searches: 3, zeroResultSearches: 3, unclickedSearches: 3, themeId: null });
-      const cooling = res.body.data.find((g: { query: string; themeId: number }) => g.query === 'koelwaterlozingen' && g.themeId === 2);
+      const cooling = res.body.data.find((g: { query: string; themeId: number }) => g.query.toLowerCase().includes('zomer') && g.themeId === 2);
       expect(cooling).toMatchObject({ searches: 2, zeroResultSearches: 0, unclickedSearches: 1 });
       const theme2 = await t.http.get('/api/v1/knowledge/gaps').query({ themeId: 2 }).set(secretariat.auth).expect(200);
       expect(theme2.body.data.every((g: { themeId: number }) => g.themeId === 2)).toBe(true);

@@ -22,7 +22,7 @@ import {
 import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
 import { KnowledgeService, isStaff } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
-import { DatabaseKind, MatchSet, RankedHit, SqlParams } from './search/search-index.js';
+import { DatabaseKind, MatchSet, RankedHit, SearchFilter, SqlParams } from './search/search-index.js';
 import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from './text/dutch-analyzer.js';
 
 const SUGGESTIONS = 5;
@@ -67,12 +67,16 @@ export class KnowledgeSearchService {
     let matchMode: 'all' | 'any' | null = null;
     let facets: FacetsDto;
     if (parsed) {
-      const tags = [
-        ...(status ? [statusTag(status)] : []),
-        ...(query.keuzeId !== undefined ? [keuzeTag(query.keuzeId)] : []),
-        ...(query.themeId !== undefined ? [themeTag(query.themeId)] : []),
-      ];
-      const outcome = await this.index.search(m, parsed, { tags }, page);
+      const filter: SearchFilter = {
+        // Nearly every article is published: that filter is a small exclusion list, not a tag (see SearchFilter).
+        tags: [
+          ...(status && status !== 'published' ? [statusTag(status)] : []),
+          ...(query.keuzeId !== undefined ? [keuzeTag(query.keuzeId)] : []),
+          ...(query.themeId !== undefined ? [themeTag(query.themeId)] : []),
+        ],
+        restrict: status === 'published' ? publishedOnly : undefined,
+      };
+      const outcome = await this.index.search(m, parsed, filter, page);
       ({ hits, total } = outcome);
       matchMode = outcome.mode;
       facets = total === 0 ? { themes: [], keuzes: [], complete: true } : await this.facets(m, outcome.matchSet, outcome.complete);
@@ -127,13 +131,14 @@ export class KnowledgeSearchService {
       const list = p.kind === 'postgres' ? `= ANY(${p.add(matchSet.rowids)}::int[])` : `IN (${matchSet.rowids.map((id) => p.add(id)).join(', ')})`;
       return this.facetQuery(m, `FROM article_keuzes ak WHERE ak.article_seq ${list}`, p.values, complete);
     }
-    return this.facetQuery(m, `FROM article_keuzes ak WHERE ak.article_seq IN (${matchSet.sql})`, matchSet.params.values, complete);
+    // The match set is evaluated once (materialised) for both counts.
+    return this.facetQuery(m, `FROM article_keuzes ak WHERE ak.article_seq IN (SELECT seq FROM w)`, matchSet.params.values, complete, `WITH w(seq) AS MATERIALIZED (${matchSet.sql}) `);
   }
 
   /** Keuze and theme counts over `from` (which selects rows of article_keuzes `ak`). */
-  private async facetQuery(m: EntityManager, from: string, params: unknown[], complete: boolean): Promise<FacetsDto> {
+  private async facetQuery(m: EntityManager, from: string, params: unknown[], complete: boolean, prefix = ''): Promise<FacetsDto> {
     const rows: { kind: string; id: number; n: number | string }[] = await m.query(
-      `SELECT 'k' AS kind, ak.keuze_id AS id, count(*) AS n ${from} GROUP BY ak.keuze_id
+      `${prefix}SELECT 'k' AS kind, ak.keuze_id AS id, count(*) AS n ${from} GROUP BY ak.keuze_id
        UNION ALL
        SELECT 't' AS kind, ak.theme_id AS id, count(DISTINCT ak.article_seq) AS n ${from} GROUP BY ak.theme_id`,
       params,
@@ -191,7 +196,7 @@ export class KnowledgeSearchService {
       throw new InvalidInputError([{ name: 'text', reason: 'bevat geen doorzoekbaar woord' }], new EmptyQueryError().message);
     }
     const m = this.db.manager;
-    const hits = await this.index.similar(m, terms, { tags: [statusTag('published')] }, SUGGESTIONS, SUGGESTION_TERMS);
+    const hits = await this.index.similar(m, terms, { restrict: publishedOnly }, SUGGESTIONS, SUGGESTION_TERMS);
     const data = await this.hitsOf(m, hits, { terms, phrases: [] }, true);
     const suggestion: ArticleSuggestion = { id: randomUUID(), createdAt: this.clock.now(), articleIds: data.map((hit) => hit.id), submittedAt: null };
     await this.db.transaction((tx) => tx.insert(ArticleSuggestion, suggestion));
@@ -272,6 +277,11 @@ export class KnowledgeSearchService {
 }
 
 // ---------------------------------------------------------------------------------------------------
+
+/** Search-index condition: published articles only (the few others are excluded by their rowid). */
+export const publishedOnly = (p: SqlParams): string =>
+  `rowid NOT IN (SELECT seq FROM articles WHERE status IN (${UNPUBLISHED.map((status) => p.add(status)).join(', ')}))`;
+const UNPUBLISHED: ArticleStatus[] = ['draft', 'in_review', 'archived'];
 
 /** Searches with the same stems group together, whatever the word forms and order. */
 export function queryKey(parsed: ParsedQuery): string {

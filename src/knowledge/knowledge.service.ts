@@ -31,6 +31,7 @@ export const ARTICLE_AUTHOR_ROLES: Role[] = ['expert', 'coordinator', 'secretari
 export const ARTICLE_EDITOR_ROLES: Role[] = ['secretariat'];
 
 const EDITABLE: ArticleStatus[] = ['draft', 'in_review'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CONTENT_FIELDS = ['title', 'question', 'answer', 'keuzeIds', 'relatedArticleIds', 'organisationType'] as const;
 
 const STATUS_NAMES: Record<ArticleStatus, string> = {
@@ -358,13 +359,7 @@ export class KnowledgeService {
   async recordReuse(manager: EntityManager, questionId: string, articleIds: string[]): Promise<number> {
     const distinct = [...new Set(articleIds.map((id) => id.toLowerCase()))];
     if (distinct.length === 0) return 0;
-    const found = await manager.find(Article, { select: { id: true, status: true }, where: { id: In(distinct) } });
-    const published = new Set(found.filter((a) => a.status === 'published').map((a) => a.id));
-    const invalid = articleIds
-      .map((id, index) => ({ id: id.toLowerCase(), index }))
-      .filter(({ id }) => !published.has(id))
-      .map(({ index }) => ({ name: `articleIds[${index}]`, reason: 'is geen gepubliceerd kennisbankartikel' }));
-    if (invalid.length > 0) throw new InvalidInputError(invalid);
+    await this.validateArticles(manager, articleIds);
     const already = new Set(
       (await manager.find(ArticleReuse, { select: { articleId: true }, where: { questionId, articleId: In(distinct) } })).map((r) => r.articleId),
     );
@@ -372,6 +367,21 @@ export class KnowledgeService {
     const rows = distinct.filter((id) => !already.has(id)).map((articleId) => ({ id: randomUUID(), articleId, questionId, reusedAt: now }));
     if (rows.length > 0) await manager.insert(ArticleReuse, rows);
     return rows.length;
+  }
+
+  /**
+   * Checks that every id is a published article (an answer may only refer to those).
+   * @throws InvalidInputError naming `articleIds[i]` for each that is not.
+   */
+  async validateArticles(manager: EntityManager, articleIds: string[]): Promise<void> {
+    const distinct = [...new Set(articleIds.map((id) => String(id).toLowerCase()))].filter((id) => UUID.test(id));
+    const found = distinct.length > 0 ? await manager.find(Article, { select: { id: true, status: true }, where: { id: In(distinct) } }) : [];
+    const published = new Set(found.filter((a) => a.status === 'published').map((a) => a.id));
+    const invalid = articleIds
+      .map((id, index) => ({ id: String(id).toLowerCase(), index }))
+      .filter(({ id }) => !published.has(id))
+      .map(({ index }) => ({ name: `articleIds[${index}]`, reason: 'is geen gepubliceerd kennisbankartikel' }));
+    if (invalid.length > 0) throw new InvalidInputError(invalid);
   }
 
   /**

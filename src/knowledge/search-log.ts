@@ -23,7 +23,7 @@ export class SearchLog implements OnModuleDestroy {
   add(search: KnowledgeSearch): void {
     this.pending.push(search);
     if (this.pending.length >= MAX_PENDING) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
   }
 
   isPending(id: string): boolean {

@@ -58,8 +58,14 @@ export interface SearchDocument {
 }
 
 export interface SearchFilter {
-  /** Only documents carrying every one of these tags. */
+  /** Only documents carrying every one of these tags (cheap for rare tags; see `restrict` for common cases). */
   tags?: string[];
+  /**
+   * An extra SQL condition on `rowid`, e.g. `rowid NOT IN (SELECT seq FROM articles WHERE status <> ${p.add('published')})`.
+   * Use it instead of a tag that nearly every document carries: FTS5 would have to walk that tag's
+   * whole doclist in every query, while a small exclusion list costs next to nothing.
+   */
+  restrict?: (p: SqlParams) => string;
 }
 
 export interface RankedHit {
@@ -166,7 +172,7 @@ export class SearchIndex {
     options: SearchIndexOptions = {},
   ) {
     checkDefinition(definition);
-    this.window = options.window ?? 1000;
+    this.window = options.window ?? 250;
     this.anyModeLimit = options.anyModeLimit ?? 200;
     // ts_rank_cd weights are given as {D, C, B, A}; field i gets label A, B, C, D.
     const byLabel = [1, 1, 1, 1].map((_, labelIndex) => definition.fields[labelIndex]?.weight ?? 0);
@@ -239,15 +245,16 @@ export class SearchIndex {
   // Matching
 
   /** The WHERE condition (without alias) selecting documents that match `parsed` in `mode` and carry the tags. */
-  private condition(p: SqlParams, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter): string {
+  private condition(p: SqlParams, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, tsquery?: string): string {
     const tags = (filter.tags ?? []).map((tag) => searchTag(tag, '')).filter((tag) => tag.length > 0);
+    const restrict = filter.restrict ? ` AND ${filter.restrict(p)}` : '';
     if (p.kind === 'postgres') {
       const tagCondition = tags.length > 0 ? ` AND tags @> ${p.add(tags)}::text[]` : '';
-      return `document @@ to_tsquery('simple', ${p.add(toTsQuery(parsed, mode))})${tagCondition}`;
+      return `document @@ to_tsquery('simple', ${tsquery ?? p.add(toTsQuery(parsed, mode))})${tagCondition}${restrict}`;
     }
     const columns = this.definition.fields.map((f) => f.name).join(' ');
     const tagExpression = tags.map((tag) => ` AND tags : "${tag}"`).join('');
-    return `${this.table} MATCH ${p.add(`{${columns}} : (${toFts5Match(parsed, mode)})${tagExpression}`)}`;
+    return `${this.table} MATCH ${p.add(`{${columns}} : (${toFts5Match(parsed, mode)})${tagExpression}`)}${restrict}`;
   }
 
   /** SQL selecting the rowids of the analysis window (the `window` most recent matches). */
@@ -266,16 +273,17 @@ export class SearchIndex {
    * One page of matches in rank order: by relevance within the analysis window, then by recency.
    * `total` (if known) saves a count for pages beyond the window.
    */
-  async rank(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, limit: number, offset = 0): Promise<RankedHit[]> {
+  async rank(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, limit: number, offset = 0, total?: number): Promise<RankedHit[]> {
     const matched = mode === 'all' ? queryParts(parsed).length : 1;
     const hits: RankedHit[] = [];
     if (offset < this.window) {
       const take = Math.min(limit, this.window - offset);
-      const rows = await this.rankWindow(db, parsed, mode, filter, take, offset);
+      // With a known total within the window every match is ranked and no window bound is needed.
+      const rows = await this.rankWindow(db, parsed, mode, filter, take, offset, total !== undefined && total <= this.window);
       hits.push(...rows.map((row) => ({ rowid: Number(row.rowid), score: Number(row.score), matched })));
       if (rows.length < take) return hits;
     }
-    if (offset + limit > this.window) {
+    if (offset + limit > this.window && (total === undefined || total > this.window)) {
       // Beyond the window: older matches by recency.
       const p = new SqlParams(databaseKindOf(db));
       const beyondOffset = Math.max(0, offset - this.window);
@@ -288,27 +296,34 @@ export class SearchIndex {
     return hits;
   }
 
-  private async rankWindow(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, limit: number, offset: number): Promise<{ rowid: number; score: number }[]> {
+  private async rankWindow(
+    db: Queryable,
+    parsed: ParsedQuery,
+    mode: MatchMode,
+    filter: SearchFilter,
+    limit: number,
+    offset: number,
+    allFit: boolean,
+  ): Promise<{ rowid: number; score: number }[]> {
     const p = new SqlParams(databaseKindOf(db));
     if (p.kind === 'postgres') {
       const tsquery = p.add(toTsQuery(parsed, mode));
-      const tags = (filter.tags ?? []).map((tag) => searchTag(tag, '')).filter((tag) => tag.length > 0);
-      const tagCondition = tags.length > 0 ? ` AND tags @> ${p.add(tags)}::text[]` : '';
+      const candidates = allFit
+        ? `SELECT rowid, document FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter, tsquery)}`
+        : `SELECT rowid, document FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter, tsquery)} ORDER BY rowid DESC LIMIT ${p.add(this.window)}`;
       return db.query(
         `SELECT w.rowid, ts_rank_cd('${this.pgWeights}'::float4[], w.document, tsq, 2) AS score
-           FROM (SELECT rowid, document FROM ${this.table}
-                  WHERE document @@ to_tsquery('simple', ${tsquery})${tagCondition}
-                  ORDER BY rowid DESC LIMIT ${p.add(this.window)}) w,
-                to_tsquery('simple', ${tsquery}) tsq
+           FROM (${candidates}) w, to_tsquery('simple', ${tsquery}) tsq
           ORDER BY score DESC, w.rowid DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
         p.values,
       );
     }
     const condition = this.condition(p, parsed, mode, filter);
-    const floor = `coalesce((SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT 1 OFFSET ${p.add(this.window - 1)}), 0)`;
+    const bound = allFit
+      ? ''
+      : ` AND rowid >= coalesce((SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT 1 OFFSET ${p.add(this.window - 1)}), 0)`;
     return db.query(
-      `SELECT rowid, -rank AS score FROM ${this.table} WHERE ${condition} AND rowid >= ${floor}
-        ORDER BY rank LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
+      `SELECT rowid, -rank AS score FROM ${this.table} WHERE ${condition}${bound} ORDER BY rank LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
       p.values,
     );
   }
@@ -331,11 +346,11 @@ export class SearchIndex {
     const parts = queryParts(parsed).length;
     const total = await this.count(db, parsed, 'all', filter);
     if (total >= minResults || parts < 2) {
-      const hits = total > page.offset ? await this.rank(db, parsed, 'all', filter, page.limit, page.offset) : [];
+      const hits = total > page.offset ? await this.rank(db, parsed, 'all', filter, page.limit, page.offset, total) : [];
       const p = new SqlParams(kind);
       return { mode: 'all', total, hits, parts, matchSet: { kind: 'query', sql: this.windowSql(p, parsed, 'all', filter), params: p }, complete: total <= this.window };
     }
-    const candidates = await this.anyCandidates(db, parsed, filter, Math.max(page.offset + page.limit, 20));
+    const candidates = await this.anyCandidates(db, parsed, filter, Math.max(page.offset + page.limit, 20), total);
     return {
       mode: 'any',
       total: candidates.length,
@@ -348,9 +363,10 @@ export class SearchIndex {
 
   /**
    * The any-term fallback, ranked by matched parts, then score: documents matching all parts, then
-   * every query with one part left out (2–6 parts), then each part's own top list when still short.
+   * every query with one part left out (2–6 parts), then each part's own top list when that found
+   * fewer than 3.
    */
-  async anyCandidates(db: Queryable, parsed: ParsedQuery, filter: SearchFilter, needed: number): Promise<RankedHit[]> {
+  async anyCandidates(db: Queryable, parsed: ParsedQuery, filter: SearchFilter, needed: number, allTotal?: number): Promise<RankedHit[]> {
     const parts = queryParts(parsed);
     const k = Math.min(Math.max(needed, 20), this.anyModeLimit);
     const best = new Map<number, RankedHit>();
@@ -358,13 +374,15 @@ export class SearchIndex {
       const known = best.get(hit.rowid);
       if (!known || hit.matched > known.matched || (hit.matched === known.matched && hit.score > known.score)) best.set(hit.rowid, hit);
     };
-    for (const hit of await this.rank(db, parsed, 'all', filter, k)) offer(hit);
+    if (allTotal !== 0) for (const hit of await this.rank(db, parsed, 'all', filter, k, 0, allTotal)) offer(hit);
     if (parts.length >= 2 && parts.length <= 6) {
       for (let i = 0; i < parts.length; i++) {
         for (const hit of await this.rank(db, withoutPart(parsed, i), 'all', filter, k)) offer({ ...hit, matched: parts.length - 1 });
       }
     }
-    if (best.size < needed || parts.length > 6) {
+    // Each part's own list only when leaving one part out found (almost) nothing: those lists are the
+    // expensive ones for common words.
+    if (best.size < 3 || parts.length > 6) {
       const seen = new Map<number, { count: number; score: number }>();
       for (const part of parts) {
         for (const hit of await this.rank(db, part, 'all', filter, k)) {

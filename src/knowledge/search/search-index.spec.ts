@@ -1,0 +1,141 @@
+import { DataSource, QueryRunner } from 'typeorm';
+import { parseQuery, stem } from '../text/dutch-analyzer.js';
+import { SearchIndex, SearchIndexDefinition, SqlParams, createSearchTable, dropSearchTable, queryParts, searchTag } from './search-index.js';
+
+const DEFINITION: SearchIndexDefinition = { table: 'doc_fts', fields: [{ name: 'title', weight: 4 }, { name: 'body', weight: 1 }] };
+
+describe('SearchIndex on SQLite FTS5', () => {
+  let dataSource: DataSource;
+  let runner: QueryRunner;
+  let index: SearchIndex;
+
+  beforeEach(async () => {
+    dataSource = await new DataSource({ type: 'sqlite', database: ':memory:' }).initialize();
+    runner = dataSource.createQueryRunner();
+    await createSearchTable(runner, DEFINITION);
+    index = new SearchIndex(DEFINITION, { window: 5, anyModeLimit: 50 });
+  });
+  afterEach(async () => {
+    await runner.release();
+    await dataSource.destroy();
+  });
+
+  const add = (rowid: number, title: string, body: string, tags: string[] = ['statuspublished']) => index.index(dataSource.manager, { rowid, fields: [title, body], tags });
+  const rowids = (hits: { rowid: number }[]) => hits.map((hit) => hit.rowid);
+
+  it('indexes stemmed text, replaces and removes documents', async () => {
+    await add(1, 'Grondwateronttrekkingen in de Peel', 'Beregening uit grondwater.');
+    await add(2, 'Waterberging', 'Diepe polders.');
+    const m = dataSource.manager;
+    expect(await index.count(m, parseQuery('grondwater'), 'all')).toBe(1);
+    expect(await index.count(m, parseQuery('onttrekking'), 'all')).toBe(0); // prefixes start at the word start
+    expect(await index.count(m, parseQuery('polder'), 'all')).toBe(1);
+    await add(2, 'Waterberging', 'Grondwater en polders.');
+    expect(await index.count(m, parseQuery('grondwater'), 'all')).toBe(2);
+    await index.remove(m, 1);
+    expect(await index.count(m, parseQuery('grondwater'), 'all')).toBe(1);
+  });
+
+  it('filters by tags, which never match search words', async () => {
+    await add(1, 'Keuze 21 en woningbouw', 'tekst', ['statuspublished', searchTag('keuze', 21)]);
+    await add(2, 'Woningbouw', 'tekst', ['statusdraft', searchTag('keuze', 21)]);
+    const m = dataSource.manager;
+    expect(await index.count(m, parseQuery('woningbouw'), 'all', { tags: ['statuspublished'] })).toBe(1);
+    expect(await index.count(m, parseQuery('woningbouw'), 'all', { tags: ['keuze21'] })).toBe(2);
+    expect(await index.count(m, parseQuery('statuspublished'), 'all')).toBe(0);
+    expect(await index.count(m, parseQuery('keuze'), 'all')).toBe(1); // the title word, not the tag keuze21
+  });
+
+  it('weighs the title above the body', async () => {
+    await add(1, 'Over iets anders', 'Bodemdaling in het veen.');
+    await add(2, 'Bodemdaling', 'Over iets anders in het veen.');
+    expect(rowids(await index.rank(dataSource.manager, parseQuery('bodemdaling'), 'all', {}, 10))).toEqual([2, 1]);
+  });
+
+  it('ranks within the window of the most recent matches, then continues by recency', async () => {
+    // 12 matches; the best one (title hit) is old, outside the window of 5.
+    await add(1, 'Verzilting', 'Verzilting verzilting.');
+    for (let rowid = 2; rowid <= 12; rowid++) await add(rowid, `Artikel ${rowid}`, rowid === 11 ? 'Verzilting verzilting in de polder.' : 'Iets over verzilting.');
+    const m = dataSource.manager;
+    const parsed = parseQuery('verzilting');
+    const page1 = await index.rank(m, parsed, 'all', {}, 3, 0);
+    expect(page1[0].rowid).toBe(11); // best within the window 8–12
+    expect(rowids(page1).every((id) => id >= 8)).toBe(true);
+    const all = [...page1, ...(await index.rank(m, parsed, 'all', {}, 3, 3)), ...(await index.rank(m, parsed, 'all', {}, 6, 6))];
+    expect(rowids(all).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1)); // every match exactly once
+    expect(rowids(all).slice(5)).toEqual([7, 6, 5, 4, 3, 2, 1]); // beyond the window: by recency
+    const outcome = await index.search(m, parsed, {}, { offset: 0, limit: 3 });
+    expect(outcome).toMatchObject({ mode: 'all', total: 12, complete: false });
+    expect(outcome.matchSet.kind).toBe('query');
+    if (outcome.matchSet.kind === 'query') {
+      const window = await m.query(outcome.matchSet.sql, outcome.matchSet.params.values);
+      expect(window.map((row: { rowid: number }) => row.rowid)).toEqual([12, 11, 10, 9, 8]);
+    }
+  });
+
+  it('falls back to any-term matching ranked by the number of matched parts', async () => {
+    await add(1, 'Lisdodde op natte veengrond', 'Paludicultuur met lisdodde.');
+    await add(2, 'Lisdodde', 'Een gewas.');
+    await add(3, 'Paludicultuur', 'Natte teelten.');
+    await add(4, 'Fietsenstalling', 'Bij het station.');
+    const m = dataSource.manager;
+    const outcome = await index.search(m, parseQuery('lisdodde paludicultuur fietsenstalling'), {}, { offset: 0, limit: 10 });
+    expect(outcome.mode).toBe('any');
+    expect(outcome.hits[0]).toMatchObject({ rowid: 1, matched: 2 });
+    expect(rowids(outcome.hits).sort()).toEqual([1, 2, 3, 4]);
+    expect(outcome.hits.slice(1).every((hit) => hit.matched === 1)).toBe(true);
+    expect(outcome.total).toBe(4);
+    // Enough results with all words: no fallback.
+    const strict = await index.search(m, parseQuery('lisdodde'), {}, { offset: 0, limit: 10 }, 2);
+    expect(strict).toMatchObject({ mode: 'all', total: 2 });
+    // A single word never falls back.
+    expect((await index.search(m, parseQuery('xyzzy'), {}, { offset: 0, limit: 10 })).mode).toBe('all');
+  });
+
+  it('matches quoted phrases as phrases', async () => {
+    await add(1, 'Zoet water', 'Een tekort aan zoet water.');
+    await add(2, 'Water', 'Zoet en zout water.');
+    expect(rowids(await index.rank(dataSource.manager, parseQuery('"zoet water"'), 'all', {}, 10))).toEqual([1]);
+  });
+
+  it('finds similar documents by their rarest terms', async () => {
+    await add(1, 'Koelwaterlozingen bij hittegolf', 'Energiecentrale en rivier.');
+    await add(2, 'Waterberging', 'De rivier en de polder.');
+    await add(3, 'Rivier', 'De rivier.');
+    const m = dataSource.manager;
+    const frequencies = await index.documentFrequencies(m, [stem('rivier'), stem('hittegolf'), 'xyz']);
+    expect(Object.fromEntries(frequencies)).toEqual({ [stem('rivier')]: 3, [stem('hittegolf')]: 1, xyz: 0 });
+    const terms = parseQuery('wij hebben een energiecentrale aan de rivier en een hittegolf').terms;
+    const hits = await index.similar(m, terms, {}, 2, 2);
+    expect(hits[0]).toMatchObject({ rowid: 1, matched: 2 });
+  });
+
+  it('bulk-loads, optimizes and drops', async () => {
+    await index.indexMany(dataSource.manager, Array.from({ length: 450 }, (_, i) => ({ rowid: i + 1, fields: [`Titel ${i}`, i % 2 ? 'bodemdaling' : 'verzilting'], tags: [] })));
+    await index.optimize(dataSource.manager);
+    expect(await index.count(dataSource.manager, parseQuery('bodemdaling'), 'all')).toBe(225);
+    await dropSearchTable(runner, DEFINITION);
+    await expect(index.count(dataSource.manager, parseQuery('bodemdaling'), 'all')).rejects.toThrow();
+  });
+});
+
+describe('search-index helpers', () => {
+  it('numbers placeholders per driver', () => {
+    const sqlite = new SqlParams('sqlite');
+    expect([sqlite.add(1), sqlite.add('x')]).toEqual(['?1', '?2']);
+    const pg = new SqlParams('postgres');
+    expect([pg.add(1), pg.add('x')]).toEqual(['$1', '$2']);
+    expect(pg.values).toEqual([1, 'x']);
+  });
+
+  it('folds tags and splits queries into parts', () => {
+    expect(searchTag('status', 'in_review')).toBe('statusinreview');
+    expect(queryParts(parseQuery('dijk "zoet water" peil')).map((p) => [p.terms.length, p.phrases.length])).toEqual([[1, 0], [1, 0], [0, 1]]);
+  });
+
+  it('rejects unsafe definitions', () => {
+    expect(() => new SearchIndex({ table: 'x; DROP TABLE y', fields: [{ name: 'a', weight: 1 }] })).toThrow();
+    expect(() => new SearchIndex({ table: 'x', fields: [{ name: 'tags', weight: 1 }] })).toThrow();
+    expect(() => new SearchIndex({ table: 'x', fields: [] })).toThrow();
+  });
+});
