@@ -1,14 +1,14 @@
 // npm run bench:boot — time from process start to a healthy /health/ready on an empty SQLite
 // database, then the hello-route ceiling vs GET /api/v1/keuzes in the same run.
 import { rmSync } from 'node:fs';
-import { freshDataDir, load, startServer } from './support.mjs';
+import { freePort, freshDataDir, load, startServer } from './support.mjs';
 
 const runs = Number(process.env.BOOT_RUNS ?? 5);
 const duration = Number(process.env.LOAD_SECONDS ?? 10);
 const boots = [];
 for (let i = 0; i < runs; i++) {
   const dataDir = freshDataDir();
-  const server = await startServer('dist/src/main.js', { port: 3901, env: { DATA_DIR: dataDir } });
+  const server = await startServer('dist/src/main.js', { port: await freePort(), env: { DATA_DIR: dataDir } });
   boots.push(server.readyMs);
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -16,14 +16,17 @@ for (let i = 0; i < runs; i++) {
 boots.sort((a, b) => a - b);
 console.log(`boot to /health/ready on an empty SQLite database (${runs} runs): median ${boots[Math.floor(runs / 2)].toFixed(0)} ms, min ${boots[0].toFixed(0)} ms, max ${boots[runs - 1].toFixed(0)} ms`);
 
-const hello = await startServer('bench/hello-server.mjs', { port: 3902 });
-const ceiling = await load('http://127.0.0.1:3902/hello', { duration });
+const helloPort = await freePort();
+const hello = await startServer('bench/hello-server.mjs', { port: helloPort });
+const ceiling = await load(`http://127.0.0.1:${helloPort}/hello`, { duration });
 await hello.stop();
 
 const dataDir = freshDataDir();
-const app = await startServer('dist/src/main.js', { port: 3903, env: { DATA_DIR: dataDir } });
-const keuzes = await load('http://127.0.0.1:3903/api/v1/keuzes', { duration });
-const keuze = await load('http://127.0.0.1:3903/api/v1/keuzes/25', { duration });
+const appPort = await freePort();
+// The anonymous rate limit is per IP; the load generator is one IP, so lift it for the measurement.
+const app = await startServer('dist/src/main.js', { port: appPort, env: { DATA_DIR: dataDir, RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000000' } });
+const keuzes = await load(`http://127.0.0.1:${appPort}/api/v1/keuzes`, { duration });
+const keuze = await load(`http://127.0.0.1:${appPort}/api/v1/keuzes/25`, { duration });
 await app.stop();
 rmSync(dataDir, { recursive: true, force: true });
 

@@ -2,20 +2,33 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** A TCP port nobody listens on right now, so benchmarks can run beside other servers. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export function freshDataDir(prefix = 'vraagbaak-bench-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** Starts `node <script>` and resolves with the ms from spawn to the first 200 of `readyPath`. */
-export async function startServer(script, { port, env = {}, readyPath = '/health/ready', timeoutMs = 30000 } = {}) {
+export async function startServer(script, { port, env = {}, readyPath = '/health/ready', timeoutMs = 30000, nodeArgs = [] } = {}) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(ROOT, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -36,6 +49,7 @@ export async function startServer(script, { port, env = {}, readyPath = '/health
   const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
   return {
     readyMs,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);

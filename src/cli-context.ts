@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { PinoNestLogger, createRootLogger } from './infra/logging.js';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { SYSTEM_ACTOR } from './audit/audit.service.js';
@@ -15,8 +15,10 @@ import { Database } from './infra/database/database.service.js';
  * in the outbox until a running app's reconciler sends them.
  */
 export async function createCliContext(config: AppConfig) {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { role: 'cli' }), { bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { role: 'cli' }), {
+    logger: new PinoNestLogger(createRootLogger(config, 'stderr')),
+    abortOnError: false,
+  });
   const actor = { ...SYSTEM_ACTOR, ip: 'cli' };
   return {
     addUser: (fields: UserFields) => app.get(UsersService).upsert(fields, actor),

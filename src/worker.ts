@@ -21,12 +21,12 @@ async function main(): Promise<void> {
 
   // Imported after the config is known to be valid, so a bad variable gives the message above.
   const { NestFactory } = await import('@nestjs/core');
-  const { Logger } = await import('nestjs-pino');
+  const { PinoNestLogger, createRootLogger } = await import('./infra/logging.js');
   const { AppModule } = await import('./app.module.js');
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { role: 'worker' }), { bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  const logger = new PinoNestLogger(createRootLogger(config));
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { role: 'worker' }), { logger, abortOnError: false });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  app.get(Logger).log(`Vraagbaak worker runs jobs from Redis (database: ${config.databaseKind}, concurrency: ${config.jobConcurrency})`, 'Worker');
+  logger.log(`Vraagbaak worker runs jobs from Redis (database: ${config.databaseKind}, concurrency: ${config.jobConcurrency})`, 'Worker');
 }
 
 main().catch((error: unknown) => {

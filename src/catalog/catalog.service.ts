@@ -1,61 +1,80 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf, ReferencePageQuery } from '../common/pagination.js';
 import { Keuze, Maatregel, Theme } from './catalog.entities.js';
 import { KeuzeDto, KeuzeQuery, MaatregelDto, MaatregelQuery, ThemeDto } from './catalog.dto.js';
 
-/** Read-only access to the WBS catalog (seeded by migration; it changes only with the policy). */
+interface CatalogSnapshot {
+  themes: ThemeDto[];
+  keuzes: KeuzeDto[];
+  maatregelen: (MaatregelDto & { position: number })[];
+}
+
+/**
+ * Read-only access to the WBS catalog. It is seeded by migration and changes only with the
+ * policy (a new migration and a restart), so it is read from the database once and served from
+ * memory: catalog reads are the most frequent public requests.
+ */
 @Injectable()
 export class CatalogService {
+  private snapshot?: Promise<CatalogSnapshot>;
+
   constructor(
     @InjectRepository(Theme) private readonly themes: Repository<Theme>,
     @InjectRepository(Keuze) private readonly keuzes: Repository<Keuze>,
     @InjectRepository(Maatregel) private readonly maatregelen: Repository<Maatregel>,
   ) {}
 
+  private load(): Promise<CatalogSnapshot> {
+    this.snapshot ??= (async () => {
+      const [themes, keuzes, maatregelen] = await Promise.all([
+        this.themes.find({ order: { id: 'ASC' } }),
+        this.keuzes.find({ relations: { theme: true }, order: { id: 'ASC' } }),
+        this.maatregelen.find({ relations: { theme: true }, order: { position: 'ASC' } }),
+      ]);
+      return {
+        themes: themes.map(ThemeDto.from),
+        keuzes: keuzes.map(KeuzeDto.from),
+        maatregelen: maatregelen.map((m) => ({ ...MaatregelDto.from(m), position: m.position })),
+      };
+    })().catch((error: unknown) => {
+      this.snapshot = undefined; // try again on the next request
+      throw error;
+    });
+    return this.snapshot;
+  }
+
   async listThemes(query: ReferencePageQuery): Promise<Page<ThemeDto>> {
-    const [rows, total] = await this.themes.findAndCount({ order: { id: 'ASC' }, skip: query.offset, take: query.pageSize });
-    return pageOf(rows.map(ThemeDto.from), total, query);
+    return page((await this.load()).themes, query);
   }
 
   async listKeuzes(query: KeuzeQuery): Promise<Page<KeuzeDto>> {
-    const [rows, total] = await this.keuzes.findAndCount({
-      where: query.themeId === undefined ? {} : { themeId: query.themeId },
-      relations: { theme: true },
-      order: { id: 'ASC' },
-      skip: query.offset,
-      take: query.pageSize,
-    });
-    return pageOf(rows.map(KeuzeDto.from), total, query);
+    const { keuzes } = await this.load();
+    return page(query.themeId === undefined ? keuzes : keuzes.filter((k) => k.theme.id === query.themeId), query);
   }
 
   async getKeuze(id: number): Promise<KeuzeDto> {
-    const keuze = await this.keuzes.findOne({ where: { id }, relations: { theme: true } });
+    const keuze = (await this.load()).keuzes.find((k) => k.id === id);
     if (!keuze) throw new NotFoundError('Keuze', id);
-    return KeuzeDto.from(keuze);
+    return keuze;
   }
 
   async listMaatregelen(query: MaatregelQuery): Promise<Page<MaatregelDto>> {
-    const where: Partial<Record<'themeId' | 'keuzeId', number>> = {};
-    if (query.themeId !== undefined) where.themeId = query.themeId;
-    if (query.keuzeId !== undefined) where.keuzeId = query.keuzeId;
-    const [rows, total] = await this.maatregelen.findAndCount({
-      where,
-      relations: { theme: true },
-      order: { position: 'ASC' },
-      skip: query.offset,
-      take: query.pageSize,
-    });
-    return pageOf(rows.map(MaatregelDto.from), total, query);
+    const matching = (await this.load()).maatregelen.filter(
+      (m) => (query.themeId === undefined || m.theme.id === query.themeId) && (query.keuzeId === undefined || m.keuzeId === query.keuzeId),
+    );
+    return page(matching.map(({ position: _position, ...m }) => m), query);
   }
 
   /** The ids among `ids` that are not keuzes; used by later modules to validate input. */
   async unknownKeuzeIds(ids: number[]): Promise<number[]> {
-    if (ids.length === 0) return [];
-    const found = await this.keuzes.find({ select: { id: true }, where: { id: In(ids) } });
-    const known = new Set(found.map((k) => k.id));
+    const known = new Set((await this.load()).keuzes.map((k) => k.id));
     return ids.filter((id) => !known.has(id));
   }
+}
+
+function page<T>(items: T[], query: ReferencePageQuery): Page<T> {
+  return pageOf(items.slice(query.offset, query.offset + query.pageSize), items.length, query);
 }

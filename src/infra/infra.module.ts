@@ -1,13 +1,11 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { RedisConnection } from './redis/redis.connection.js';
-import { loggerOptions } from './logging.js';
 
 /**
  * What a process is for: `server` serves HTTP (and runs jobs unless WORKERS=false), `worker`
@@ -25,7 +23,6 @@ export class InfraModule {
     return {
       module: InfraModule,
       imports: [
-        LoggerModule.forRoot(loggerOptions(config, role === 'cli' ? 'stderr' : 'stdout')),
         TerminusModule.forRoot({ logger: false }),
         DatabaseModule,
         JobsModule.forRoot(config, role === 'cli' ? { runWorkers: false, workersForcedInProcess: false } : {}),

@@ -3,15 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
-import { Logger } from 'nestjs-pino';
 import { registerRateLimits } from '../../accounts/rate-limit.js';
 import { AppModule } from '../../app.module.js';
 import { AppConfig } from '../../config/app-config.js';
 import { API_PREFIX, API_VERSION, buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { PinoNestLogger, createRootLogger, logRequests } from '../logging.js';
 import { RejectNulBytesPipe, createValidationPipe } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -30,7 +31,11 @@ export const NON_API_ROUTES = [
 
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // Our own one-line request log (logRequests) replaces Fastify's two lines per request.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 200 },
     // A client-supplied id is kept when it is harmless, so a call can be traced across systems.
@@ -43,13 +48,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     trustProxy: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
+    logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify);
   await app.register(fastifyHelmet, {
     // Swagger UI needs its own inline styles; nothing loads from other origins.
     contentSecurityPolicy: {

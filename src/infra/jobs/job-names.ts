@@ -13,6 +13,10 @@ export enum JobName {
   AutoCloseQuestion = 'auto-close-question',
   /** Remind about an assignment nobody accepted (stage 1: the expert; stage 2: the coordinators). */
   RemindAssignment = 'remind-assignment',
+  /** Recompute the SLA clocks touched by a closure-day change (`scope: 'closure'`, key = day) or a policy change (`'policy'`, key = priority). */
+  RecomputeSla = 'recompute-sla',
+  /** Send a question's due SLA reminder (to the expert, at 80 %) or breach notice (to the coordinators). */
+  SlaAlarm = 'sla-alarm',
 }
 
 export interface JobPayloads {
@@ -21,6 +25,8 @@ export interface JobPayloads {
   [JobName.FlagHandover]: { questionId: string };
   [JobName.AutoCloseQuestion]: { questionId: string };
   [JobName.RemindAssignment]: { questionId: string; assignment: number; stage: 1 | 2 };
+  [JobName.RecomputeSla]: { scope: 'closure' | 'policy'; key: string };
+  [JobName.SlaAlarm]: { questionId: string };
 }
 
 export interface EnqueueOptions {
