@@ -1,5 +1,5 @@
 import Holidays from 'date-holidays';
-import { TIME_ZONE } from '../common/clock.js';
+import { amsterdamOffsetAt } from '../common/clock.js';
 import { ALL_HOLIDAYS, HolidayKey, isHolidayKey } from './calendar.config.js';
 
 export { ALL_HOLIDAYS, type HolidayKey } from './calendar.config.js';
@@ -35,25 +35,7 @@ const MS_DAY = 24 * MS_HOUR;
  * the ICU time-zone data rather than hand-written rules.
  */
 
-const partsFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-
-/** How far the Amsterdam wall clock is ahead of UTC at an instant (1 h in winter, 2 h in summer). */
-function offsetAt(instant: number): number {
-  const p: Record<string, number> = {};
-  for (const part of partsFormat.formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  const wholeSeconds = instant - (((instant % 1000) + 1000) % 1000);
-  return wall - wholeSeconds;
-}
+const offsetAt = amsterdamOffsetAt;
 
 function toWall(instant: number): number {
   return instant + offsetAt(instant);
