@@ -52,6 +52,7 @@ export async function startServer(script, { port, env = {}, readyPath = '/health
     pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already ended
         child.once('exit', resolve);
         child.kill('SIGTERM');
       }),

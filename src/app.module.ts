@@ -8,6 +8,9 @@ import { AuditModule } from './audit/audit.module.js';
 import { QuestionsModule } from './questions/questions.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { KnowledgeModule } from './knowledge/knowledge.module.js';
+import { SlaModule } from './sla/sla.module.js';
+import { StatisticsModule } from './statistics/statistics.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 /** The whole application: shared infrastructure plus one module per part of the domain. */
 @Module({})
@@ -15,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig, options: { role?: ProcessRole } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config, options.role), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule, QuestionsModule, KnowledgeModule],
+      imports: [InfraModule.forRoot(config, options.role), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule, QuestionsModule, KnowledgeModule, SlaModule, StatisticsModule, ReportsModule],
     };
   }
 }

@@ -19,6 +19,9 @@ Commands:
                                      create the user, or update an existing one
   token:issue <email> [--name <label>]
                                      print a new personal API token (last line of stdout)
+  demo:seed [--questions N] [--seed S]
+                                     fill an EMPTY database with a year of realistic demo data
+                                     (default 5000 questions; refuses when questions exist)
 Roles: ${ROLES.join(', ')}`;
 
 class UsageError extends Error {}
@@ -53,6 +56,24 @@ async function main(argv: string[]): Promise<number> {
       }
     } finally {
       await dataSource.destroy();
+    }
+    return 0;
+  }
+
+  if (command === 'demo:seed') {
+    const { values: demo } = parseArgs({ args: rest, options: { questions: { type: 'string' }, seed: { type: 'string' } } });
+    const questions = demo.questions === undefined ? 5000 : numbers(demo.questions, 'questions')![0];
+    const seed = demo.seed === undefined ? 1 : numbers(demo.seed, 'seed')![0];
+    if (!questions || questions < 1 || questions > 5_000_000) throw new UsageError('--questions takes a number from 1 to 5000000');
+    const { runDemoSeed, DemoDataExistsError } = await import('./demo/demo-seed.js');
+    try {
+      const result = await runDemoSeed(config, { questions, seed, log: (line) => process.stderr.write(`${line}\n`) });
+      process.stdout.write(
+        `Seeded ${result.questions} questions, ${result.experts} experts, ${result.requesters} requesters and ${result.articles} articles in ${(result.milliseconds / 1000).toFixed(1)} s\n`,
+      );
+    } catch (error) {
+      if (error instanceof DemoDataExistsError) throw new UsageError(error.message);
+      throw error;
     }
     return 0;
   }

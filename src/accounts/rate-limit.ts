@@ -18,6 +18,13 @@ export async function registerRateLimits(fastify: FastifyInstance, config: AppCo
     const c = credentialOf(req as RequestWithPrincipal);
     return c.bearer ?? c.cookie;
   };
+  // The shared counters' connection: errors are skipped (skipOnError) rather than crashing, and it
+  // closes with the server, or a closed app would keep reconnecting.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 }) : undefined;
+  if (redis) {
+    redis.on('error', () => undefined);
+    fastify.addHook('onClose', async () => redis.disconnect());
+  }
   await fastify.register(fastifyRateLimit, {
     global: true,
     timeWindow: 60_000,
@@ -27,7 +34,7 @@ export async function registerRateLimits(fastify: FastifyInstance, config: AppCo
       return secret ? `c:${sha256(secret)}` : `ip:${req.ip}`;
     },
     allowList: (req) => req.url.startsWith('/health'),
-    ...(config.redisUrl ? { redis: new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 }), nameSpace: 'vraagbaak:rate:', skipOnError: true } : {}),
+    ...(redis ? { redis, nameSpace: 'vraagbaak:rate:', skipOnError: true } : {}),
     addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true },
     // Thrown into Nest's exception filter, which answers 429 problem+json; Retry-After is already set.
     errorResponseBuilder: (_req, context) => ({ statusCode: 429, message: `rate limited for ${context.after}` }),

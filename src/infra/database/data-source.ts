@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
+import sqlite3 from 'sqlite3';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
@@ -38,8 +39,17 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     database: config.sqlitePath,
     enableWAL: true,
     busyTimeout: config.sqliteBusyTimeoutMs,
+    driver: QUIET_SQLITE3,
   };
 }
+
+/**
+ * sqlite3 as TypeORM loads it, minus "verbose" mode: TypeORM calls `driver.verbose()`, which wraps
+ * every sqlite3 call to capture a stack trace and `util.inspect` its SQL and parameters — about a
+ * tenth of the server's CPU under write load (docs/benchmarks.md, "Intake"). Errors still carry
+ * SQLite's message, and TypeORM's QueryFailedError the query and its parameters.
+ */
+const QUIET_SQLITE3: typeof sqlite3 = Object.create(sqlite3, { verbose: { value: () => QUIET_SQLITE3 } });
 
 export function ensureDataDir(config: AppConfig): void {
   mkdirSync(config.dataPath, { recursive: true });

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { StatisticsModule } from '../statistics/statistics.module.js';
+import { EvaluationReportService } from './evaluation-report.service.js';
+import { ReportsController } from './reports.controller.js';
+
+/** Server-rendered, printable reports (the evaluation report) built on the statistics module. */
+@Module({
+  imports: [StatisticsModule],
+  controllers: [ReportsController],
+  providers: [EvaluationReportService],
+})
+export class ReportsModule {}

@@ -1,0 +1,121 @@
+import { html, raw } from '../infra/http/html.js';
+
+type Html = ReturnType<typeof html>;
+
+/**
+ * Small server-rendered SVG charts for the printable report: no scripts, no fonts, no external
+ * sources (the app's CSP forbids them anyway). Every text goes through the escaping `html` helper.
+ */
+export interface Series {
+  label: string;
+  value: number | null;
+}
+
+const nl = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 });
+export const formatNumber = (value: number | null | undefined, suffix = ''): string => (value === null || value === undefined ? '–' : `${nl.format(value)}${suffix}`);
+
+const COLORS = ['#154273', '#39870c', '#e17000', '#a90061', '#007bc7', '#673327', '#5c2483', '#b2a600'];
+
+function niceMax(max: number): number {
+  if (max <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(max));
+  for (const step of [1, 2, 2.5, 5, 10]) if (max <= step * magnitude) return step * magnitude;
+  return 10 * magnitude;
+}
+
+/** Vertical bars with the value above each bar; `fixedMax` for percentages (100). */
+export function barChart(title: string, series: Series[], options: { suffix?: string; fixedMax?: number; width?: number; height?: number } = {}): Html {
+  const width = options.width ?? 680;
+  const height = options.height ?? 220;
+  const left = 40;
+  const bottom = 44;
+  const top = 24;
+  const plotW = width - left - 10;
+  const plotH = height - top - bottom;
+  const max = options.fixedMax ?? niceMax(Math.max(0, ...series.map((s) => s.value ?? 0)));
+  const slot = series.length ? plotW / series.length : plotW;
+  const barW = Math.max(2, Math.min(48, slot * 0.7));
+  const rotate = series.length > 12 || series.some((s) => s.label.length > 8);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: top + plotH - f * plotH, label: formatNumber(max * f) }));
+  return html`<svg class="chart" role="img" aria-label="${title}" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+<title>${title}</title>
+${ticks.map((t) => html`<line x1="${left}" x2="${width - 10}" y1="${t.y.toFixed(1)}" y2="${t.y.toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${left - 4}" y="${(t.y + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#555">${t.label}</text>`)}
+${series.map((s, i) => {
+  const x = left + i * slot + (slot - barW) / 2;
+  const h = s.value === null ? 0 : (Math.min(s.value, max) / max) * plotH;
+  const y = top + plotH - h;
+  const cx = (x + barW / 2).toFixed(1);
+  const labelY = top + plotH + 12;
+  return html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS[0]}"><title>${s.label}: ${formatNumber(s.value, options.suffix ?? '')}</title></rect>
+<text x="${cx}" y="${(y - 3).toFixed(1)}" font-size="9" text-anchor="middle" fill="#1b1b1b">${formatNumber(s.value, options.suffix ?? '')}</text>
+${rotate
+  ? html`<text x="${cx}" y="${labelY}" font-size="9" text-anchor="end" fill="#333" transform="rotate(-40 ${cx} ${labelY})">${s.label}</text>`
+  : html`<text x="${cx}" y="${labelY}" font-size="9" text-anchor="middle" fill="#333">${s.label}</text>`}`;
+})}
+<line x1="${left}" x2="${width - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333" stroke-width="1"/>
+</svg>`;
+}
+
+/** Lines over the same labels (e.g. SLA adherence per month); gaps where a value is null. */
+export function lineChart(title: string, labels: string[], lines: { name: string; values: (number | null)[] }[], options: { suffix?: string; fixedMax?: number; width?: number; height?: number } = {}): Html {
+  const width = options.width ?? 680;
+  const height = options.height ?? 220;
+  const left = 40;
+  const bottom = 44;
+  const top = 28;
+  const plotW = width - left - 10;
+  const plotH = height - top - bottom;
+  const max = options.fixedMax ?? niceMax(Math.max(0, ...lines.flatMap((l) => l.values.map((v) => v ?? 0))));
+  const slot = labels.length ? plotW / labels.length : plotW;
+  const xOf = (i: number) => left + i * slot + slot / 2;
+  const yOf = (v: number) => top + plotH - (Math.min(v, max) / max) * plotH;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: top + plotH - f * plotH, label: formatNumber(max * f) }));
+  const rotate = labels.length > 12 || labels.some((l) => l.length > 8);
+  const path = (values: (number | null)[]) => {
+    let d = '';
+    let pen = false;
+    values.forEach((v, i) => {
+      if (v === null) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? 'L' : 'M'}${xOf(i).toFixed(1)} ${yOf(v).toFixed(1)} `;
+      pen = true;
+    });
+    return d.trim();
+  };
+  return html`<svg class="chart" role="img" aria-label="${title}" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+<title>${title}</title>
+${ticks.map((t) => html`<line x1="${left}" x2="${width - 10}" y1="${t.y.toFixed(1)}" y2="${t.y.toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${left - 4}" y="${(t.y + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#555">${t.label}</text>`)}
+${lines.map((line, n) => html`<path d="${path(line.values)}" fill="none" stroke="${COLORS[n % COLORS.length]}" stroke-width="2"/>
+${line.values.map((v, i) => (v === null ? '' : html`<circle cx="${xOf(i).toFixed(1)}" cy="${yOf(v).toFixed(1)}" r="2.5" fill="${COLORS[n % COLORS.length]}"><title>${line.name}, ${labels[i]}: ${formatNumber(v, options.suffix ?? '')}</title></circle>`))}
+<rect x="${left + n * 170}" y="6" width="10" height="10" fill="${COLORS[n % COLORS.length]}"/><text x="${left + n * 170 + 14}" y="15" font-size="10" fill="#1b1b1b">${line.name}</text>`)}
+${labels.map((label, i) => {
+  const cx = xOf(i).toFixed(1);
+  const y = top + plotH + 12;
+  return rotate
+    ? html`<text x="${cx}" y="${y}" font-size="9" text-anchor="end" fill="#333" transform="rotate(-40 ${cx} ${y})">${label}</text>`
+    : html`<text x="${cx}" y="${y}" font-size="9" text-anchor="middle" fill="#333">${label}</text>`;
+})}
+<line x1="${left}" x2="${width - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333" stroke-width="1"/>
+</svg>`;
+}
+
+/** A horizontal stacked bar of shares (e.g. ratings 1–5), with a legend. */
+export function shareBar(title: string, parts: Series[], width = 680): Html {
+  const total = parts.reduce((acc, p) => acc + (p.value ?? 0), 0);
+  let x = 0;
+  const barW = width - 20;
+  return html`<svg class="chart" role="img" aria-label="${title}" viewBox="0 0 ${width} 64" width="100%" xmlns="http://www.w3.org/2000/svg">
+<title>${title}</title>
+${total === 0
+  ? raw('')
+  : parts.map((p, i) => {
+      const w = ((p.value ?? 0) / total) * barW;
+      const out = html`<rect x="${(10 + x).toFixed(1)}" y="4" width="${w.toFixed(1)}" height="24" fill="${COLORS[i % COLORS.length]}"><title>${p.label}: ${formatNumber(p.value)}</title></rect>`;
+      x += w;
+      return out;
+    })}
+${parts.map((p, i) => html`<rect x="${10 + i * 130}" y="40" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${24 + i * 130}" y="49" font-size="10" fill="#1b1b1b">${p.label}: ${formatNumber(p.value)}</text>`)}
+</svg>`;
+}

@@ -1,0 +1,181 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EntityManager, LessThanOrEqual } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { User } from '../accounts/user.entity.js';
+import { WorkingCalendar } from '../calendar/working-calendar.js';
+import { Database } from '../infra/database/database.service.js';
+import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
+import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
+import { JobQueue } from '../infra/jobs/job-queue.js';
+import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { Question } from '../questions/question.entities.js';
+import { QuestionsService } from '../questions/questions.service.js';
+import { ClosuresService } from './closures.service.js';
+import { CalendarClosure, QuestionSla, SlaPolicy } from './sla.entities.js';
+import { SlaService, alarmOf } from './sla.service.js';
+import { WorkingTimeTable, amsterdamMidnight, shiftDay } from './working-time.js';
+
+/** Questions recomputed per transaction by the recompute job. */
+const RECOMPUTE_CHUNK = 200;
+/** Longest delay a timer can take (setTimeout / BullMQ). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * The time-driven side of service levels. Reminders and breach notices come from the due times
+ * stored on question_sla (`alarm_at`), found by the reconciler, so a lost Redis or a restart loses
+ * none; mails are idempotent by event key (`question:<id>:sla-reminder:<kind>:<round>`).
+ */
+@Injectable()
+export class SlaJobs implements OnModuleInit {
+  private readonly logger = new Logger(SlaJobs.name);
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly calendar: WorkingCalendar,
+    private readonly sla: SlaService,
+    private readonly closures: ClosuresService,
+    private readonly questions: QuestionsService,
+    private readonly notifications: NotificationsService,
+    private readonly queue: JobQueue,
+    private readonly reconciler: Reconciler,
+  ) {}
+
+  onModuleInit(): void {
+    this.reconciler.register({ name: 'sla.clocks', findPending: (now) => this.findPending(now) });
+  }
+
+  async findPending(now: Date): Promise<PendingWork[]> {
+    // Other processes may have changed closure days: take them over before timing anything.
+    await this.closures.reload();
+    const m = this.db.manager;
+    const work: PendingWork[] = [];
+    const due = await m.find(QuestionSla, { select: { questionId: true }, where: { alarmAt: LessThanOrEqual(now) }, order: { alarmAt: 'ASC' }, take: 1000 });
+    for (const questionId of new Set(due.map((row) => row.questionId))) work.push({ job: JobName.SlaAlarm, payload: { questionId } });
+    const closures = await m.find(CalendarClosure, { select: { day: true }, where: { recomputePending: true } });
+    for (const c of closures) work.push({ job: JobName.RecomputeSla, payload: { scope: 'closure', key: c.day } });
+    const policies = await m.find(SlaPolicy, { select: { priority: true }, where: { recomputePending: true } });
+    for (const p of policies) work.push({ job: JobName.RecomputeSla, payload: { scope: 'policy', key: p.priority } });
+    return work;
+  }
+
+  /** Reminder at 80 % to the expert (the coordinators while nobody is assigned); breach notice to the coordinators. */
+  @JobHandler(JobName.SlaAlarm)
+  async alarm({ questionId }: JobPayloads[JobName.SlaAlarm]): Promise<void> {
+    await this.closures.reload();
+    const now = this.clock.now();
+    const { mails, next } = await this.db.transaction(async (m) => {
+      const clocks = await this.sla.recompute(m, questionId, { now });
+      const q = await m.findOneBy(Question, { id: questionId });
+      const mails: string[] = [];
+      if (!q) return { mails, next: null };
+      for (const clock of clocks) {
+        if (clock.stoppedAt || clock.pausedSince) continue;
+        const tag = `${clock.kind}:${clock.round}`;
+        const changes: Partial<QuestionSla> = {};
+        if (clock.dueAt && clock.dueAt <= now && !clock.breachNotifiedAt) {
+          const expert = q.assigneeId ? await m.findOneBy(User, { id: q.assigneeId }) : null;
+          mails.push(...(await this.questions.mailCoordinators(m, q, 'sla-breached', `sla-breached:${tag}`, { deadline: clock.dueAt, expertName: expert?.displayName ?? null })));
+          changes.breachNotifiedAt = now;
+          if (!clock.remindedAt) changes.remindedAt = now; // too late for a reminder
+        } else if (clock.remindAt && clock.remindAt <= now && !clock.remindedAt && !clock.breachNotifiedAt) {
+          mails.push(...(await this.remind(m, q, clock, tag)));
+          changes.remindedAt = now;
+        }
+        if (Object.keys(changes).length === 0) continue;
+        const updated = { ...clock, ...changes };
+        await m.update(QuestionSla, { id: clock.id }, { ...changes, alarmAt: alarmOf(updated), updatedAt: now });
+      }
+      const rest = await m.find(QuestionSla, { select: { alarmAt: true }, where: { questionId } });
+      const next = rest.map((r) => r.alarmAt).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+      return { mails, next };
+    });
+    await this.notifications.dispatch(mails);
+    // The next alarm of this question (e.g. the breach after the reminder); the reconciler covers it too.
+    if (next && next > now) {
+      await this.queue.enqueue(JobName.SlaAlarm, { questionId }, { delayMs: Math.min(next.getTime() - now.getTime() + 1000, MAX_DELAY_MS), jobId: `sla-alarm:${questionId}:${next.getTime()}` });
+    }
+  }
+
+  private async remind(m: EntityManager, q: Question, clock: QuestionSla, tag: string): Promise<string[]> {
+    const expert = q.assigneeId ? await m.findOneBy(User, { id: q.assigneeId }) : null;
+    if (expert?.active) return [await this.questions.mailExpert(m, q, expert, 'sla-reminder', `sla-reminder:${tag}`, { deadline: clock.dueAt! })];
+    return this.questions.mailCoordinators(m, q, 'sla-reminder', `sla-reminder:${tag}`, { deadline: clock.dueAt! });
+  }
+
+  /**
+   * Re-measures the clocks a closure day or policy change affects, a chunk of questions per
+   * transaction, then clears the pending mark — unless the day or policy changed again meanwhile.
+   */
+  @JobHandler(JobName.RecomputeSla)
+  async recomputeAffected({ scope, key }: JobPayloads[JobName.RecomputeSla]): Promise<void> {
+    await this.closures.reload();
+    const m = this.db.manager;
+    const now = this.clock.now();
+    let marker: Date;
+    let where: string;
+    let params: Record<string, unknown>;
+    let earliest: Date;
+    if (scope === 'closure') {
+      const row = await m.findOneBy(CalendarClosure, { day: key });
+      if (!row || !row.recomputePending) return;
+      marker = row.changedAt;
+      const dayStart = amsterdamMidnight(key);
+      const dayEnd = amsterdamMidnight(shiftDay(key, 1));
+      where = 's.started_at < :dayEnd AND (s.stopped_at IS NULL OR s.stopped_at > :dayStart)';
+      params = { dayStart, dayEnd };
+      earliest = dayStart;
+    } else {
+      const row = await m.findOneBy(SlaPolicy, { priority: key });
+      if (!row || !row.recomputePending) return;
+      marker = row.updatedAt;
+      where = 's.stopped_at IS NULL AND q.priority = :priority';
+      params = { priority: key };
+      const first = await m
+        .createQueryBuilder(QuestionSla, 's')
+        .innerJoin(Question, 'q', 'q.id = s.question_id')
+        .select('MIN(s.started_at)', 'first')
+        .where(where, params)
+        .getRawOne<{ first: unknown }>();
+      earliest = first?.first ? parseTime(first.first) : now;
+    }
+    const time = WorkingTimeTable.around(this.calendar, earliest, now);
+    let after = '';
+    let count = 0;
+    for (;;) {
+      const ids = (
+        await m
+          .createQueryBuilder(QuestionSla, 's')
+          .innerJoin(Question, 'q', 'q.id = s.question_id')
+          .select('DISTINCT s.question_id', 'id')
+          .where(where, params)
+          .andWhere('s.question_id > :after', { after })
+          .orderBy('s.question_id', 'ASC')
+          .limit(RECOMPUTE_CHUNK)
+          .getRawMany<{ id: string }>()
+      ).map((r) => r.id);
+      if (ids.length === 0) break;
+      await this.db.transaction(async (tx) => {
+        for (const id of ids) await this.sla.recompute(tx, id, { time, now });
+      });
+      count += ids.length;
+      after = ids.at(-1)!;
+    }
+    if (scope === 'closure') {
+      await this.db.transaction((tx) => tx.update(CalendarClosure, { day: key, changedAt: marker, recomputePending: true }, { recomputePending: false }));
+      // A removed closure whose recompute is done has nothing left to say.
+      await this.db.transaction((tx) => tx.delete(CalendarClosure, { day: key, deletedAt: LessThanOrEqual(now), recomputePending: false }));
+    } else {
+      await this.db.transaction((tx) => tx.update(SlaPolicy, { priority: key, updatedAt: marker, recomputePending: true }, { recomputePending: false }));
+    }
+    this.logger.log(`Recomputed the SLA clocks of ${count} question(s) after a ${scope} change (${key})`);
+  }
+}
+
+function parseTime(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+

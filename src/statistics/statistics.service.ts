@@ -1,0 +1,655 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, amsterdamDay } from '../common/clock.js';
+import { InvalidInputError } from '../common/domain-errors.js';
+import { WorkingCalendar } from '../calendar/working-calendar.js';
+import { Database } from '../infra/database/database.service.js';
+import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
+import { MAX_PERIODS, amsterdamMidnight, monthsBetween, quartersBetween, shiftDay, type Period } from './periods.js';
+import {
+  AGE_BUCKETS,
+  type BacklogDto,
+  type BacklogRowDto,
+  type BreakdownDimension,
+  type BreakdownDto,
+  type GroupMeasuresDto,
+  type MeasuresDto,
+  type OverviewDto,
+  type StatisticsQuery,
+} from './statistics.dto.js';
+
+export const OPEN_STATUSES = ['submitted', 'triage', 'assigned', 'in_progress', 'awaiting_requester'] as const;
+
+export const ORGANISATION_TYPE_LABELS: Record<string, string> = {
+  municipality: 'Gemeente',
+  province: 'Provincie',
+  water_board: 'Waterschap',
+  central_government: 'Rijk',
+  other: 'Overig',
+};
+
+/** Numbered placeholders for raw SQL on either database; instants in the stored format. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  constructor(readonly kind: 'sqlite' | 'postgres') {}
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.kind === 'postgres' ? `$${this.values.length}` : `?${this.values.length}`;
+  }
+
+  /** An instant, comparable with timestamp columns (SQLite stores UTC text 'YYYY-MM-DD HH:MM:SS.SSS'). */
+  time(instant: Date): string {
+    if (this.kind === 'postgres') return `${this.add(instant)}::timestamptz`;
+    return this.add(instant.toISOString().replace('T', ' ').replace('Z', ''));
+  }
+}
+
+export function parseSqlTime(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+const round = (value: number | null, decimals: number): number | null => (value === null || !Number.isFinite(value) ? null : Number(value.toFixed(decimals)));
+const pct = (part: number, whole: number): number | null => (whole > 0 ? round((100 * part) / whole, 1) : null);
+/** Working days to 4 decimals (0.0001 working day ≈ 3 seconds): quarter hours stay exact (0.03125). */
+const days = (value: unknown): number | null => (value === null || value === undefined ? null : round(Number(value), 4));
+
+/** Where the question attributes of a query come from (the questions table or the copies on question_sla). */
+interface Columns {
+  id: string;
+  submitted: string;
+  org: string;
+  assignee?: string;
+}
+
+/** A period and filters, resolved to instants. */
+export interface ResolvedFilter {
+  fromDay: string | null;
+  toDay: string | null;
+  start: Date | null;
+  end: Date | null;
+  keuzeId?: number;
+  themeId?: number;
+  organisationType?: string;
+  provinceCode?: string;
+}
+
+interface GroupSource {
+  ctes: string[];
+  join: string;
+  key: string;
+  /** Whether a question can be in several groups. */
+  multi: boolean;
+}
+
+interface ClockSource {
+  table: 'question_sla' | 'question_sla_keuzes';
+  /** Group column (alias s), or null for one group. */
+  column: string | null;
+  /** SQLite: the index in (kind, group, measured_days) order. */
+  index: string;
+  /** Extra conditions (once per theme). */
+  extra: string[];
+  /** Group key as the API reports it, from the column value. */
+  key: (value: unknown) => string;
+}
+
+interface Group {
+  key: string;
+  label: string;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Evaluation statistics for the secretariat. Every figure is aggregated in SQL (GROUP BY, and
+ * ROW_NUMBER windows for nearest-rank percentiles), on the live tables — no caches — so a change
+ * shows at the next request. Durations come from question_sla (working days, stored as numbers).
+ *
+ * Nearest-rank percentile p of n sorted values: the value at position ⌈p·n⌉, computed with
+ * integer arithmetic identical on SQLite and PostgreSQL: median ⌈n/2⌉ = (n + 1) / 2,
+ * p90 ⌈9n/10⌉ = (9n + 9) / 10.
+ */
+@Injectable()
+export class StatisticsService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly calendar: WorkingCalendar,
+  ) {}
+
+  // ---- endpoints ----------------------------------------------------------------------------
+
+  async overview(query: StatisticsQuery): Promise<OverviewDto> {
+    const filter = this.resolve(query);
+    const [measures] = (await this.measures(filter, null)).values();
+    return { period: { from: filter.fromDay, to: filter.toDay }, ...(measures ?? emptyMeasures()) };
+  }
+
+  async breakdown(query: StatisticsQuery & { by: BreakdownDimension }): Promise<BreakdownDto> {
+    const filter = this.resolve(query);
+    const groups = await this.groupsFor(query.by, filter);
+    const [byGroup, totalsMap] = await Promise.all([this.measures(filter, query.by, groups), this.measures(filter, null)]);
+    const multi = query.by === 'keuze' || query.by === 'theme';
+    // Groups the list does not know (e.g. an assignee who is no longer an expert) are added at the end.
+    const known = new Set(groups.map((g) => g.key));
+    const extra = [...byGroup.keys()].filter((key) => key !== '' && !known.has(key));
+    const labels = extra.length ? await this.userNames(extra) : new Map<string, string>();
+    const all = [...groups, ...extra.map((key) => ({ key, label: labels.get(key) ?? key }))];
+    return {
+      by: query.by,
+      period: { from: filter.fromDay, to: filter.toDay },
+      groups: all.map((g): GroupMeasuresDto => ({ key: g.key, label: g.label, ...(byGroup.get(g.key) ?? emptyMeasures()) })),
+      totals: {
+        ...(totalsMap.get('all') ?? emptyMeasures()),
+        countsQuestionsOncePerGroup: multi,
+        note: multi
+          ? `Een vraag over meerdere ${query.by === 'keuze' ? 'keuzes' : "thema's"} telt bij elk daarvan één keer mee; de groepen tellen daarom op tot meer dan het totaal, dat elke vraag één keer telt.`
+          : query.by === 'province'
+            ? 'Elke vraag telt in één groep; vragen van waterschappen, het Rijk en overige organisaties horen bij geen provincie en tellen alleen in het totaal.'
+            : query.by === 'expert'
+              ? 'Elke vraag telt bij de expert aan wie zij nu is toegewezen; vragen zonder expert tellen alleen in het totaal.'
+              : 'Elke vraag telt in precies één groep; de groepen tellen op tot het totaal.',
+      },
+    };
+  }
+
+  async backlog(query: StatisticsQuery): Promise<BacklogDto> {
+    const filter = this.resolve(query);
+    const now = this.clock.now();
+    const p = new SqlParams(this.db.kind);
+    // A question is at least k working days old when submitted at or before the instant k working days ago.
+    const [t3, t6, t11] = [3, 6, 11].map((k) => p.time(this.workingDaysAgo(now, k)));
+    const where = this.where(filter, p, { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code' });
+    where.push(`q.status IN (${OPEN_STATUSES.map((s) => p.add(s)).join(', ')})`);
+    const rows: Row[] = await this.db.manager.query(
+      `SELECT q.status AS status, count(*) AS total,
+              sum(CASE WHEN q.submitted_at > ${t3} THEN 1 ELSE 0 END) AS b0,
+              sum(CASE WHEN q.submitted_at <= ${t3} AND q.submitted_at > ${t6} THEN 1 ELSE 0 END) AS b1,
+              sum(CASE WHEN q.submitted_at <= ${t6} AND q.submitted_at > ${t11} THEN 1 ELSE 0 END) AS b2,
+              sum(CASE WHEN q.submitted_at <= ${t11} THEN 1 ELSE 0 END) AS b3
+         FROM questions q WHERE ${where.join(' AND ')} GROUP BY q.status`,
+      p.values,
+    );
+    const byStatus = new Map(rows.map((r) => [String(r.status), r]));
+    const toRow = (status: string, r: Row | undefined): BacklogRowDto => ({
+      status,
+      total: num(r?.total),
+      ages: { [AGE_BUCKETS[0]]: num(r?.b0), [AGE_BUCKETS[1]]: num(r?.b1), [AGE_BUCKETS[2]]: num(r?.b2), [AGE_BUCKETS[3]]: num(r?.b3) } as BacklogRowDto['ages'],
+    });
+    const list = OPEN_STATUSES.map((s) => toRow(s, byStatus.get(s)));
+    const sum = (f: (r: BacklogRowDto) => number) => list.reduce((acc, r) => acc + f(r), 0);
+    return {
+      asOf: now.toISOString(),
+      buckets: [...AGE_BUCKETS],
+      byStatus: list,
+      total: {
+        status: 'open',
+        total: sum((r) => r.total),
+        ages: Object.fromEntries(AGE_BUCKETS.map((b) => [b, sum((r) => r.ages[b])])) as BacklogRowDto['ages'],
+      },
+    };
+  }
+
+  // ---- building blocks (also used by the evaluation report) -----------------------------------
+
+  /** Checks the query and turns the days into instants (Europe/Amsterdam). */
+  resolve(query: StatisticsQuery): ResolvedFilter {
+    if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ name: 'from', reason: 'ligt na to' }]);
+    return {
+      fromDay: query.from ?? null,
+      toDay: query.to ?? null,
+      start: query.from ? amsterdamMidnight(query.from) : null,
+      end: query.to ? amsterdamMidnight(shiftDay(query.to, 1)) : null,
+      keuzeId: query.keuzeId,
+      themeId: query.themeId,
+      organisationType: query.organisationType,
+      provinceCode: query.provinceCode,
+    };
+  }
+
+  /** The conditions of a filter on a question source (period by submission). */
+  where(filter: ResolvedFilter, p: SqlParams, c: Columns): string[] {
+    const where: string[] = ['1 = 1'];
+    if (filter.start) where.push(`${c.submitted} >= ${p.time(filter.start)}`);
+    if (filter.end) where.push(`${c.submitted} < ${p.time(filter.end)}`);
+    if (filter.keuzeId !== undefined) where.push(`EXISTS (SELECT 1 FROM question_keuzes fk WHERE fk.question_id = ${c.id} AND fk.keuze_id = ${p.add(filter.keuzeId)})`);
+    if (filter.themeId !== undefined) where.push(`EXISTS (SELECT 1 FROM question_keuzes ft WHERE ft.question_id = ${c.id} AND ft.theme_id = ${p.add(filter.themeId)})`);
+    if (filter.organisationType) where.push(`${c.org} IN (SELECT fo.code FROM organisations fo WHERE fo.type = ${p.add(filter.organisationType)})`);
+    if (filter.provinceCode) {
+      const code = p.add(filter.provinceCode);
+      where.push(`${c.org} IN (SELECT fp.code FROM organisations fp WHERE fp.province_code = ${code} OR fp.code = ${code})`);
+    }
+    return where;
+  }
+
+  /** How rows of a question source join to the groups of a dimension. */
+  private groupSource(by: BreakdownDimension | null, c: Columns, p: SqlParams, periods: Period[]): GroupSource {
+    switch (by) {
+      case null:
+        return { ctes: [], join: '', key: "'all'", multi: false };
+      case 'keuze':
+        return { ctes: [], join: `JOIN question_keuzes gk ON gk.question_id = ${c.id}`, key: 'gk.keuze_id', multi: true };
+      case 'theme':
+        // One row per (question, theme): the question's lowest keuze of that theme.
+        return {
+          ctes: [],
+          join: `JOIN question_keuzes gk ON gk.question_id = ${c.id} AND NOT EXISTS (SELECT 1 FROM question_keuzes gk2 WHERE gk2.question_id = gk.question_id AND gk2.theme_id = gk.theme_id AND gk2.keuze_id < gk.keuze_id)`,
+          key: 'gk.theme_id',
+          multi: true,
+        };
+      case 'organisationType':
+        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, key: 'go.type', multi: false };
+      case 'province':
+        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, key: "COALESCE(go.province_code, CASE WHEN go.type = 'province' THEN go.code END)", multi: false };
+      case 'month':
+      case 'quarter': {
+        const rows = periods.map((period) => `(${p.add(period.key)}, ${p.time(period.start)}, ${p.time(period.end)})`);
+        return {
+          ctes: [`periods (k, s, e) AS (VALUES ${rows.length ? rows.join(', ') : `(${p.add('-')}, ${p.time(new Date(0))}, ${p.time(new Date(0))})`})`],
+          join: `JOIN periods gp ON ${c.submitted} >= gp.s AND ${c.submitted} < gp.e`,
+          key: 'gp.k',
+          multi: false,
+        };
+      }
+      case 'expert':
+        if (!c.assignee) throw new Error('expert grouping needs the questions table');
+        return { ctes: [], join: '', key: c.assignee, multi: false };
+    }
+  }
+
+  /** All measures, per group key (or under 'all' without a dimension). */
+  async measures(filter: ResolvedFilter, by: BreakdownDimension | null, groups?: Group[]): Promise<Map<string, MeasuresDto>> {
+    const periods = by === 'month' || by === 'quarter' ? (groups as Period[] | undefined) ?? (await this.periodsFor(by, filter)) : [];
+    const now = this.clock.now();
+    // Sequential: on SQLite they share one connection anyway, and on PostgreSQL it keeps one request to one connection.
+    const counts = await this.countRows(filter, by, periods);
+    const ratings = await this.ratingRows(filter, by, periods);
+    const clocks = await this.clockRows(filter, by, periods, now);
+    const articles = await this.articleRows(filter, by, periods);
+    const reuse = await this.reuseRows(filter, by, periods);
+    const result = new Map<string, MeasuresDto>();
+    const get = (key: string) => {
+      let m = result.get(key);
+      if (!m) result.set(key, (m = emptyMeasures()));
+      return m;
+    };
+    const everAnswered = new Map<string, number>();
+    for (const r of counts) {
+      const m = get(keyOf(r.g));
+      m.received = num(r.received);
+      m.open = num(r.open);
+      m.answered = num(r.answered);
+      m.closed = num(r.closed);
+      m.referred = num(r.referred);
+      m.withdrawn = num(r.withdrawn);
+      m.reopens = num(r.reopens);
+      m.reopenRate = pct(num(r.reopened), num(r.ever_answered));
+      everAnswered.set(keyOf(r.g), num(r.ever_answered));
+    }
+    for (const r of ratings) {
+      const m = get(keyOf(r.g));
+      const n = num(r.ratings);
+      m.rating = { mean: n ? round(num(r.rating_sum) / n, 2) : null, count: n, responseRate: pct(n, everAnswered.get(keyOf(r.g)) ?? 0) };
+    }
+    for (const r of clocks) {
+      const m = get(keyOf(r.g));
+      const percentiles = { median: days(r.median), p90: days(r.p90), count: num(r.n) };
+      const met = pct(num(r.met), num(r.verdicts));
+      if (r.kind === 'first_response') {
+        m.firstResponseDays = percentiles;
+        m.slaMetPct.firstResponse = met;
+      } else if (r.kind === 'answer') {
+        m.answerDays = percentiles;
+        m.slaMetPct.answer = met;
+      } else if (r.kind === 'reopen_answer') {
+        m.reopenAnswerDays = percentiles;
+        m.slaMetPct.reopenAnswer = met;
+      }
+    }
+    for (const r of articles) get(keyOf(r.g)).articlesPublished = num(r.n);
+    for (const r of reuse) get(keyOf(r.g)).articleReuse = num(r.n);
+    if (!by && !result.has('all')) result.set('all', emptyMeasures());
+    return result;
+  }
+
+  private questionColumns(): Columns {
+    return { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code', assignee: 'q.assignee_id' };
+  }
+
+  /** Status counts per group, from the questions table. */
+  private countRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
+    const p = new SqlParams(this.db.kind);
+    const c = this.questionColumns();
+    const where = this.where(filter, p, c);
+    const status = (list: readonly string[]) => `sum(CASE WHEN q.status IN (${list.map((s) => `'${s}'`).join(', ')}) THEN 1 ELSE 0 END)`;
+    const measures = `count(*) AS received, ${status(OPEN_STATUSES)} AS open, ${status(['answered'])} AS answered, ${status(['closed'])} AS closed,
+              ${status(['referred'])} AS referred, ${status(['withdrawn'])} AS withdrawn,
+              sum(CASE WHEN q.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS ever_answered,
+              sum(CASE WHEN q.reopen_count > 0 THEN 1 ELSE 0 END) AS reopened, sum(q.reopen_count) AS reopens`;
+    if (by === 'organisationType' || by === 'province') {
+      // Counts add up: aggregate per organisation first (an index-ordered pass), then per type or province.
+      const g = this.groupSource(by, { ...c, org: 'po.organisation_code' }, p, periods);
+      return this.db.manager.query(
+        `SELECT ${g.key} AS g, sum(po.received) AS received, sum(po.open) AS open, sum(po.answered) AS answered, sum(po.closed) AS closed,
+                sum(po.referred) AS referred, sum(po.withdrawn) AS withdrawn, sum(po.ever_answered) AS ever_answered,
+                sum(po.reopened) AS reopened, sum(po.reopens) AS reopens
+           FROM (SELECT q.organisation_code AS organisation_code, ${measures} FROM questions q WHERE ${where.join(' AND ')} GROUP BY q.organisation_code) po
+           ${g.join}
+          GROUP BY ${g.key}`,
+        p.values,
+      );
+    }
+    const g = this.groupSource(by, c, p, periods);
+    return this.db.manager.query(`${with_(g.ctes)} SELECT ${g.key} AS g, ${measures} FROM questions q ${g.join} WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`, p.values);
+  }
+
+  /** Ratings per group, driven by the (fewer) rating rows. */
+  private ratingRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
+    const p = new SqlParams(this.db.kind);
+    const c = this.questionColumns();
+    const g = this.groupSource(by, c, p, periods);
+    const where = this.where(filter, p, c);
+    return this.db.manager.query(
+      `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS ratings, sum(r.score) AS rating_sum
+         FROM question_ratings r JOIN questions q ON q.id = r.question_id ${g.join}
+        WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`,
+      p.values,
+    );
+  }
+
+  /** Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze copy. */
+  private clockSource(by: BreakdownDimension | null, p: SqlParams): ClockSource {
+    const sqlite = this.db.kind === 'sqlite';
+    const bool = (value: boolean) => p.add(sqlite ? (value ? 1 : 0) : value);
+    const single = (column: string, key: (v: unknown) => string = keyOf): ClockSource => ({
+      table: 'question_sla',
+      column: `s.${column}`,
+      index: sqlite ? ` INDEXED BY idx_question_sla_${column}` : '',
+      extra: [],
+      key,
+    });
+    switch (by) {
+      case null:
+        return { table: 'question_sla', column: null, index: '', extra: [], key: () => 'all' };
+      case 'keuze':
+        return { table: 'question_sla_keuzes', column: 's.keuze_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_keuze' : '', extra: [], key: keyOf };
+      case 'theme':
+        return { table: 'question_sla_keuzes', column: 's.theme_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_theme' : '', extra: [`s.theme_first = ${bool(true)}`], key: keyOf };
+      case 'organisationType':
+        return single('organisation_type');
+      case 'province':
+        return single('province_code');
+      case 'month':
+        return single('period_month', (v) => (v === null || v === undefined ? '' : `${String(v).slice(0, 4)}-${String(v).slice(4, 6)}`));
+      case 'quarter':
+        return single('period_quarter', (v) => (v === null || v === undefined ? '' : `${String(v).slice(0, 4)}-Q${String(v).slice(4)}`));
+      case 'expert':
+        return single('assignee_id');
+    }
+  }
+
+  /**
+   * Per group and clock kind: the number of measured clocks (n), the SLA verdicts, and the
+   * nearest-rank median and p90 of the measured working days. Every query reads an index in
+   * (kind, group, measured_days) order, so SQLite neither sorts nor builds a temporary B-tree.
+   */
+  private async clockRows(filter: ResolvedFilter, by: BreakdownDimension | null, _periods: Period[], now: Date): Promise<Row[]> {
+    const c: Columns = { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' };
+
+    // Verdicts of stopped clocks (and of running ones the breach job already marked).
+    let p = new SqlParams(this.db.kind);
+    let src = this.clockSource(by, p);
+    let where = [...src.extra, ...this.where(filter, p, c)];
+    const verdicts: Row[] = await this.db.manager.query(
+      `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(s.measured_days) AS n, sum(CASE WHEN s.met THEN 1 ELSE 0 END) AS met, count(s.met) AS verdicts
+         FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
+      p.values,
+    );
+    // Running clocks past their due time have missed, even before the breach job marked them (few rows: open questions).
+    p = new SqlParams(this.db.kind);
+    src = this.clockSource(by, p);
+    const perKeuze = src.table === 'question_sla_keuzes';
+    where = [...src.extra, ...this.where(filter, p, c)];
+    const overdue: Row[] = await this.db.manager.query(
+      `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(*) AS n
+         FROM ${perKeuze ? 'question_sla o JOIN question_sla_keuzes s ON s.question_id = o.question_id AND s.kind = o.kind AND s.round = o.round' : 'question_sla s'}
+        WHERE ${perKeuze ? 'o' : 's'}.stopped_at IS NULL AND ${perKeuze ? 'o' : 's'}.paused_since IS NULL AND s.met IS NULL AND ${perKeuze ? 'o' : 's'}.due_at < ${p.time(now)}
+          AND ${where.join(' AND ')}
+        GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
+      p.values,
+    );
+    const rows = new Map<string, Row>();
+    for (const r of verdicts) {
+      const g = src.key(r.g);
+      rows.set(`${g}|${r.kind}`, { g, kind: r.kind, raw: r.g, n: num(r.n), met: num(r.met), verdicts: num(r.verdicts), median: null, p90: null });
+    }
+    for (const r of overdue) {
+      const g = src.key(r.g);
+      const row = rows.get(`${g}|${r.kind}`) ?? { g, kind: r.kind, raw: r.g, n: 0, met: 0, verdicts: 0, median: null, p90: null };
+      row.verdicts = num(row.verdicts) + num(r.n);
+      rows.set(`${g}|${r.kind}`, row);
+    }
+    await this.percentiles(filter, by, [...rows.values()]);
+    return [...rows.values()];
+  }
+
+  /**
+   * Nearest-rank percentiles: the value at rank k = ⌈p·n⌉ (median ⌈n/2⌉ = (n + 1) / 2 in integer
+   * arithmetic, p90 (9n + 9) / 10), read per group and kind with ORDER BY measured_days LIMIT 1
+   * OFFSET k − 1 from an index in (kind, group, measured_days) order — one statement of scalar
+   * subqueries, identical on SQLite and PostgreSQL, with no sort of all values.
+   */
+  private async percentiles(filter: ResolvedFilter, by: BreakdownDimension | null, groups: Row[]): Promise<void> {
+    const p = new SqlParams(this.db.kind);
+    const src = by ? this.clockSource(by, p) : { ...this.clockSource(null, p), index: this.db.kind === 'sqlite' ? ' INDEXED BY idx_question_sla_percentiles' : '' };
+    const c: Columns = { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' };
+    const parts: string[] = [];
+    const targets: { row: Row; field: 'median' | 'p90' }[] = [];
+    for (const row of groups) {
+      const n = num(row.n);
+      if (n === 0 || (src.column && (row.raw === null || row.raw === undefined))) continue;
+      for (const [field, rank] of [
+        ['median', Math.floor((n + 1) / 2)],
+        ['p90', Math.floor((9 * n + 9) / 10)],
+      ] as const) {
+        const where = [`s.kind = ${p.add(row.kind)}`, ...(src.column ? [`${src.column} = ${p.add(row.raw)}`] : []), 's.measured_days IS NOT NULL', ...src.extra, ...this.where(filter, p, c)];
+        parts.push(`(SELECT s.measured_days FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} ORDER BY s.measured_days LIMIT 1 OFFSET ${p.add(rank - 1)}) AS v${parts.length}`);
+        targets.push({ row, field });
+      }
+    }
+    // Large breakdowns (40 experts × 3 kinds × 2) are split to stay below the parameter limits.
+    const per = 120;
+    for (let i = 0; i < parts.length; i += per) {
+      const slice = parts.slice(i, i + per);
+      const used = new Set<number>();
+      for (const part of slice) for (const match of part.matchAll(/[?$](\d+)/g)) used.add(Number(match[1]));
+      // Renumber this slice's placeholders from 1.
+      const order = [...used].sort((a, b) => a - b);
+      const renumber = new Map(order.map((n, j) => [n, j + 1]));
+      const sql = slice.map((part) => part.replace(/([?$])(\d+)/g, (_, sign: string, n: string) => `${sign}${renumber.get(Number(n))}`));
+      const [values] = (await this.db.manager.query(`SELECT ${sql.join(', ')}`, order.map((n) => p.values[n - 1]))) as Row[];
+      slice.forEach((_, j) => {
+        const target = targets[i + j];
+        target.row[target.field] = values[`v${i + j}`];
+      });
+    }
+  }
+
+  private async articleRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
+    if (!(await this.hasTables('articles', 'article_keuzes'))) return [];
+    const p = new SqlParams(this.db.kind);
+    const where: string[] = [`a.status = 'published'`, 'a.published_at IS NOT NULL'];
+    if (filter.start) where.push(`a.published_at >= ${p.time(filter.start)}`);
+    if (filter.end) where.push(`a.published_at < ${p.time(filter.end)}`);
+    if (filter.keuzeId !== undefined) where.push(`EXISTS (SELECT 1 FROM article_keuzes fk WHERE fk.article_id = a.id AND fk.keuze_id = ${p.add(filter.keuzeId)})`);
+    if (filter.themeId !== undefined) where.push(`EXISTS (SELECT 1 FROM article_keuzes ft WHERE ft.article_id = a.id AND ft.theme_id = ${p.add(filter.themeId)})`);
+    const sourceOrg = filter.organisationType || filter.provinceCode;
+    if (sourceOrg) {
+      // The organisation of an article is that of the question it was written from.
+      const orgWhere = this.where({ fromDay: null, toDay: null, start: null, end: null, organisationType: filter.organisationType, provinceCode: filter.provinceCode }, p, {
+        id: 'sq.id',
+        submitted: 'sq.submitted_at',
+        org: 'sq.organisation_code',
+      });
+      where.push(`EXISTS (SELECT 1 FROM questions sq WHERE sq.id = a.source_question_id AND ${orgWhere.join(' AND ')})`);
+    }
+    let join = '';
+    let key = "'all'";
+    const ctes: string[] = [];
+    switch (by) {
+      case 'keuze':
+        join = 'JOIN article_keuzes gak ON gak.article_id = a.id';
+        key = 'gak.keuze_id';
+        break;
+      case 'theme':
+        join = 'JOIN article_keuzes gak ON gak.article_id = a.id';
+        key = 'gak.theme_id';
+        break;
+      case 'month':
+      case 'quarter': {
+        const g = this.groupSource(by, { id: 'a.id', submitted: 'a.published_at', org: '' }, p, periods);
+        ctes.push(...g.ctes);
+        join = g.join;
+        key = g.key;
+        break;
+      }
+      case 'organisationType':
+      case 'province': {
+        const g = this.groupSource(by, { id: 'sq.id', submitted: 'sq.submitted_at', org: 'sq.organisation_code' }, p, periods);
+        join = `JOIN questions sq ON sq.id = a.source_question_id ${g.join}`;
+        key = g.key;
+        break;
+      }
+      case 'expert':
+        join = 'JOIN questions sq ON sq.id = a.source_question_id';
+        key = 'sq.assignee_id';
+        break;
+      default:
+        break;
+    }
+    return this.db.manager.query(`${with_(ctes)} SELECT ${key} AS g, count(DISTINCT a.id) AS n FROM articles a ${join} WHERE ${where.join(' AND ')} ${groupBy(by, key)}`, p.values);
+  }
+
+  private async reuseRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
+    if (!(await this.hasTables('article_reuse'))) return [];
+    const p = new SqlParams(this.db.kind);
+    const c = this.questionColumns();
+    const g = this.groupSource(by, c, p, periods);
+    const where = this.where(filter, p, c);
+    return this.db.manager.query(
+      `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS n FROM article_reuse ar JOIN questions q ON q.id = ar.question_id ${g.join} WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`,
+      p.values,
+    );
+  }
+
+  /** Whether the knowledge module's tables exist (they come with its migration). */
+  async hasTables(...names: string[]): Promise<boolean> {
+    const p = new SqlParams(this.db.kind);
+    const list = names.map((n) => p.add(n)).join(', ');
+    const sql =
+      this.db.kind === 'postgres'
+        ? `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN (${list})`
+        : `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (${list})`;
+    const [row] = (await this.db.manager.query(sql, p.values)) as Row[];
+    return num(row?.n) === names.length;
+  }
+
+  /** Every group of a dimension, also those without questions. */
+  async groupsFor(by: BreakdownDimension, filter: ResolvedFilter): Promise<Group[]> {
+    const m = this.db.manager;
+    switch (by) {
+      case 'keuze':
+        return ((await m.query('SELECT id, title FROM keuzes ORDER BY id')) as Row[]).map((r) => ({ key: String(r.id), label: `${r.id}. ${r.title}` }));
+      case 'theme':
+        return ((await m.query('SELECT id, title FROM themes ORDER BY id')) as Row[]).map((r) => ({ key: String(r.id), label: String(r.title) }));
+      case 'organisationType':
+        return ORGANISATION_TYPES.map((t) => ({ key: t, label: ORGANISATION_TYPE_LABELS[t] ?? t }));
+      case 'province':
+        return ((await m.query(`SELECT code, name FROM organisations WHERE type = 'province' ORDER BY code`)) as Row[]).map((r) => ({ key: String(r.code), label: String(r.name) }));
+      case 'month':
+      case 'quarter':
+        return this.periodsFor(by, filter);
+      case 'expert':
+        return ((await m.query(`SELECT id, display_name FROM users WHERE roles LIKE '%,expert,%' ORDER BY display_name, id`)) as Row[]).map((r) => ({
+          key: String(r.id),
+          label: String(r.display_name),
+        }));
+    }
+  }
+
+  /** The months or quarters of the period; without `from` from the first question, without `to` up to today. */
+  async periodsFor(by: 'month' | 'quarter', filter: ResolvedFilter): Promise<Period[]> {
+    const today = amsterdamDay(this.clock.now());
+    let fromDay = filter.fromDay;
+    if (!fromDay) {
+      const [row] = (await this.db.manager.query('SELECT min(submitted_at) AS first FROM questions')) as Row[];
+      const first = parseSqlTime(row?.first);
+      fromDay = first ? amsterdamDay(first) : (filter.toDay ?? today);
+    }
+    const toDay = filter.toDay ?? (fromDay > today ? fromDay : today);
+    const periods = by === 'month' ? monthsBetween(fromDay, toDay) : quartersBetween(fromDay, toDay);
+    if (periods.length > MAX_PERIODS) throw new InvalidInputError([{ name: 'from', reason: `de periode is te lang voor een uitsplitsing (hoogstens ${MAX_PERIODS} ${by === 'month' ? 'maanden' : 'kwartalen'})` }]);
+    return periods;
+  }
+
+  private async userNames(ids: string[]): Promise<Map<string, string>> {
+    const p = new SqlParams(this.db.kind);
+    const rows = (await this.db.manager.query(`SELECT id, display_name FROM users WHERE id IN (${ids.map((id) => p.add(id)).join(', ')})`, p.values)) as Row[];
+    return new Map(rows.map((r) => [String(r.id), String(r.display_name)]));
+  }
+
+  /**
+   * The latest submission instant that is at least `k` working days old at `now` (working time is
+   * monotone in the submission time, so a binary search over instants finds it to the millisecond).
+   */
+  workingDaysAgo(now: Date, k: number): Date {
+    const target = k * this.calendar.workingDayMs;
+    const age = (t: number) => this.calendar.workingTimeBetween(new Date(t), now);
+    let hi = now.getTime(); // age(hi) = 0 < target
+    let lo = hi - (Math.ceil(k / 5) * 7 + 14) * 86_400_000;
+    while (age(lo) < target) lo -= 30 * 86_400_000;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (age(mid) >= target) lo = mid;
+      else hi = mid;
+    }
+    return new Date(lo);
+  }
+}
+
+/** PostgreSQL refuses a constant in GROUP BY: without a dimension the whole set is one group. */
+function groupBy(by: BreakdownDimension | null, key: string): string {
+  return by ? `GROUP BY ${key}` : '';
+}
+
+function with_(ctes: string[]): string {
+  return ctes.length ? `WITH ${ctes.join(', ')}` : '';
+}
+
+function keyOf(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+export function emptyMeasures(): MeasuresDto {
+  return {
+    received: 0,
+    open: 0,
+    answered: 0,
+    closed: 0,
+    referred: 0,
+    withdrawn: 0,
+    firstResponseDays: { median: null, p90: null, count: 0 },
+    answerDays: { median: null, p90: null, count: 0 },
+    reopenAnswerDays: { median: null, p90: null, count: 0 },
+    slaMetPct: { firstResponse: null, answer: null, reopenAnswer: null },
+    reopenRate: null,
+    reopens: 0,
+    rating: { mean: null, count: 0, responseRate: null },
+    articlesPublished: 0,
+    articleReuse: 0,
+  };
+}

@@ -1,0 +1,71 @@
+import { Database } from '../src/infra/database/database.service.js';
+import { DemoDataExistsError, DemoSeeder } from '../src/demo/demo-seed.js';
+import { SlaService } from '../src/sla/sla.service.js';
+import { QuestionSla } from '../src/sla/sla.entities.js';
+import { TestApp, startTestApp } from './support/test-app.js';
+import { signInAs } from './support/auth.js';
+
+/** The demo generator: realistic data whose SLA figures are exactly what the live app computes. */
+describe('demo data generator (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('fills an empty database with questions, clocks, articles and searches', async () => {
+    const lines: string[] = [];
+    const result = await new DemoSeeder(t.app, { questions: 600, seed: 7, log: (line) => lines.push(line) }).run();
+    expect(result).toMatchObject({ questions: 600, experts: 40 });
+    expect(result.requesters).toBeGreaterThan(400);
+    const m = t.app.get(Database).manager;
+    const count = async (sql: string) => Number(((await m.query(sql)) as { n: number | string }[])[0].n);
+    expect(await count('SELECT count(*) AS n FROM questions')).toBe(600);
+    expect(await count("SELECT count(DISTINCT status) AS n FROM questions")).toBeGreaterThanOrEqual(5);
+    expect(await count("SELECT count(*) AS n FROM question_events WHERE type = 'reopened'")).toBeGreaterThan(0);
+    expect(await count("SELECT count(*) AS n FROM question_sla WHERE kind = 'first_response'")).toBe(600);
+    expect(await count('SELECT count(DISTINCT keuze_id) AS n FROM user_expertise WHERE keuze_id IS NOT NULL')).toBeGreaterThanOrEqual(20);
+    expect(await count('SELECT count(DISTINCT organisation_code) AS n FROM questions')).toBeGreaterThan(100);
+    expect(await count("SELECT count(*) AS n FROM articles WHERE status = 'published'")).toBeGreaterThan(0);
+    // Every keuze is covered by an expert (directly or through a theme).
+    expect(await count('SELECT count(*) AS n FROM keuzes k WHERE NOT EXISTS (SELECT 1 FROM user_expertise e WHERE e.keuze_id = k.id OR e.theme_id = k.theme_id)')).toBe(0);
+  }, 120_000);
+
+  it('wrote the clocks the live recompute produces (same replay, same calendar)', async () => {
+    const db = t.app.get(Database);
+    const sla = t.app.get(SlaService);
+    const sample = (await db.manager.query('SELECT id FROM questions ORDER BY reference LIMIT 80')) as { id: string }[];
+    const fields = (rows: QuestionSla[]) =>
+      rows
+        .map((r) => [r.kind, r.round, r.priority, r.targetDays, r.measuredDays === null ? null : Number(r.measuredDays.toFixed(9)), r.met, r.dueAt?.toISOString() ?? null, r.stoppedAt?.toISOString() ?? null, r.periodMonth, r.organisationType, r.provinceCode, r.assigneeId])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]));
+    for (const { id } of sample) {
+      const before = await db.manager.find(QuestionSla, { where: { questionId: id } });
+      const after = await db.transaction((m) => sla.recompute(m, id));
+      expect([id, fields(after)]).toEqual([id, fields(before)]);
+    }
+  }, 120_000);
+
+  it('gives consistent statistics on the generated data', async () => {
+    const secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const overview = (await t.http.get('/api/v1/statistics/overview').set(secretariat.auth).expect(200)).body;
+    expect(overview.received).toBe(600);
+    expect(overview.open + overview.answered + overview.closed + overview.referred + overview.withdrawn).toBe(600);
+    expect(overview.firstResponseDays.median).toBeGreaterThan(0);
+    expect(overview.firstResponseDays.p90).toBeGreaterThanOrEqual(overview.firstResponseDays.median);
+    for (const by of ['theme', 'organisationType', 'province', 'month', 'quarter', 'expert', 'keuze']) {
+      const res = (await t.http.get(`/api/v1/statistics/breakdown?by=${by}`).set(secretariat.auth).expect(200)).body;
+      const sum = res.groups.reduce((acc: number, g: { received: number }) => acc + g.received, 0);
+      if (['organisationType', 'month', 'quarter'].includes(by)) expect([by, sum]).toEqual([by, 600]);
+      else if (by === 'keuze' || by === 'theme') expect(sum).toBeGreaterThanOrEqual(600);
+      else expect(sum).toBeLessThanOrEqual(600);
+      for (const g of res.groups) if (g.firstResponseDays.count > 0) expect(g.firstResponseDays.p90).toBeGreaterThanOrEqual(g.firstResponseDays.median);
+    }
+    const report = await t.http.get('/reports/evaluation').set(secretariat.auth).expect(200);
+    expect(report.text).toContain('<svg');
+  }, 120_000);
+
+  it('refuses a database that has questions', async () => {
+    await expect(new DemoSeeder(t.app, { questions: 10 }).run()).rejects.toBeInstanceOf(DemoDataExistsError);
+  });
+});
