@@ -8,6 +8,8 @@ const QUESTION_INDEXES: [string, string[]][] = [
   ['idx_questions_statistics', ['submitted_at', 'status', 'organisation_code', 'reopen_count', 'answered_at', 'assignee_id', 'id']],
   ['idx_questions_statistics_organisation', ['organisation_code', 'submitted_at', 'status', 'reopen_count', 'answered_at', 'id']],
   ['idx_questions_statistics_assignee', ['assignee_id', 'submitted_at', 'status', 'reopen_count', 'answered_at', 'organisation_code', 'id']],
+  // Joins from question_keuzes, ratings and article reuse look a question up here instead of in its (wide) table row.
+  ['idx_questions_statistics_id', ['id', 'submitted_at', 'status', 'organisation_code', 'reopen_count', 'answered_at', 'assignee_id']],
 ];
 const KEUZE_INDEXES: [string, string[]][] = [
   ['idx_question_keuzes_statistics_keuze', ['keuze_id', 'question_id', 'theme_id']],
