@@ -15,8 +15,9 @@ describe('demo data generator (e2e)', () => {
 
   it('fills an empty database with questions, clocks, articles and searches', async () => {
     const lines: string[] = [];
-    const result = await new DemoSeeder(t.app, { questions: 600, seed: 7, log: (line) => lines.push(line) }).run();
+    const result = await new DemoSeeder(t.app, { questions: 600, seed: 7, log: (line) => lines.push(line), bulkIndexThreshold: 100 }).run();
     expect(result).toMatchObject({ questions: 600, experts: 40 });
+    expect(lines.some((line) => /Dropped \d+ secondary indexes/.test(line))).toBe(true);
     expect(result.requesters).toBeGreaterThan(400);
     const m = t.app.get(Database).manager;
     const count = async (sql: string) => Number(((await m.query(sql)) as { n: number | string }[])[0].n);
@@ -27,6 +28,11 @@ describe('demo data generator (e2e)', () => {
     expect(await count('SELECT count(DISTINCT keuze_id) AS n FROM user_expertise WHERE keuze_id IS NOT NULL')).toBeGreaterThanOrEqual(20);
     expect(await count('SELECT count(DISTINCT organisation_code) AS n FROM questions')).toBeGreaterThan(100);
     expect(await count("SELECT count(*) AS n FROM articles WHERE status = 'published'")).toBeGreaterThan(0);
+    // The indexes dropped for the bulk load are back.
+    const indexes = (await m.query(
+      t.app.get(Database).kind === 'postgres' ? `SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'idx_question_sla_%'` : `SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_question_sla_%'`,
+    )) as { name: string }[];
+    expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['idx_question_sla_percentiles', 'idx_question_sla_period_month', 'idx_question_sla_keuzes_keuze']));
     // Every keuze is covered by an expert (directly or through a theme).
     expect(await count('SELECT count(*) AS n FROM keuzes k WHERE NOT EXISTS (SELECT 1 FROM user_expertise e WHERE e.keuze_id = k.id OR e.theme_id = k.theme_id)')).toBe(0);
   }, 120_000);

@@ -37,6 +37,8 @@ export interface DemoSeedOptions {
   seed?: number;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
+  /** From this many questions on, secondary indexes are rebuilt after the load (default 50,000). */
+  bulkIndexThreshold?: number;
 }
 
 export interface DemoSeedResult {
@@ -51,6 +53,9 @@ export class DemoDataExistsError extends Error {}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** From this many questions on, secondary indexes are dropped during the load and rebuilt after it. */
+const BULK_INDEX_THRESHOLD = 50_000;
+const BULK_TABLES = ['questions', 'question_keuzes', 'question_events', 'question_messages', 'question_ratings', 'question_sla', 'question_sla_keuzes', 'sla_events'];
 /** Questions written per transaction. */
 const CHUNK = 1000;
 /** Keep statements below SQLite's (32766) and PostgreSQL's (65535) bound-parameter limits. */
@@ -188,10 +193,60 @@ export class DemoSeeder {
     this.log(`Created ${people.experts.length} experts, ${people.requesterCount} requesters, ${people.coordinators.length} coordinators, ${people.secretariat.length} secretariat members`);
 
     const n = this.options.questions;
+    // A big load goes faster without the secondary indexes: built once at the end (a sort) instead of
+    // updated row by row. They come back in `finally`, also when the load fails.
+    const dropped = n >= (this.options.bulkIndexThreshold ?? BULK_INDEX_THRESHOLD) ? await this.dropSecondaryIndexes() : [];
+    try {
+      await this.load(n, orgs, people, keuzeTheme, policies, started);
+    } finally {
+      if (dropped.length) {
+        this.log(`Rebuilding ${dropped.length} indexes …`);
+        for (const sql of dropped) await m.query(sql);
+      }
+    }
+
+    let articles = 0;
+    try {
+      articles = await this.knowledge(this.articleCandidates.slice(0, this.candidateTarget / 2), people, n);
+    } finally {
+      this.clock.now = realNow;
+    }
+    // Planner statistics for the new data (SQLite: sampled, so this stays quick on millions of rows).
+    if (this.kind === 'sqlite') await m.query('PRAGMA analysis_limit = 2000');
+    await m.query('ANALYZE');
+    return { questions: n, experts: people.experts.length, requesters: people.requesterCount, articles, milliseconds: Date.now() - started };
+  }
+
+  private articleCandidates: { id: string; closedAt: Date; keuze: number }[] = [];
+  private candidateTarget = 10;
+
+  /** Secondary indexes of the tables the generator fills: dropped, returning the statements that recreate them. */
+  private async dropSecondaryIndexes(): Promise<string[]> {
+    const m = this.db.manager;
+    const list = BULK_TABLES.map((t) => `'${t}'`).join(', ');
+    const rows = (await m.query(
+      this.kind === 'postgres'
+        ? `SELECT i.indexname AS name, i.indexdef AS sql FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename IN (${list})
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`
+        : `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${list})`,
+    )) as { name: string; sql: string }[];
+    for (const row of rows) await m.query(`DROP INDEX "${row.name}"`);
+    this.log(`Dropped ${rows.length} secondary indexes for the bulk load`);
+    return rows.map((row) => row.sql);
+  }
+
+  private async load(
+    n: number,
+    orgs: Org[],
+    people: Awaited<ReturnType<DemoSeeder['createPeople']>>,
+    keuzeTheme: Map<number, number>,
+    policies: Map<string, ClockTargets>,
+    started: number,
+  ): Promise<void> {
     const times = this.submissionTimes(n);
     const counters = new Map<number, number>();
-    const articleCandidates: { id: string; closedAt: Date; keuze: number }[] = [];
-    const candidateTarget = Math.max(5, Math.min(300, Math.round(n / 400))) * 2;
+    const articleCandidates = this.articleCandidates;
+    const candidateTarget = (this.candidateTarget = Math.max(5, Math.min(300, Math.round(n / 400))) * 2);
     let seen = 0;
     for (let start = 0; start < n; start += CHUNK) {
       const end = Math.min(n, start + CHUNK);
@@ -222,16 +277,6 @@ export class DemoSeeder {
         await tx.query(`INSERT INTO reference_counters (year, last_number) VALUES (${this.p(1)}, ${this.p(2)}) ON CONFLICT (year) DO UPDATE SET last_number = ${this.p(2)}`, [year, last]);
       }
     });
-
-    let articles = 0;
-    try {
-      articles = await this.knowledge(articleCandidates.slice(0, candidateTarget / 2), people, n);
-    } finally {
-      this.clock.now = realNow;
-    }
-    if (this.kind === 'sqlite') await m.query('PRAGMA optimize');
-    else await m.query('ANALYZE');
-    return { questions: n, experts: people.experts.length, requesters: people.requesterCount, articles, milliseconds: Date.now() - started };
   }
 
   private p(n: number): string {

@@ -129,14 +129,14 @@ export class EvaluationReportService {
   render(data: EvaluationData): string {
     const t = data.totals;
     const empty = t.received === 0;
-    const days = (v: number | null) => formatNumber(v);
+    const days = (v: number | null) => formatNumber(v, '', 2);
     const pct = (v: number | null) => formatNumber(v, ' %');
     const noData = html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen vragen ingediend.</p>`;
     const measuresTable = (caption: string, rows: Labeled[], first: string): Html => html`<table>
 <caption>${caption}</caption>
 <thead><tr><th scope="col">${first}</th><th scope="col" class="n">Ontvangen</th><th scope="col" class="n">Open</th><th scope="col" class="n">Doorverwezen</th><th scope="col" class="n">Eerste reactie (mediaan)</th><th scope="col" class="n">Antwoord (mediaan)</th><th scope="col" class="n">Antwoord p90</th><th scope="col" class="n">Binnen norm antwoord</th><th scope="col" class="n">Waardering</th></tr></thead>
 <tbody>${rows.map(
-      (r) => html`<tr${raw(r.received === 0 ? ' class="zero"' : '')}><th scope="row">${r.label}</th><td class="n">${formatNumber(r.received)}</td><td class="n">${formatNumber(r.open)}</td><td class="n">${formatNumber(r.referred)}</td><td class="n">${days(r.firstResponseDays.median)}</td><td class="n">${days(r.answerDays.median)}</td><td class="n">${days(r.answerDays.p90)}</td><td class="n">${pct(r.slaMetPct.answer)}</td><td class="n">${formatNumber(r.rating.mean)}</td></tr>`,
+      (r) => html`<tr${raw(r.received === 0 ? ' class="zero"' : '')}><th scope="row">${r.label}</th><td class="n">${formatNumber(r.received)}</td><td class="n">${formatNumber(r.open)}</td><td class="n">${formatNumber(r.referred)}</td><td class="n">${days(r.firstResponseDays.median)}</td><td class="n">${days(r.answerDays.median)}</td><td class="n">${days(r.answerDays.p90)}</td><td class="n">${pct(r.slaMetPct.answer)}</td><td class="n">${formatNumber(r.rating.mean, '', 2)}</td></tr>`,
     )}</tbody>
 </table>`;
     const figure = (label: string, value: string, note = '') => html`<div class="figure"><div class="value">${value}</div><div class="label">${label}</div>${note ? html`<div class="note">${note}</div>` : ''}</div>`;
@@ -163,7 +163,7 @@ export class EvaluationReportService {
     ${figure('antwoordtijd, mediaan', `${days(t.answerDays.median)} wd`, `p90: ${days(t.answerDays.p90)} werkdagen`)}
     ${figure('antwoord binnen de norm', pct(t.slaMetPct.answer), `eerste reactie: ${pct(t.slaMetPct.firstResponse)}`)}
     ${figure('heropend', pct(t.reopenRate), `${formatNumber(t.reopens)} heropeningen; antwoord daarna mediaan ${days(t.reopenAnswerDays.median)} wd`)}
-    ${figure('waardering', t.rating.mean === null ? '–' : `${formatNumber(t.rating.mean)} / 5`, `${formatNumber(t.rating.count)} beoordelingen (${pct(t.rating.responseRate)})`)}
+    ${figure('waardering', t.rating.mean === null ? '–' : `${formatNumber(t.rating.mean, '', 2)} / 5`, `${formatNumber(t.rating.count)} beoordelingen (${pct(t.rating.responseRate)})`)}
     ${figure('artikelen gepubliceerd', formatNumber(t.articlesPublished), `${formatNumber(t.articleReuse)} keer hergebruikt in antwoorden`)}
   </div>
   <p class="muted">wd = werkdagen: kantooruren 09:00–17:00 (Europe/Amsterdam) op werkdagen, zonder weekenden, feestdagen en sluitingsdagen; 8 kantooruren = 1 werkdag. Wachttijd op de vraagsteller telt niet mee in de antwoordtijd. Mediaan en p90 volgens de nearest-rank-methode.</p>`}
@@ -208,7 +208,7 @@ export class EvaluationReportService {
   <h2>Tevredenheid</h2>
   ${empty || t.rating.count === 0
     ? html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen antwoorden beoordeeld.</p>`
-    : html`<p>Gemiddelde waardering ${formatNumber(t.rating.mean)} uit 5, op basis van ${formatNumber(t.rating.count)} beoordelingen (respons ${pct(t.rating.responseRate)} van de beantwoorde vragen).</p>
+    : html`<p>Gemiddelde waardering ${formatNumber(t.rating.mean, '', 2)} uit 5, op basis van ${formatNumber(t.rating.count)} beoordelingen (respons ${pct(t.rating.responseRate)} van de beantwoorde vragen).</p>
   ${shareBar('Verdeling van de waarderingen', data.ratings.map((r) => ({ label: `${r.score} ${r.score === 1 ? 'ster' : 'sterren'}`, value: r.count })))}`}
 </section>
 

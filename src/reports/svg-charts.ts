@@ -11,8 +11,14 @@ export interface Series {
   value: number | null;
 }
 
-const nl = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 });
-export const formatNumber = (value: number | null | undefined, suffix = ''): string => (value === null || value === undefined ? '–' : `${nl.format(value)}${suffix}`);
+const formats = new Map<number, Intl.NumberFormat>();
+/** Dutch number (decimal comma, thousands dot), at most `decimals` decimals; '–' for none. */
+export const formatNumber = (value: number | null | undefined, suffix = '', decimals = 1): string => {
+  if (value === null || value === undefined) return '–';
+  let format = formats.get(decimals);
+  if (!format) formats.set(decimals, (format = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: decimals })));
+  return `${format.format(value)}${suffix}`;
+};
 
 const COLORS = ['#154273', '#39870c', '#e17000', '#a90061', '#007bc7', '#673327', '#5c2483', '#b2a600'];
 

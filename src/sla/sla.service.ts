@@ -29,12 +29,9 @@ const CLOCK_EVENTS = new Set([
   'withdrawn',
   'reopened',
   'priority_changed',
-  // These change the assignee, a statistics dimension stored on the clocks.
-  'routed',
-  'assigned',
-  'declined',
-  'unroutable',
 ]);
+/** Timeline events that only change the assignee, a statistics dimension stored on the clocks. */
+const ASSIGNEE_EVENTS = new Set(['routed', 'assigned', 'declined', 'unroutable']);
 
 /** Fields of a question_sla row that recomputing may change. */
 const COMPUTED_FIELDS = [
@@ -139,6 +136,10 @@ export class SlaService implements OnModuleInit {
     this.hooks.register({
       afterEvent: async (m, event) => {
         if (CLOCK_EVENTS.has(event.type)) await this.recompute(m, event.questionId);
+        else if (ASSIGNEE_EVENTS.has(event.type)) {
+          const q = await m.findOne(Question, { select: { id: true, assigneeId: true }, where: { id: event.questionId } });
+          if (q) await m.update(QuestionSla, { questionId: q.id }, { assigneeId: q.assigneeId });
+        }
       },
     });
   }
