@@ -6,7 +6,7 @@ import { Clock, amsterdamDay } from '../common/clock.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf } from '../common/pagination.js';
 import { Keuze } from '../catalog/catalog.entities.js';
-import { Database } from '../infra/database/database.service.js';
+import { Database, Reader } from '../infra/database/database.service.js';
 import type { Principal } from '../accounts/principal.js';
 import { keuzeTag, statusTag, themeTag } from './article-index.js';
 import {
@@ -22,7 +22,7 @@ import {
 import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
 import { KnowledgeService, isStaff } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
-import { DatabaseKind, MatchSet, RankedHit, SearchFilter, SqlParams } from './search/search-index.js';
+import { DatabaseKind, RankedHit, SearchFilter, SqlParams } from './search/search-index.js';
 import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from './text/dutch-analyzer.js';
 
 const SUGGESTIONS = 5;
@@ -76,10 +76,13 @@ export class KnowledgeSearchService {
         ],
         restrict: status === 'published' ? publishedOnly : undefined,
       };
-      const outcome = await this.index.search(m, parsed, filter, page);
+      // Search reads go to the read connections (parallel on SQLite); the match is evaluated once and
+      // the facets count the rowids it returned.
+      const reader = this.db.reader;
+      const outcome = await this.index.search(reader, parsed, filter, page);
       ({ hits, total } = outcome);
       matchMode = outcome.mode;
-      facets = total === 0 ? { themes: [], keuzes: [], complete: true } : await this.facets(m, outcome.matchSet, outcome.complete);
+      facets = total === 0 ? { themes: [], keuzes: [], complete: true } : await this.facets(reader, outcome.window ?? [], outcome.complete);
     } else {
       ({ hits, total, facets } = await this.list(m, query, status));
     }
@@ -124,15 +127,26 @@ export class KnowledgeSearchService {
     return { hits: rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), total: Number(n), facets };
   }
 
-  private async facets(m: EntityManager, matchSet: MatchSet, complete: boolean): Promise<FacetsDto> {
-    if (matchSet.kind === 'rowids') {
-      if (matchSet.rowids.length === 0) return { themes: [], keuzes: [], complete };
-      const p = new SqlParams(this.db.kind);
-      const list = p.kind === 'postgres' ? `= ANY(${p.add(matchSet.rowids)}::int[])` : `IN (${matchSet.rowids.map((id) => p.add(id)).join(', ')})`;
-      return this.facetQuery(m, `FROM article_keuzes ak WHERE ak.article_seq ${list}`, p.values, complete);
+  /** Keuze and theme counts of the given articles, from one index scan of article_keuzes, counted here. */
+  private async facets(reader: Reader, seqs: number[], complete: boolean): Promise<FacetsDto> {
+    if (seqs.length === 0) return { themes: [], keuzes: [], complete };
+    // One bound list parameter, however long the list.
+    const list = reader.kind === 'postgres' ? '= ANY($1::int[])' : 'IN (SELECT value FROM json_each(?1))';
+    const rows: { seq: number; keuze: number; theme: number }[] = await reader.query(
+      `SELECT article_seq AS seq, keuze_id AS keuze, theme_id AS theme FROM article_keuzes WHERE article_seq ${list}`,
+      [reader.kind === 'postgres' ? seqs : JSON.stringify(seqs)],
+    );
+    const keuzes = new Map<number, number>();
+    const themes = new Map<number, Set<number>>();
+    for (const row of rows) {
+      keuzes.set(Number(row.keuze), (keuzes.get(Number(row.keuze)) ?? 0) + 1);
+      const theme = themes.get(Number(row.theme)) ?? new Set<number>();
+      theme.add(Number(row.seq));
+      themes.set(Number(row.theme), theme);
     }
-    // The match set is evaluated once (materialised) for both counts.
-    return this.facetQuery(m, `FROM article_keuzes ak WHERE ak.article_seq IN (SELECT seq FROM w)`, matchSet.params.values, complete, `WITH w(seq) AS MATERIALIZED (${matchSet.sql}) `);
+    const sorted = (counts: [number, number][]): FacetCountDto[] =>
+      counts.map(([id, count]) => ({ id, count })).sort((a, b) => b.count - a.count || a.id - b.id);
+    return { themes: sorted([...themes].map(([id, set]) => [id, set.size])), keuzes: sorted([...keuzes]), complete };
   }
 
   /** Keuze and theme counts over `from` (which selects rows of article_keuzes `ak`). */
@@ -196,7 +210,7 @@ export class KnowledgeSearchService {
       throw new InvalidInputError([{ name: 'text', reason: 'bevat geen doorzoekbaar woord' }], new EmptyQueryError().message);
     }
     const m = this.db.manager;
-    const hits = await this.index.similar(m, terms, { restrict: publishedOnly }, SUGGESTIONS, SUGGESTION_TERMS);
+    const hits = await this.index.similar(this.db.reader, terms, { restrict: publishedOnly }, SUGGESTIONS, SUGGESTION_TERMS);
     const data = await this.hitsOf(m, hits, { terms, phrases: [] }, true);
     const suggestion: ArticleSuggestion = { id: randomUUID(), createdAt: this.clock.now(), articleIds: data.map((hit) => hit.id), submittedAt: null };
     await this.db.transaction((tx) => tx.insert(ArticleSuggestion, suggestion));

@@ -1,7 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager } from 'typeorm';
+import { SqliteReadPool } from './sqlite-read-pool.js';
+
+/** Runs read-only SQL; rows as TypeORM's `query` returns them. */
+export interface Reader {
+  readonly kind: 'sqlite' | 'postgres';
+  query(sql: string, parameters?: unknown[]): Promise<any[]>;
+}
 
 /**
  * Entry point for every write. On SQLite TypeORM shares one connection, so two transactions
@@ -9,8 +17,9 @@ import { DataSource, EntityManager } from 'typeorm';
  * transactions are therefore serialised through one queue. PostgreSQL runs them concurrently.
  */
 @Injectable()
-export class Database {
+export class Database implements OnModuleDestroy {
   private readonly sqliteWriteQueue = new Mutex();
+  private readPool: SqliteReadPool | null | undefined;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
@@ -22,9 +31,35 @@ export class Database {
     return this.dataSource.manager;
   }
 
+  /**
+   * For heavy reads outside transactions (search): on a SQLite file in WAL mode a small pool of
+   * read-only connections (see SqliteReadPool), so searches neither queue on TypeORM's single
+   * connection nor see another request's uncommitted transaction; otherwise the manager.
+   */
+  get reader(): Reader {
+    if (this.readPool === undefined) this.readPool = this.openReadPool();
+    if (this.readPool) return this.readPool;
+    const manager = this.dataSource.manager;
+    return { kind: this.kind, query: (sql, parameters) => manager.query(sql, parameters) };
+  }
+
+  private openReadPool(): SqliteReadPool | null {
+    const options = this.dataSource.options;
+    if (options.type !== 'sqlite' || !options.enableWAL) return null;
+    const path = String(options.database);
+    if (path === '' || path === ':memory:' || path.startsWith('file::memory:') || path.includes('mode=memory')) return null;
+    // One connection per core: SQLite reads are CPU-bound and run on libuv's threads.
+    return new SqliteReadPool(path, Math.min(4, Math.max(2, availableParallelism())), options.busyTimeout ?? 5000);
+  }
+
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') return this.dataSource.transaction(work);
     return this.sqliteWriteQueue.runExclusive(() => this.dataSource.transaction(work));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.readPool?.close();
+    this.readPool = null;
   }
 }

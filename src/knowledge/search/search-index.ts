@@ -14,15 +14,17 @@
  * Queries are bounded, because ranking every match of a common term is what makes search slow:
  * - Ranking happens within the *analysis window*: the `window` most recent matches (highest rowids).
  *   Below that size (the usual case) ranking is exact; above it, the best matches among the most recent
- *   `window` come first and older matches follow by recency. FTS5 finds the window with a rowid-DESC
- *   scan (no ranking) and then ranks it with `ORDER BY rank LIMIT k`; PostgreSQL takes the window with
- *   `ORDER BY rowid DESC LIMIT window` (GIN bitmap or backwards primary-key scan, as the planner sees
- *   fit) and ranks it with `ts_rank_cd`.
- * - Facets and other aggregates run over `matchSetSql` — the same window — so they cost at most
- *   `window` index look-ups; `complete` says whether that was every match.
+ *   `window` come first and older matches follow by recency.
+ * - The match is evaluated once per query (`matchWindow`): one rowid-DESC scan with LIMIT window + 1
+ *   returns the window together with its scores (FTS5 `rank`, PostgreSQL `ts_rank_cd`), sorted in JS.
+ *   Every extra evaluation costs as much again (an FTS5 prefix term first merges the doclists of every
+ *   term with that prefix), so the total needs a `count` only when the window is full, and facets count
+ *   the window's rowids (`SearchOutcome.window`) instead of running the MATCH once more.
  * - All terms are preferred; when that finds fewer than `minResults`, the any-term fallback ranks by
  *   the number of matched query parts, then relevance, from bounded candidate lists: every query with
- *   one part left out (up to 6 parts), then — if still short — each part's own top-k.
+ *   one part left out (up to 6 parts), then — if still short — each part's own window; one single-pass
+ *   query per list.
+ * - Reads may go to a separate read-only connection (`Queryable` with `kind`, see Database.reader).
  */
 import { EntityManager, QueryRunner } from 'typeorm';
 import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from '../text/dutch-analyzer.js';
@@ -32,6 +34,8 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 /** Anything that runs SQL: an EntityManager (inside a transaction or not) or a QueryRunner. */
 export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<any>;
+  /** Set by queryables that are no TypeORM manager or runner (the SQLite read pool). */
+  readonly kind?: DatabaseKind;
 }
 
 export interface SearchIndexDefinition {
@@ -93,6 +97,16 @@ export interface SearchOutcome {
   matchSet: MatchSet;
   /** False when the match set is only the window of a larger set of matches. */
   complete: boolean;
+  /** The rowids of the match set, when known: aggregates count these instead of evaluating `matchSet` again. */
+  window?: number[];
+}
+
+/** The analysis window of one query: its most recent matches, best first. */
+export interface MatchWindow {
+  /** At most `window` matches, by score descending, then rowid descending. */
+  hits: { rowid: number; score: number }[];
+  /** True when there are more matches than the window holds. */
+  full: boolean;
 }
 
 /** A filter token: lower-case letters and digits only, e.g. searchTag('status', 'in_review') = 'statusinreview'. */
@@ -112,6 +126,7 @@ export class SqlParams {
 }
 
 export function databaseKindOf(queryable: Queryable | EntityManager | QueryRunner): DatabaseKind {
+  if ('kind' in queryable && (queryable.kind === 'sqlite' || queryable.kind === 'postgres')) return queryable.kind;
   const connection = (queryable as { connection?: { options: { type: string } } }).connection;
   return connection?.options.type === 'postgres' ? 'postgres' : 'sqlite';
 }
@@ -270,20 +285,46 @@ export class SearchIndex {
   }
 
   /**
-   * One page of matches in rank order: by relevance within the analysis window, then by recency.
-   * `total` (if known) saves a count for pages beyond the window.
+   * The analysis window in one pass: the `window` most recent matches with their scores, sorted by
+   * score. Reading window + 1 rows tells whether there are more matches than the window holds.
    */
-  async rank(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, limit: number, offset = 0, total?: number): Promise<RankedHit[]> {
+  async matchWindow(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter = {}): Promise<MatchWindow> {
+    const p = new SqlParams(databaseKindOf(db));
+    let rows: { rowid: number | string; score: number | string }[];
+    if (p.kind === 'postgres') {
+      const tsquery = p.add(toTsQuery(parsed, mode));
+      // Ranks only the window: the inner query takes it by rowid, ts_rank_cd runs on those rows alone.
+      rows = await db.query(
+        `SELECT w.rowid, ts_rank_cd('${this.pgWeights}'::float4[], w.document, to_tsquery('simple', ${tsquery}), 2) AS score
+           FROM (SELECT rowid, document FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter, tsquery)} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) w`,
+        p.values,
+      );
+    } else {
+      rows = await db.query(`SELECT rowid, -rank AS score FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}`, p.values);
+    }
+    const full = rows.length > this.window;
+    const hits = rows
+      .map((row) => ({ rowid: Number(row.rowid), score: Number(row.score) }))
+      .sort((a, b) => b.rowid - a.rowid)
+      .slice(0, this.window)
+      .sort((a, b) => b.score - a.score || b.rowid - a.rowid);
+    return { hits, full };
+  }
+
+  /**
+   * One page of matches in rank order: by relevance within the analysis window, then by recency.
+   * `known` (the window, if already read) saves evaluating the match again.
+   */
+  async rank(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter, limit: number, offset = 0, known?: MatchWindow): Promise<RankedHit[]> {
     const matched = mode === 'all' ? queryParts(parsed).length : 1;
     const hits: RankedHit[] = [];
+    let full = known?.full ?? true;
     if (offset < this.window) {
-      const take = Math.min(limit, this.window - offset);
-      // With a known total within the window every match is ranked and no window bound is needed.
-      const rows = await this.rankWindow(db, parsed, mode, filter, take, offset, total !== undefined && total <= this.window);
-      hits.push(...rows.map((row) => ({ rowid: Number(row.rowid), score: Number(row.score), matched })));
-      if (rows.length < take) return hits;
+      const window = known ?? (await this.matchWindow(db, parsed, mode, filter));
+      full = window.full;
+      hits.push(...window.hits.slice(offset, offset + limit).map((hit) => ({ ...hit, matched })));
     }
-    if (offset + limit > this.window && (total === undefined || total > this.window)) {
+    if (offset + limit > this.window && full) {
       // Beyond the window: older matches by recency.
       const p = new SqlParams(databaseKindOf(db));
       const beyondOffset = Math.max(0, offset - this.window);
@@ -296,44 +337,13 @@ export class SearchIndex {
     return hits;
   }
 
-  private async rankWindow(
-    db: Queryable,
-    parsed: ParsedQuery,
-    mode: MatchMode,
-    filter: SearchFilter,
-    limit: number,
-    offset: number,
-    allFit: boolean,
-  ): Promise<{ rowid: number; score: number }[]> {
-    const p = new SqlParams(databaseKindOf(db));
-    if (p.kind === 'postgres') {
-      const tsquery = p.add(toTsQuery(parsed, mode));
-      const candidates = allFit
-        ? `SELECT rowid, document FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter, tsquery)}`
-        : `SELECT rowid, document FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter, tsquery)} ORDER BY rowid DESC LIMIT ${p.add(this.window)}`;
-      return db.query(
-        `SELECT w.rowid, ts_rank_cd('${this.pgWeights}'::float4[], w.document, tsq, 2) AS score
-           FROM (${candidates}) w, to_tsquery('simple', ${tsquery}) tsq
-          ORDER BY score DESC, w.rowid DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
-        p.values,
-      );
-    }
-    const condition = this.condition(p, parsed, mode, filter);
-    const bound = allFit
-      ? ''
-      : ` AND rowid >= coalesce((SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT 1 OFFSET ${p.add(this.window - 1)}), 0)`;
-    return db.query(
-      `SELECT rowid, -rank AS score FROM ${this.table} WHERE ${condition}${bound} ORDER BY rank LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
-      p.values,
-    );
-  }
-
   // -------------------------------------------------------------------------------------------------
   // Searching
 
   /**
    * All terms first; with fewer than `minResults` matches (and more than one query part) the bounded
-   * any-term fallback. Returns one page plus what aggregates need.
+   * any-term fallback. Returns one page plus what aggregates need. `counts` may supply a cached count
+   * (see SearchCache); it is only asked when the window is full.
    */
   async search(
     db: Queryable,
@@ -341,32 +351,44 @@ export class SearchIndex {
     filter: SearchFilter,
     page: { offset: number; limit: number },
     minResults = 3,
+    countAll: () => Promise<number> = () => this.count(db, parsed, 'all', filter),
   ): Promise<SearchOutcome> {
     const kind = databaseKindOf(db);
     const parts = queryParts(parsed).length;
-    const total = await this.count(db, parsed, 'all', filter);
+    const window = await this.matchWindow(db, parsed, 'all', filter);
+    const total = window.full ? await countAll() : window.hits.length;
     if (total >= minResults || parts < 2) {
-      const hits = total > page.offset ? await this.rank(db, parsed, 'all', filter, page.limit, page.offset, total) : [];
+      const hits = total > page.offset ? await this.rank(db, parsed, 'all', filter, page.limit, page.offset, window) : [];
       const p = new SqlParams(kind);
-      return { mode: 'all', total, hits, parts, matchSet: { kind: 'query', sql: this.windowSql(p, parsed, 'all', filter), params: p }, complete: total <= this.window };
+      return {
+        mode: 'all',
+        total,
+        hits,
+        parts,
+        matchSet: { kind: 'query', sql: this.windowSql(p, parsed, 'all', filter), params: p },
+        complete: !window.full,
+        window: window.hits.map((hit) => hit.rowid),
+      };
     }
-    const candidates = await this.anyCandidates(db, parsed, filter, Math.max(page.offset + page.limit, 20), total);
+    const candidates = await this.anyCandidates(db, parsed, filter, Math.max(page.offset + page.limit, 20), window);
+    const rowids = candidates.map((hit) => hit.rowid);
     return {
       mode: 'any',
       total: candidates.length,
       hits: candidates.slice(page.offset, page.offset + page.limit),
       parts,
-      matchSet: { kind: 'rowids', rowids: candidates.map((hit) => hit.rowid) },
+      matchSet: { kind: 'rowids', rowids },
       complete: true,
+      window: rowids,
     };
   }
 
   /**
    * The any-term fallback, ranked by matched parts, then score: documents matching all parts, then
-   * every query with one part left out (2–6 parts), then each part's own top list when that found
-   * fewer than 3.
+   * every query with one part left out (2–6 parts), then each part's own window when that found
+   * fewer than 3. Each list is one single-pass window query; `allWindow` is the all-parts window if known.
    */
-  async anyCandidates(db: Queryable, parsed: ParsedQuery, filter: SearchFilter, needed: number, allTotal?: number): Promise<RankedHit[]> {
+  async anyCandidates(db: Queryable, parsed: ParsedQuery, filter: SearchFilter, needed: number, allWindow?: MatchWindow): Promise<RankedHit[]> {
     const parts = queryParts(parsed);
     const k = Math.min(Math.max(needed, 20), this.anyModeLimit);
     const best = new Map<number, RankedHit>();
@@ -374,29 +396,36 @@ export class SearchIndex {
       const known = best.get(hit.rowid);
       if (!known || hit.matched > known.matched || (hit.matched === known.matched && hit.score > known.score)) best.set(hit.rowid, hit);
     };
-    if (allTotal !== 0) for (const hit of await this.rank(db, parsed, 'all', filter, k, 0, allTotal)) offer(hit);
+    const all = allWindow ?? (await this.matchWindow(db, parsed, 'all', filter));
+    for (const hit of all.hits.slice(0, k)) offer({ ...hit, matched: parts.length });
     if (parts.length >= 2 && parts.length <= 6) {
       for (let i = 0; i < parts.length; i++) {
-        for (const hit of await this.rank(db, withoutPart(parsed, i), 'all', filter, k)) offer({ ...hit, matched: parts.length - 1 });
+        const window = await this.matchWindow(db, withoutPart(parsed, i), 'all', filter);
+        for (const hit of window.hits.slice(0, k)) offer({ ...hit, matched: parts.length - 1 });
       }
     }
     // Each part's own list only when leaving one part out found (almost) nothing: those lists are the
     // expensive ones for common words.
     if (best.size < 3 || parts.length > 6) {
-      const seen = new Map<number, { count: number; score: number }>();
-      for (const part of parts) {
-        for (const hit of await this.rank(db, part, 'all', filter, k)) {
-          const entry = seen.get(hit.rowid) ?? { count: 0, score: 0 };
-          entry.count += 1;
-          entry.score += hit.score;
-          seen.set(hit.rowid, entry);
-        }
-      }
-      for (const [rowid, entry] of seen) offer({ rowid, matched: entry.count, score: entry.score });
+      for (const hit of await this.combinedParts(db, parts, filter, k)) offer(hit);
     }
     return [...best.values()]
       .sort((a, b) => b.matched - a.matched || b.score - a.score || b.rowid - a.rowid)
       .slice(0, this.anyModeLimit);
+  }
+
+  /** Each part's best `k` within its window, combined: matched = number of parts, score = sum of scores. */
+  private async combinedParts(db: Queryable, parts: ParsedQuery[], filter: SearchFilter, k: number): Promise<RankedHit[]> {
+    const seen = new Map<number, RankedHit>();
+    for (const part of parts) {
+      for (const hit of (await this.matchWindow(db, part, 'all', filter)).hits.slice(0, k)) {
+        const entry = seen.get(hit.rowid) ?? { rowid: hit.rowid, matched: 0, score: 0 };
+        entry.matched += 1;
+        entry.score += hit.score;
+        seen.set(hit.rowid, entry);
+      }
+    }
+    return [...seen.values()];
   }
 
   /** Number of documents containing each stem exactly (a rarity estimate; prefixes are not expanded). */
@@ -432,16 +461,7 @@ export class SearchIndex {
       .map((entry) => entry.term);
     if (informative.length === 0) return [];
     const parsed: ParsedQuery = { terms: informative, phrases: [] };
-    const seen = new Map<number, RankedHit>();
-    const k = Math.max(limit * 4, 20);
-    for (const part of queryParts(parsed)) {
-      for (const hit of await this.rank(db, part, 'all', filter, k)) {
-        const entry = seen.get(hit.rowid) ?? { rowid: hit.rowid, matched: 0, score: 0 };
-        entry.matched += 1;
-        entry.score += hit.score;
-        seen.set(hit.rowid, entry);
-      }
-    }
-    return [...seen.values()].sort((a, b) => b.matched - a.matched || b.score - a.score || b.rowid - a.rowid).slice(0, limit);
+    const seen = await this.combinedParts(db, queryParts(parsed), filter, Math.max(limit * 4, 20));
+    return seen.sort((a, b) => b.matched - a.matched || b.score - a.score || b.rowid - a.rowid).slice(0, limit);
   }
 }
