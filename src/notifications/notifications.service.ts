@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Brackets, EntityManager, In, LessThanOrEqual, type QueryDeepPartialEntity } from 'typeorm';
+import { Brackets, EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { Database } from '../infra/database/database.service.js';
+import { hydrate, insertRows, placeholder, queryRows } from '../infra/database/sql.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
@@ -42,6 +43,8 @@ export const MAX_DELIVERY_ATTEMPTS = 20;
 const NEVER_DIGESTED: ReadonlySet<TemplateName> = new Set<TemplateName>(['sign-in-link', 'invitation', 'daily-digest']);
 /** Held rows bundled per run; more wait for the next run. */
 const DIGEST_BATCH = 5000;
+/** Rows written by `notify` whose delivery state `dispatch` need not read back; bounded (rolled-back rows are never dispatched). */
+const WRITTEN_MEMORY = 10_000;
 
 /** How long the reconciler waits after a failed attempt before trying again: 5 min per attempt, at most 1 hour. */
 export function retryGapMs(attempts: number): number {
@@ -74,6 +77,8 @@ export function retryGapMs(attempts: number): number {
 export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Notifications');
   private unregister: Array<() => void> = [];
+  /** Status and due time of rows this process just inserted, so `dispatch` need not select them. */
+  private readonly written = new Map<string, Pick<NotificationOutbox, 'status' | 'sendAfter'>>();
 
   constructor(
     private readonly db: Database,
@@ -153,11 +158,21 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
     if (unique.length === 0) return;
     try {
-      const rows = await this.db.manager.find(NotificationOutbox, {
-        select: { id: true, status: true, sendAfter: true },
-        where: { id: In(unique) },
-      });
-      const byId = new Map(rows.map((row) => [row.id, row]));
+      const byId = new Map<string, Pick<NotificationOutbox, 'id' | 'status' | 'sendAfter'>>();
+      for (const id of unique) {
+        const known = this.written.get(id);
+        if (!known) continue;
+        this.written.delete(id);
+        byId.set(id, { id, ...known });
+      }
+      const unknown = unique.filter((id) => !byId.has(id));
+      if (unknown.length > 0) {
+        const rows = await this.db.manager.find(NotificationOutbox, {
+          select: { id: true, status: true, sendAfter: true },
+          where: { id: In(unknown) },
+        });
+        for (const row of rows) byId.set(row.id, row);
+      }
       const now = this.clock.now().getTime();
       for (const row of unique.map((id) => byId.get(id))) {
         if (row?.status !== 'pending') continue;
@@ -201,13 +216,15 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       await this.recordFailure(row, error);
       return;
     }
-    await this.db.transaction((m) =>
-      m.update(
-        NotificationOutbox,
-        { id: row.id, status: 'sending', claimedAt: row.claimedAt! },
-        { status: 'sent', sentAt: this.clock.now(), messageId, lastError: null },
-      ),
-    );
+    await this.db.statement((m) => {
+      const p = (n: number) => placeholder(m, n);
+      return queryRows(
+        m,
+        `UPDATE notification_outbox SET status = 'sent', sent_at = ${p(1)}, message_id = ${p(2)}, last_error = NULL
+         WHERE id = ${p(3)} AND status = 'sending' AND claimed_at = ${p(4)}`,
+        [this.clock.now(), messageId, row.id, row.claimedAt!],
+      );
+    });
     this.logger.debug(`Sent ${row.template} mail ${row.id} (${row.eventKey})`);
   }
 
@@ -302,7 +319,13 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
 
   /** Inserts unless (eventKey, recipientEmail) exists; returns the id of the row that is there. */
   private async insertOnce(m: EntityManager, row: NotificationOutbox): Promise<string> {
-    await m.createQueryBuilder().insert().into(NotificationOutbox).values(row as QueryDeepPartialEntity<NotificationOutbox>).orIgnore().execute();
+    // The unique constraint decides, in one statement; only a clash costs a second one.
+    const inserted = await insertRows(m, NotificationOutbox, [row], { onConflictDoNothing: ['eventKey', 'recipientEmail'], returning: ['id'] });
+    if (inserted.length === 1) {
+      if (this.written.size >= WRITTEN_MEMORY) this.written.delete(this.written.keys().next().value!);
+      this.written.set(row.id, { status: row.status, sendAfter: row.sendAfter });
+      return row.id;
+    }
     const stored = await m.findOne(NotificationOutbox, {
       select: { id: true },
       where: { eventKey: row.eventKey, recipientEmail: row.recipientEmail },
@@ -313,19 +336,19 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
 
   /** Takes the row for this worker; null when it is not (or no longer) this worker's to send. */
   private claim(id: string): Promise<NotificationOutbox | null> {
-    return this.db.transaction(async (m) => {
+    // One conditional UPDATE … RETURNING: atomic by itself, so of two workers only one gets the row.
+    return this.db.statement(async (m) => {
       const now = this.clock.now();
-      const result = await m
-        .createQueryBuilder()
-        .update(NotificationOutbox)
-        .set({ status: 'sending', claimedAt: now, attempts: () => 'attempts + 1' })
-        .where('id = :id', { id })
-        .andWhere(new Brackets((w) => w.where("status = 'pending'").orWhere("(status = 'sending' AND claimed_at <= :stale)")))
-        .andWhere('(send_after IS NULL OR send_after <= :now)')
-        .setParameters({ stale: new Date(now.getTime() - STALE_CLAIM_MS), now })
-        .execute();
-      if (result.affected !== 1) return null;
-      return m.findOneBy(NotificationOutbox, { id });
+      const p = (n: number) => placeholder(m, n);
+      const [raw] = await queryRows(
+        m,
+        `UPDATE notification_outbox SET status = 'sending', claimed_at = ${p(1)}, attempts = attempts + 1
+         WHERE id = ${p(2)} AND (status = 'pending' OR (status = 'sending' AND claimed_at <= ${p(3)}))
+           AND (send_after IS NULL OR send_after <= ${p(4)})
+         RETURNING *`,
+        [now, id, new Date(now.getTime() - STALE_CLAIM_MS), now],
+      );
+      return raw ? hydrate(m, NotificationOutbox, raw) : null;
     });
   }
 

@@ -54,6 +54,21 @@ describe('Database write serialisation on SQLite', () => {
     expect(value).toBe(40);
   });
 
+  it('runs single statements in the queue, never inside another unit\'s transaction that rolls back', async () => {
+    const db = new Database(dataSource);
+    const results = await Promise.allSettled([
+      db.transaction(async (manager) => {
+        await increment(manager, 0);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('fail');
+      }),
+      ...Array.from({ length: 10 }, (_, i) => db.statement((manager) => manager.query('INSERT INTO entries (writer) VALUES (?)', [100 + i]))),
+    ]);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const [{ n }] = await dataSource.query('SELECT COUNT(*) AS n FROM entries WHERE writer >= 100');
+    expect(n).toBe(10);
+  });
+
   it('shows why the queue exists: the shared connection cannot run two transactions at once', async () => {
     const unserialised = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) => dataSource.transaction((manager) => increment(manager, i))),

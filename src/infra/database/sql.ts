@@ -1,0 +1,119 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+
+/*
+ * Thin helpers for the hot write paths (question intake, routing, mail delivery), where
+ * TypeORM's query building was the largest JavaScript cost and its entity reloads after an
+ * insert doubled the statements (docs/benchmarks.md, "Intake"). Values still go through the
+ * driver's own conversions (dates, booleans, JSON), so rows are stored exactly as TypeORM
+ * stores them.
+ */
+
+/** `?` on SQLite, `$n` on PostgreSQL: the placeholder of the n-th parameter (1-based). */
+export function placeholder(m: EntityManager, n: number): string {
+  return m.connection.options.type === 'postgres' ? `$${n}` : '?';
+}
+
+/**
+ * Runs one statement and returns its rows, also for INSERT/UPDATE … RETURNING (SQLite ≥ 3.35 and
+ * PostgreSQL). TypeORM's SQLite runner fetches rows only for statements that do not start with
+ * INSERT/UPDATE/DELETE, hence the leading comment. Date and boolean parameters are converted as
+ * TypeORM's query builder converts them.
+ */
+export async function queryRows<T = Record<string, unknown>>(m: EntityManager, sql: string, parameters: readonly unknown[] = []): Promise<T[]> {
+  const sqlite = m.connection.options.type !== 'postgres';
+  const values = sqlite ? parameters.map(sqliteParameter) : [...parameters];
+  const runner = m.queryRunner ?? m.connection.createQueryRunner();
+  try {
+    const result = await runner.query(`/* rows */ ${sql}`, values, true);
+    return (result.records ?? []) as T[];
+  } finally {
+    if (!m.queryRunner) await runner.release();
+  }
+}
+
+function sqliteParameter(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 23); // TypeORM's datetime text
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+interface Columns {
+  table: string;
+  byProperty: Map<string, ColumnMetadata>;
+}
+
+const columnCache = new WeakMap<object, Columns>();
+
+function columnsOf(m: EntityManager, target: EntityTarget<ObjectLiteral>): Columns {
+  const metadata = m.connection.getMetadata(target);
+  let columns = columnCache.get(metadata);
+  if (!columns) {
+    columns = { table: metadata.tablePath, byProperty: new Map(metadata.columns.map((c) => [c.propertyName, c])) };
+    columnCache.set(metadata, columns);
+  }
+  return columns;
+}
+
+/** The column name of an entity property, quoted for SQL. */
+export function column<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, property: keyof T & string): string {
+  const c = columnsOf(m, target).byProperty.get(property);
+  if (!c) throw new Error(`No column for property ${property}`);
+  return m.connection.driver.escape(c.databaseName);
+}
+
+/**
+ * One multi-row INSERT of complete rows (every row has the same properties; none undefined),
+ * without TypeORM re-reading defaults afterwards. `onConflict`: the unique columns (properties)
+ * whose clash skips the row silently; `returning`: properties to return for the rows inserted.
+ */
+export async function insertRows<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly Partial<T>[],
+  options: { onConflictDoNothing?: (keyof T & string)[]; returning?: (keyof T & string)[] } = {},
+): Promise<Record<string, unknown>[]> {
+  if (rows.length === 0) return [];
+  const { table, byProperty } = columnsOf(m, target);
+  const driver = m.connection.driver;
+  const properties = Object.keys(rows[0]);
+  const columns = properties.map((p) => {
+    const c = byProperty.get(p);
+    if (!c) throw new Error(`${table}: no column for property ${p}`);
+    return c;
+  });
+  const parameters: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const marks = columns.map((c) => {
+      const value = (row as Record<string, unknown>)[c.propertyName];
+      if (value === undefined) throw new Error(`${table}: ${c.propertyName} is undefined`);
+      parameters.push(driver.preparePersistentValue(value, c));
+      return placeholder(m, parameters.length);
+    });
+    return `(${marks.join(', ')})`;
+  });
+  const name = (p: string) => column(m, target, p as keyof T & string);
+  let sql = `INSERT INTO ${driver.escape(table)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${tuples.join(', ')}`;
+  if (options.onConflictDoNothing) sql += ` ON CONFLICT (${options.onConflictDoNothing.map(name).join(', ')}) DO NOTHING`;
+  if (!options.returning) {
+    await m.query(sql, parameters);
+    return [];
+  }
+  // Parameters are converted already: bypass queryRows' conversion.
+  const runner = m.queryRunner ?? m.connection.createQueryRunner();
+  try {
+    const result = await runner.query(`/* rows */ ${sql} RETURNING ${options.returning.map(name).join(', ')}`, parameters, true);
+    return (result.records ?? []) as Record<string, unknown>[];
+  } finally {
+    if (!m.queryRunner) await runner.release();
+  }
+}
+
+/** An entity from a raw row (snake-case column names), with the driver's conversions. */
+export function hydrate<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, raw: Record<string, unknown>): T {
+  const entity = m.create(target) as Record<string, unknown>;
+  for (const c of columnsOf(m, target).byProperty.values()) {
+    if (c.databaseName in raw) entity[c.propertyName] = m.connection.driver.prepareHydratedValue(raw[c.databaseName], c);
+  }
+  return entity as T;
+}
