@@ -89,7 +89,7 @@ export class EvaluationReportService {
   private async ratingDistribution(filter: ResolvedFilter): Promise<{ score: number; count: number }[]> {
     const p = new SqlParams(this.db.kind);
     const where = this.statistics.where(filter, p, { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code' });
-    const rows: Row[] = await this.db.manager.query(
+    const rows: Row[] = await this.db.reader.query(
       `SELECT r.score AS score, count(*) AS n FROM question_ratings r JOIN questions q ON q.id = r.question_id WHERE ${where.join(' AND ')} GROUP BY r.score`,
       p.values,
     );
@@ -104,7 +104,7 @@ export class EvaluationReportService {
     if (filter.start) where.push(`s.searched_at >= ${p.time(filter.start)}`);
     if (filter.end) where.push(`s.searched_at < ${p.time(filter.end)}`);
     if (filter.themeId !== undefined) where.push(`s.gap_theme_id = ${p.add(filter.themeId)}`);
-    const rows: Row[] = await this.db.manager.query(
+    const rows: Row[] = await this.db.reader.query(
       `SELECT s.query_key AS query_key, max(s.query_text) AS query, count(*) AS n, max(t.title) AS theme
          FROM knowledge_searches s LEFT JOIN themes t ON t.id = s.gap_theme_id
         WHERE ${where.join(' AND ')}
@@ -117,7 +117,7 @@ export class EvaluationReportService {
   private async referrals(filter: ResolvedFilter): Promise<{ to: string; count: number }[]> {
     const p = new SqlParams(this.db.kind);
     const where = this.statistics.where(filter, p, { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code' });
-    const rows: Row[] = await this.db.manager.query(
+    const rows: Row[] = await this.db.reader.query(
       `SELECT q.referred_to AS target, count(*) AS n FROM questions q WHERE ${where.join(' AND ')} AND q.status = 'referred' GROUP BY q.referred_to ORDER BY n DESC, q.referred_to ASC LIMIT 15`,
       p.values,
     );

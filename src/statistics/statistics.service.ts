@@ -106,8 +106,9 @@ type Row = Record<string, unknown>;
 
 /**
  * Evaluation statistics for the secretariat. Every figure is aggregated in SQL (GROUP BY, and
- * ROW_NUMBER windows for nearest-rank percentiles), on the live tables — no caches — so a change
- * shows at the next request. Durations come from question_sla (working days, stored as numbers).
+ * index-ordered OFFSET look-ups for nearest-rank percentiles), on the live tables — no caches — so a
+ * committed change shows at the next request. Reads go through `Database.reader` (read-only
+ * connections on SQLite), never inside a write transaction. Durations come from question_sla (working days, stored as numbers).
  *
  * Nearest-rank percentile p of n sorted values: the value at position ⌈p·n⌉, computed with
  * integer arithmetic identical on SQLite and PostgreSQL: median ⌈n/2⌉ = (n + 1) / 2,
@@ -165,7 +166,7 @@ export class StatisticsService {
     const [t3, t6, t11] = [3, 6, 11].map((k) => p.time(this.workingDaysAgo(now, k)));
     const where = this.where(filter, p, { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code' });
     where.push(`q.status IN (${OPEN_STATUSES.map((s) => p.add(s)).join(', ')})`);
-    const rows: Row[] = await this.db.manager.query(
+    const rows: Row[] = await this.db.reader.query(
       `SELECT q.status AS status, count(*) AS total,
               sum(CASE WHEN q.submitted_at > ${t3} THEN 1 ELSE 0 END) AS b0,
               sum(CASE WHEN q.submitted_at <= ${t3} AND q.submitted_at > ${t6} THEN 1 ELSE 0 END) AS b1,
@@ -265,12 +266,15 @@ export class StatisticsService {
   async measures(filter: ResolvedFilter, by: BreakdownDimension | null, groups?: Group[]): Promise<Map<string, MeasuresDto>> {
     const periods = by === 'month' || by === 'quarter' ? (groups as Period[] | undefined) ?? (await this.periodsFor(by, filter)) : [];
     const now = this.clock.now();
-    // Sequential: on SQLite they share one connection anyway, and on PostgreSQL it keeps one request to one connection.
-    const counts = await this.countRows(filter, by, periods);
-    const ratings = await this.ratingRows(filter, by, periods);
-    const clocks = await this.clockRows(filter, by, periods, now);
-    const articles = await this.articleRows(filter, by, periods);
-    const reuse = await this.reuseRows(filter, by, periods);
+    // Independent aggregations, run side by side: on PostgreSQL over pooled connections, on a SQLite
+    // file over the read-only connections of Database.reader, so a breakdown uses every core.
+    const [counts, ratings, clocks, articles, reuse] = await Promise.all([
+      this.countRows(filter, by, periods),
+      this.ratingRows(filter, by, periods),
+      this.clockRows(filter, by, periods, now),
+      this.articleRows(filter, by, periods),
+      this.reuseRows(filter, by, periods),
+    ]);
     const result = new Map<string, MeasuresDto>();
     const get = (key: string) => {
       let m = result.get(key);
@@ -333,7 +337,7 @@ export class StatisticsService {
     if (by === 'organisationType' || by === 'province') {
       // Counts add up: aggregate per organisation first (an index-ordered pass), then per type or province.
       const g = this.groupSource(by, { ...c, org: 'po.organisation_code' }, p, periods);
-      return this.db.manager.query(
+      return this.db.reader.query(
         `SELECT ${g.key} AS g, sum(po.received) AS received, sum(po.open) AS open, sum(po.answered) AS answered, sum(po.closed) AS closed,
                 sum(po.referred) AS referred, sum(po.withdrawn) AS withdrawn, sum(po.ever_answered) AS ever_answered,
                 sum(po.reopened) AS reopened, sum(po.reopens) AS reopens
@@ -349,10 +353,10 @@ export class StatisticsService {
       const parts = periods.map(
         (period) => `SELECT ${p.add(period.key)} AS g, ${measures} FROM questions q WHERE q.submitted_at >= ${p.time(period.start)} AND q.submitted_at < ${p.time(period.end)} AND ${where.join(' AND ')}`,
       );
-      return this.db.manager.query(parts.join(' UNION ALL '), p.values);
+      return this.db.reader.query(parts.join(' UNION ALL '), p.values);
     }
     const g = this.groupSource(by, c, p, periods);
-    return this.db.manager.query(`${with_(g.ctes)} SELECT ${g.key} AS g, ${measures} FROM questions q ${g.join} WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`, p.values);
+    return this.db.reader.query(`${with_(g.ctes)} SELECT ${g.key} AS g, ${measures} FROM questions q ${g.join} WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`, p.values);
   }
 
   /** Ratings per group, driven by the (fewer) rating rows. */
@@ -361,7 +365,7 @@ export class StatisticsService {
     const c = this.questionColumns();
     const g = this.groupSource(by, c, p, periods);
     const where = this.where(filter, p, c);
-    return this.db.manager.query(
+    return this.db.reader.query(
       `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS ratings, sum(r.score) AS rating_sum
          FROM question_ratings r JOIN questions q ON q.id = r.question_id ${g.join}
         WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`,
@@ -412,7 +416,7 @@ export class StatisticsService {
     let p = new SqlParams(this.db.kind);
     let src = this.clockSource(by, p);
     let where = [...src.extra, ...this.where(filter, p, c)];
-    const verdicts: Row[] = await this.db.manager.query(
+    const verdicts: Row[] = await this.db.reader.query(
       `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(s.measured_days) AS n, sum(CASE WHEN s.met THEN 1 ELSE 0 END) AS met, count(s.met) AS verdicts
          FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
       p.values,
@@ -422,7 +426,7 @@ export class StatisticsService {
     src = this.clockSource(by, p);
     const perKeuze = src.table === 'question_sla_keuzes';
     where = [...src.extra, ...this.where(filter, p, c)];
-    const overdue: Row[] = await this.db.manager.query(
+    const overdue: Row[] = await this.db.reader.query(
       `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(*) AS n
          FROM ${perKeuze ? 'question_sla o JOIN question_sla_keuzes s ON s.question_id = o.question_id AND s.kind = o.kind AND s.round = o.round' : 'question_sla s'}
         WHERE ${perKeuze ? 'o' : 's'}.stopped_at IS NULL AND ${perKeuze ? 'o' : 's'}.paused_since IS NULL AND s.met IS NULL AND ${perKeuze ? 'o' : 's'}.due_at < ${p.time(now)}
@@ -479,7 +483,7 @@ export class StatisticsService {
       const order = [...used].sort((a, b) => a - b);
       const renumber = new Map(order.map((n, j) => [n, j + 1]));
       const sql = slice.map((part) => part.replace(/([?$])(\d+)/g, (_, sign: string, n: string) => `${sign}${renumber.get(Number(n))}`));
-      const [values] = (await this.db.manager.query(`SELECT ${sql.join(', ')}`, order.map((n) => p.values[n - 1]))) as Row[];
+      const [values] = (await this.db.reader.query(`SELECT ${sql.join(', ')}`, order.map((n) => p.values[n - 1]))) as Row[];
       slice.forEach((_, j) => {
         const target = targets[i + j];
         target.row[target.field] = values[`v${i + j}`];
@@ -539,7 +543,7 @@ export class StatisticsService {
       default:
         break;
     }
-    return this.db.manager.query(`${with_(ctes)} SELECT ${key} AS g, count(DISTINCT a.id) AS n FROM articles a ${join} WHERE ${where.join(' AND ')} ${groupBy(by, key)}`, p.values);
+    return this.db.reader.query(`${with_(ctes)} SELECT ${key} AS g, count(DISTINCT a.id) AS n FROM articles a ${join} WHERE ${where.join(' AND ')} ${groupBy(by, key)}`, p.values);
   }
 
   private async reuseRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
@@ -548,7 +552,7 @@ export class StatisticsService {
     const c = this.questionColumns();
     const g = this.groupSource(by, c, p, periods);
     const where = this.where(filter, p, c);
-    return this.db.manager.query(
+    return this.db.reader.query(
       `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS n FROM article_reuse ar JOIN questions q ON q.id = ar.question_id ${g.join} WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`,
       p.values,
     );
@@ -562,13 +566,13 @@ export class StatisticsService {
       this.db.kind === 'postgres'
         ? `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN (${list})`
         : `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (${list})`;
-    const [row] = (await this.db.manager.query(sql, p.values)) as Row[];
+    const [row] = (await this.db.reader.query(sql, p.values)) as Row[];
     return num(row?.n) === names.length;
   }
 
   /** Every group of a dimension, also those without questions. */
   async groupsFor(by: BreakdownDimension, filter: ResolvedFilter): Promise<Group[]> {
-    const m = this.db.manager;
+    const m = this.db.reader;
     switch (by) {
       case 'keuze':
         return ((await m.query('SELECT id, title FROM keuzes ORDER BY id')) as Row[]).map((r) => ({ key: String(r.id), label: `${r.id}. ${r.title}` }));
@@ -594,7 +598,7 @@ export class StatisticsService {
     const today = amsterdamDay(this.clock.now());
     let fromDay = filter.fromDay;
     if (!fromDay) {
-      const [row] = (await this.db.manager.query('SELECT min(submitted_at) AS first FROM questions')) as Row[];
+      const [row] = (await this.db.reader.query('SELECT min(submitted_at) AS first FROM questions')) as Row[];
       const first = parseSqlTime(row?.first);
       fromDay = first ? amsterdamDay(first) : (filter.toDay ?? today);
     }
@@ -606,7 +610,7 @@ export class StatisticsService {
 
   private async userNames(ids: string[]): Promise<Map<string, string>> {
     const p = new SqlParams(this.db.kind);
-    const rows = (await this.db.manager.query(`SELECT id, display_name FROM users WHERE id IN (${ids.map((id) => p.add(id)).join(', ')})`, p.values)) as Row[];
+    const rows = (await this.db.reader.query(`SELECT id, display_name FROM users WHERE id IN (${ids.map((id) => p.add(id)).join(', ')})`, p.values)) as Row[];
     return new Map(rows.map((r) => [String(r.id), String(r.display_name)]));
   }
 
