@@ -11,17 +11,19 @@ import { StatisticsService } from '../dist/src/statistics/statistics.service.js'
 
 const config = AppConfig.fromEnv({ ...process.env, LOG_LEVEL: 'error' });
 const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { role: 'cli' }), { logger: false });
-const manager = app.get(Database).manager;
-const query = manager.query.bind(manager);
 let log = [];
-manager.query = async (sql, params) => {
-  const t0 = performance.now();
-  try {
-    return await query(sql, params);
-  } finally {
-    log.push({ ms: +(performance.now() - t0).toFixed(1), sql: sql.replace(/\s+/g, ' ').slice(0, 150) });
-  }
-};
+// Every statement, whether it goes through TypeORM's manager or the read-only connections.
+for (const target of [app.get(Database).manager, app.get(Database).reader]) {
+  const query = target.query.bind(target);
+  target.query = async (sql, params) => {
+    const t0 = performance.now();
+    try {
+      return await query(sql, params);
+    } finally {
+      log.push({ ms: +(performance.now() - t0).toFixed(1), sql: sql.replace(/\s+/g, ' ').slice(0, 150) });
+    }
+  };
+}
 const stats = app.get(StatisticsService);
 const dimensions = process.argv.slice(2);
 for (const by of dimensions.length ? dimensions : [null]) {

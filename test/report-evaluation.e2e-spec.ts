@@ -1,7 +1,6 @@
 import { Clock } from '../src/common/clock.js';
 import { AuthService } from '../src/accounts/auth.service.js';
 import { Database } from '../src/infra/database/database.service.js';
-import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
 
@@ -11,11 +10,8 @@ describe('evaluation report (e2e)', () => {
   let expert: TestUser;
   let coordinator: TestUser;
   let secretariat: TestUser;
-  const drain = () => t.app.get(InProcessJobQueue).drain();
-  const at = (local: string) => {
-    const instant = new Date(local);
-    t.app.get(Clock).now = () => new Date(instant);
-  };
+  const drain = () => t.drain();
+  const at = (local: string) => t.at(local);
 
   beforeAll(async () => {
     t = await startTestApp({ SESSION_TTL_HOURS: '720' });

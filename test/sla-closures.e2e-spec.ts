@@ -1,7 +1,5 @@
-import { Clock } from '../src/common/clock.js';
 import { WorkingCalendar } from '../src/calendar/working-calendar.js';
 import { Database } from '../src/infra/database/database.service.js';
-import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { ClosuresService } from '../src/sla/closures.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
@@ -19,11 +17,8 @@ describe('service levels: closure days and policies (e2e)', () => {
   let secretariat: TestUser;
   let answered: string;
   let running: string;
-  const drain = () => t.app.get(InProcessJobQueue).drain();
-  const at = (local: string) => {
-    const instant = new Date(local);
-    t.app.get(Clock).now = () => new Date(instant);
-  };
+  const drain = () => t.drain();
+  const at = (local: string) => t.at(local);
   const sla = async (id: string) => (await t.http.get(`/api/v1/questions/${id}/sla`).set(coordinator.auth).expect(200)).body.clocks as Record<string, unknown>[];
   const clock = (clocks: Record<string, unknown>[], kind: string) => clocks.find((c) => c.kind === kind)!;
 

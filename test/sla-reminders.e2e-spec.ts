@@ -1,6 +1,4 @@
-import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
-import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
@@ -17,11 +15,8 @@ describe('service levels: reminders and breaches by mail (e2e)', () => {
   let expert: TestUser;
   let coordinator: TestUser;
   let question: { id: string; reference: string };
-  const drain = () => t.app.get(InProcessJobQueue).drain();
-  const at = (local: string) => {
-    const instant = new Date(local);
-    t.app.get(Clock).now = () => new Date(instant);
-  };
+  const drain = () => t.drain();
+  const at = (local: string) => t.at(local);
   const tick = async () => {
     await t.app.get(Reconciler).reconcileNow();
     await drain();

@@ -1,5 +1,3 @@
-import { Clock } from '../src/common/clock.js';
-import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
 
@@ -16,11 +14,8 @@ describe('statistics: export and access (e2e)', () => {
   let expert: TestUser;
   let coordinator: TestUser;
   let secretariat: TestUser;
-  const drain = () => t.app.get(InProcessJobQueue).drain();
-  const at = (local: string) => {
-    const instant = new Date(local);
-    t.app.get(Clock).now = () => new Date(instant);
-  };
+  const drain = () => t.drain();
+  const at = (local: string) => t.at(local);
 
   beforeAll(async () => {
     t = await startTestApp({ SESSION_TTL_HOURS: '720' });

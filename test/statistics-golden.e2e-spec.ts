@@ -1,5 +1,3 @@
-import { Clock } from '../src/common/clock.js';
-import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
 
@@ -47,11 +45,8 @@ describe('statistics: golden dataset (e2e)', () => {
   let coordinator: TestUser;
   let secretariat: TestUser;
   const q: Record<string, string> = {};
-  const drain = () => t.app.get(InProcessJobQueue).drain();
-  const at = (local: string) => {
-    const instant = new Date(local);
-    t.app.get(Clock).now = () => new Date(instant);
-  };
+  const drain = () => t.drain();
+  const at = (local: string) => t.at(local);
   const act = async (who: TestUser, id: string, action: string, body: Record<string, unknown> = {}, status = 200) => {
     const res = await t.http.post(`/api/v1/questions/${id}/${action}`).set(who.auth).send(body);
     expect([action, res.status, res.body?.detail]).toEqual([action, status, res.body?.detail]);

@@ -7,11 +7,17 @@ import pg from 'pg';
 import supertest from 'supertest';
 import { AppConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/infra/http/create-app.js';
+import { Clock } from '../../src/common/clock.js';
+import { InProcessJobQueue } from '../../src/infra/jobs/in-process-job-queue.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   http: ReturnType<typeof supertest>;
+  /** Freezes the app's clock at an instant, e.g. '2026-03-02T09:00:00+01:00'. */
+  at(instant: string): void;
+  /** Runs every queued in-process job, and the jobs those enqueue, to the end. */
+  drain(): Promise<void>;
   /** Stops the app and removes its database and data folder. */
   close(): Promise<void>;
 }
@@ -61,6 +67,11 @@ export async function startTestApp(env: Record<string, string> = {}, database?: 
     app,
     config,
     http: supertest(app.getHttpServer()),
+    at: (instant: string) => {
+      const frozen = new Date(instant);
+      app.get(Clock).now = () => new Date(frozen);
+    },
+    drain: () => app.get(InProcessJobQueue).drain(),
     close: async () => {
       await app.close();
       if (!database) await db.drop();
