@@ -7,6 +7,7 @@ import { ForbiddenError, InvalidInputError, TooManyRequestsError, Unauthenticate
 import { STAFF_ROLES } from '../common/access.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
+import { findWithJoined } from '../infra/database/sql.js';
 import { AppSecrets, randomToken, sha256 } from '../infra/secrets.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { AccessRequest, ApiToken, RecoveryCode, Session, SessionKind, SignInDomain, SignInToken } from './auth.entities.js';
@@ -265,9 +266,11 @@ export class AuthService {
     const token = credential.bearer ?? credential.cookie;
     if (!token) return null;
     const via = credential.bearer ? 'bearer' : 'cookie';
-    const session = await this.db.manager.findOneBy(Session, { tokenHash: sha256(token) });
+    // Credential and user in one query: this runs on every request.
+    const found = await findWithJoined(this.db.manager, Session, 'tokenHash', sha256(token), 'userId', User);
+    const session = found?.row;
     if (!session || session.revokedAt || session.expiresAt <= now || session.kind !== via) throw new UnauthenticatedError('Uw sessie is verlopen; log opnieuw in.');
-    const user = await this.db.manager.findOneBy(User, { id: session.userId });
+    const user = found.joined;
     if (!user || !user.active) throw new UnauthenticatedError('Dit account is gedeactiveerd.');
     if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
       void this.db.transaction((m) => m.update(Session, { id: session.id }, { lastSeenAt: now })).catch(() => undefined);
@@ -276,9 +279,10 @@ export class AuthService {
   }
 
   private async authenticateApiToken(token: string, now: Date): Promise<Principal> {
-    const row = await this.db.manager.findOneBy(ApiToken, { tokenHash: sha256(token) });
+    const found = await findWithJoined(this.db.manager, ApiToken, 'tokenHash', sha256(token), 'userId', User);
+    const row = found?.row;
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) throw new UnauthenticatedError('Dit API-token is ongeldig, verlopen of ingetrokken.');
-    const user = await this.db.manager.findOneBy(User, { id: row.userId });
+    const user = found.joined;
     if (!user || !user.active) throw new UnauthenticatedError('Dit account is gedeactiveerd.');
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
       void this.db.transaction((m) => m.update(ApiToken, { id: row.id }, { lastUsedAt: now })).catch(() => undefined);

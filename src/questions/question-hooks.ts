@@ -7,13 +7,22 @@ import type { Question, QuestionEvent } from './question.entities.js';
 import type { QuestionDto, QuestionQuery } from './questions.dto.js';
 
 /**
+ * What the writer of an event has at hand, so extensions need not read it back: the question
+ * as it is after the event and, on submission, its keuzes.
+ */
+export interface EventContext {
+  question?: Question;
+  keuzes?: { keuzeId: number; themeId: number }[];
+}
+
+/**
  * Where other modules plug into the question lifecycle without the questions module depending
  * on them: the knowledge base (deflection, answering by reference, staff search) and service
  * levels (priority changes). Each hook runs inside the question's transaction.
  */
 export interface QuestionExtension {
   /** Every timeline event, in the transaction that writes it (service levels start, pause and stop clocks here). */
-  afterEvent?(m: EntityManager, event: QuestionEvent): Promise<void>;
+  afterEvent?(m: EntityManager, event: QuestionEvent, context: EventContext): Promise<void>;
   afterSubmit?(m: EntityManager, q: Question): Promise<void>;
   validateArticles?(m: EntityManager, articleIds: string[]): Promise<void>;
   recordReuse?(m: EntityManager, questionId: string, articleIds: string[]): Promise<void>;
@@ -29,8 +38,8 @@ export class QuestionHooks {
     this.extensions.push(extension);
   }
 
-  async afterEvent(m: EntityManager, event: QuestionEvent): Promise<void> {
-    for (const e of this.extensions) await e.afterEvent?.(m, event);
+  async afterEvent(m: EntityManager, event: QuestionEvent, context: EventContext = {}): Promise<void> {
+    for (const e of this.extensions) await e.afterEvent?.(m, event, context);
   }
 
   async afterSubmit(m: EntityManager, q: Question): Promise<void> {

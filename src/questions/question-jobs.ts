@@ -6,6 +6,7 @@ import { AccountEvents } from '../accounts/account-events.js';
 import { User } from '../accounts/user.entity.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
+import { hydrate, placeholder, queryRows } from '../infra/database/sql.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
@@ -73,7 +74,8 @@ export class QuestionJobs implements OnModuleInit {
         if (!q) return [];
         const rerouting = q.status === 'assigned' && !!q.assigneeId && (await this.unavailable(m, q.assigneeId, today));
         if (q.status !== 'submitted' && !rerouting) return [];
-        const declined = await m.find(QuestionEvent, { select: { details: true }, where: { questionId, type: 'declined' } });
+        // Only an assigned question can have been declined: a first routing has nothing to read.
+        const declined = q.assignmentCount === 0 ? [] : await m.find(QuestionEvent, { select: { details: true }, where: { questionId, type: 'declined' } });
         const exclude = [...new Set(declined.map((e) => String(e.details?.expertId)).concat(rerouting ? [q.assigneeId!] : []))];
         for (;;) {
           const decision = await this.router.decide(m, questionId, exclude, today);
@@ -83,9 +85,13 @@ export class QuestionJobs implements OnModuleInit {
           }
           // Take the expert's row (a row lock on PostgreSQL), then re-check capacity: two
           // questions routed at once must not both take an expert's last free place.
-          await m.update(User, { id: decision.chosen.expertId }, { lastAssignedAt: now });
-          const expert = await m.findOneByOrFail(User, { id: decision.chosen.expertId });
-          const load = await m.count(Question, { where: { assigneeId: expert.id, status: In(['assigned', 'in_progress', 'awaiting_requester']) } });
+          const [raw] = await queryRows(m, `UPDATE users SET last_assigned_at = ${placeholder(m, 1)} WHERE id = ${placeholder(m, 2)} RETURNING *`, [now, decision.chosen.expertId]);
+          if (!raw) throw new Error(`expert ${decision.chosen.expertId} vanished`);
+          const expert = hydrate(m, User, raw);
+          // SQLite runs write transactions one at a time, so the load the router just counted is
+          // still exact; PostgreSQL counts again under the expert's row lock.
+          const load =
+            this.db.kind === 'sqlite' ? decision.chosen.openLoad : await m.count(Question, { where: { assigneeId: expert.id, status: In(['assigned', 'in_progress', 'awaiting_requester']) } });
           if (expert.capacity !== null && load >= expert.capacity) {
             exclude.push(expert.id);
             continue;

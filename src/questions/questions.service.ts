@@ -12,6 +12,8 @@ import { User } from '../accounts/user.entity.js';
 import { Keuze } from '../catalog/catalog.entities.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
+import { insertRows, placeholder } from '../infra/database/sql.js';
+import { keuzeThemes, organisationFacts } from '../infra/database/static-data.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -40,7 +42,7 @@ import {
   SubmitQuestionDto,
 } from './questions.dto.js';
 import { allocateReference, provisionalReference } from './reference.js';
-import { QuestionHooks } from './question-hooks.js';
+import { QuestionHooks, type EventContext } from './question-hooks.js';
 
 const STAFF: Role[] = ['expert', 'coordinator', 'secretariat'];
 const REOPEN_WINDOW_MS = 30 * 24 * 3_600_000;
@@ -48,6 +50,8 @@ export const AUTO_CLOSE_WORKING_DAYS = 10;
 
 export const isStaff = (p: Principal) => p.user.roles.some((r) => STAFF.includes(r));
 const seesAll = (p: Principal) => p.user.roles.includes('coordinator') || p.user.roles.includes('secretariat');
+/** Staff working on the question see internal messages and event details. */
+const staffView = (p: Principal, q: Question) => isStaff(p) && (q.requesterId !== p.user.id || seesAll(p) || q.assigneeId === p.user.id);
 
 /** What an action does once its checks passed; applied in the same transaction. */
 interface Change {
@@ -80,12 +84,13 @@ export class QuestionsService {
   async submit(principal: Principal, input: SubmitQuestionDto, actor: AuditActor): Promise<QuestionDetailDto> {
     const now = this.clock.now();
     const organisationCode = (input.organisationCode ?? principal.user.organisationCode ?? '').toUpperCase();
-    const { question, mails } = await this.db.transaction(async (m) => {
-      const keuzes = await m.findBy(Keuze, { id: In(input.keuzeIds) });
-      const unknown = input.keuzeIds.map((id, index) => ({ id, index })).filter(({ id }) => !keuzes.some((k) => k.id === id));
+    const { question, keuzes, event, mails } = await this.db.transaction(async (m) => {
+      // Catalog and organisations change only by migration: read from memory (static-data.ts).
+      const themes = await keuzeThemes(m);
+      const unknown = input.keuzeIds.map((id, index) => ({ id, index })).filter(({ id }) => !themes.has(id));
       if (unknown.length) throw new InvalidInputError(unknown.map(({ id, index }) => ({ name: `keuzeIds[${index}]`, reason: `keuze ${id} bestaat niet` })));
       if (!organisationCode) throw new InvalidInputError([{ name: 'organisationCode', reason: 'is verplicht: uw account heeft geen organisatie' }]);
-      if (!(await m.existsBy(Organisation, { code: organisationCode }))) {
+      if (!(await organisationFacts(m, organisationCode))) {
         throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${organisationCode} bestaat niet` }]);
       }
       const id = randomUUID();
@@ -118,21 +123,26 @@ export class QuestionsService {
         updatedAt: now,
         version: 1,
       });
-      await m.insert(Question, question);
-      await m.insert(QuestionKeuze, keuzes.map((k) => ({ questionId: question.id, keuzeId: k.id, themeId: k.themeId })));
-      await this.addEvent(m, question.id, 'submitted', actor.actorId, null, 'submitted', null, null, now);
+      await insertRows(m, Question, [question]);
+      const keuzes = [...new Set(input.keuzeIds)].sort((a, b) => a - b).map((keuzeId) => ({ questionId: id, keuzeId, themeId: themes.get(keuzeId)! }));
+      await insertRows(m, QuestionKeuze, keuzes);
+      const event = await this.addEvent(m, question.id, 'submitted', actor.actorId, null, 'submitted', null, null, now, { question, keuzes });
       // The year's next reference comes last: on PostgreSQL the counter row stays locked from here
       // until the commit, so every other submission waits for this one — only the few statements
       // below, not the whole intake with its event hooks (docs/benchmarks.md, "Intake").
       question.reference = await allocateReference(m, Number(amsterdamDay(now).slice(0, 4)));
-      await m.update(Question, { id }, { reference: question.reference });
-      const mails = [await this.mailRequester(m, question, 'question-received', 'received', {})];
+      await m.query(`UPDATE questions SET reference = ${placeholder(m, 1)} WHERE id = ${placeholder(m, 2)}`, [question.reference, id]);
+      const mails = [await this.mailRequester(m, question, 'question-received', 'received', {}, principal.user)];
       await this.hooks.afterSubmit(m, question);
-      return { question, mails };
+      return { question, keuzes, event, mails };
     });
     await this.notifications.dispatch(mails);
     await this.queue.enqueue(JobName.RouteQuestion, { questionId: question.id }, { jobId: `route:${question.id}:0` });
-    return this.get(principal, question.id);
+    // The question as committed, from what was just written rather than read back (an actor
+    // other than the caller is rare: then the names come from the database).
+    if (event.actorId !== null && event.actorId !== principal.user.id) return this.get(principal, question.id);
+    const people = new Map([[principal.user.id, principal.user.displayName]]);
+    return this.detailOf(principal, question, keuzes, people, [event], [], [], null);
   }
 
   // ---- reading ------------------------------------------------------------------------
@@ -179,16 +189,32 @@ export class QuestionsService {
    */
   async get(principal: Principal, id: string, justActed = false): Promise<QuestionDetailDto> {
     const q = justActed ? await this.db.manager.findOneByOrFail(Question, { id }) : await this.findVisible(this.db.manager, principal, id);
-    const staff = isStaff(principal) && (q.requesterId !== principal.user.id || seesAll(principal) || q.assigneeId === principal.user.id);
-    const [dto] = await this.toDtos(principal, [q]);
+    const staff = staffView(principal, q);
     const m = this.db.manager;
+    const keuzes = await m.find(QuestionKeuze, { where: { questionId: id }, order: { keuzeId: 'ASC' } });
     const [events, messages, attachments, rating] = await Promise.all([
       m.find(QuestionEvent, { where: { questionId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
       m.find(QuestionMessage, { where: staff ? { questionId: id } : { questionId: id, internal: false }, order: { createdAt: 'ASC', id: 'ASC' } }),
       m.find(QuestionAttachment, { where: { questionId: id }, order: { createdAt: 'ASC' } }),
       m.findOneBy(QuestionRating, { questionId: id }),
     ]);
-    const people = await this.people(m, [...events.map((e) => e.actorId), ...messages.map((x) => x.authorId)]);
+    const people = await this.people(m, [q.requesterId, q.assigneeId, ...events.map((e) => e.actorId), ...messages.map((x) => x.authorId)]);
+    return this.detailOf(principal, q, keuzes, people, events, messages, attachments, rating);
+  }
+
+  /** The detail view of a question from its parts (keuzes ordered by id, events and messages oldest first). */
+  private detailOf(
+    principal: Principal,
+    q: Question,
+    keuzes: Pick<QuestionKeuze, 'keuzeId' | 'themeId'>[],
+    people: Map<string, string>,
+    events: QuestionEvent[],
+    messages: QuestionMessage[],
+    attachments: QuestionAttachment[],
+    rating: QuestionRating | null,
+  ): QuestionDetailDto {
+    const staff = staffView(principal, q);
+    const dto = this.toDto(principal, q, keuzes, people);
     const person = (userId: string | null) => (userId ? { id: userId, displayName: people.get(userId) ?? 'Onbekend' } : null);
     return {
       ...dto,
@@ -220,9 +246,12 @@ export class QuestionsService {
     const ids = rows.map((q) => q.id);
     const keuzes = await this.db.manager.find(QuestionKeuze, { where: { questionId: In(ids) }, order: { keuzeId: 'ASC' } });
     const people = await this.people(this.db.manager, rows.flatMap((q) => [q.requesterId, q.assigneeId]));
-    const coordinatorView = seesAll(principal);
-    return rows.map((q) => {
-      const own = keuzes.filter((k) => k.questionId === q.id);
+    return rows.map((q) => this.toDto(principal, q, keuzes.filter((k) => k.questionId === q.id), people));
+  }
+
+  /** One question as the caller may see it in a list; `own`: its keuzes ordered by id. */
+  private toDto(principal: Principal, q: Question, own: Pick<QuestionKeuze, 'keuzeId' | 'themeId'>[], people: Map<string, string>): QuestionDto {
+      const coordinatorView = seesAll(principal);
       const staffView = isStaff(principal) && (coordinatorView || q.assigneeId === principal.user.id);
       return {
         id: q.id,
@@ -249,7 +278,6 @@ export class QuestionsService {
         ...(staffView ? { needsHandover: q.needsHandover } : {}),
         ...(coordinatorView ? { routingNote: q.routingNote } : {}),
       };
-    });
   }
 
   private async people(m: EntityManager, ids: (string | null)[]): Promise<Map<string, string>> {
@@ -297,8 +325,9 @@ export class QuestionsService {
     const set = { ...change.set, status: change.to, updatedAt: now, version: q.version + 1 };
     const result = await m.update(Question, { id: q.id, version: q.version }, set);
     if (result.affected !== 1) throw new ConflictError('Iemand anders heeft deze vraag net gewijzigd; laad haar opnieuw.', 'concurrent-change');
-    await this.addEvent(m, q.id, change.event, actorId, q.status, change.to, change.reason ?? null, change.details ?? null, now);
+    const from = q.status;
     Object.assign(q, set);
+    await this.addEvent(m, q.id, change.event, actorId, from, change.to, change.reason ?? null, change.details ?? null, now, { question: q });
   }
 
   async addEvent(
@@ -311,10 +340,12 @@ export class QuestionsService {
     reason: string | null,
     details: Record<string, unknown> | null,
     occurredAt: Date,
-  ): Promise<void> {
-    const event = { id: randomUUID(), questionId, type, actorId, fromStatus, toStatus, reason, details, occurredAt };
-    await m.insert(QuestionEvent, event as never);
-    await this.hooks.afterEvent(m, event);
+    context: EventContext = {},
+  ): Promise<QuestionEvent> {
+    const event: QuestionEvent = { id: randomUUID(), questionId, type, actorId, fromStatus, toStatus, reason, details, occurredAt };
+    await insertRows(m, QuestionEvent, [event]);
+    await this.hooks.afterEvent(m, event, context);
+    return event;
   }
 
   private isAssignee = (principal: Principal) => (q: Question) => q.assigneeId === principal.user.id && principal.user.roles.includes('expert');
@@ -533,8 +564,16 @@ export class QuestionsService {
     return { reference: q.reference, title: q.title, link: this.link(q.id), name };
   }
 
-  async mailRequester<T extends TemplateName>(m: EntityManager, q: Question, template: T, event: string, data: Partial<TemplateData[T]>): Promise<string> {
-    const requester = await m.findOneByOrFail(User, { id: q.requesterId });
+  /** `requester`: the requester's user when the caller has it at hand (the submitting principal). */
+  async mailRequester<T extends TemplateName>(
+    m: EntityManager,
+    q: Question,
+    template: T,
+    event: string,
+    data: Partial<TemplateData[T]>,
+    requester?: Pick<User, 'id' | 'email' | 'displayName'>,
+  ): Promise<string> {
+    if (requester?.id !== q.requesterId) requester = await m.findOneByOrFail(User, { id: q.requesterId });
     return this.notifications.notify(m, {
       eventKey: `question:${q.id}:${event}`,
       recipient: { email: requester.email, userId: requester.id },
@@ -575,7 +614,7 @@ export class QuestionsService {
   }
 
   async mailAssignment(m: EntityManager, q: Question, expert: User): Promise<string> {
-    const organisation = await m.findOneBy(Organisation, { code: q.organisationCode });
+    const organisation = await organisationFacts(m, q.organisationCode);
     return this.mailExpert(m, q, expert, 'question-assigned', `assigned:${q.assignmentCount}`, {
       organisation: organisation?.name ?? q.organisationCode,
       respondBefore: this.calendar.addWorkingDays(this.clock.now(), 1),

@@ -1,21 +1,22 @@
 import { EntityManager } from 'typeorm';
+import { placeholder, queryRows } from '../infra/database/sql.js';
 
 /**
  * Next human reference of a year, `WBS-2026-00042`: at least five digits, more when a year
  * needs them. The upsert bumps the year's counter and, on PostgreSQL, keeps its row locked
- * until the caller's transaction ends (SQLite runs write transactions one at a time), so the
- * read that follows sees this transaction's own number and concurrent submissions never share one.
+ * until the caller's transaction ends (SQLite runs write transactions one at a time), and
+ * RETURNING hands back this transaction's own number, so concurrent submissions never share one.
  * That lock serialises submissions: call this as late in the transaction as possible.
  */
 export async function allocateReference(m: EntityManager, year: number): Promise<string> {
-  const p = m.connection.options.type === 'postgres' ? '$1' : '?';
-  await m.query(
-    `INSERT INTO reference_counters (year, last_number) VALUES (${p}, 1)
-     ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1`,
+  const [row] = await queryRows<{ last_number: number | string }>(
+    m,
+    `INSERT INTO reference_counters (year, last_number) VALUES (${placeholder(m, 1)}, 1)
+     ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1
+     RETURNING last_number`,
     [year],
   );
-  const rows = (await m.query(`SELECT last_number FROM reference_counters WHERE year = ${p}`, [year])) as { last_number: number }[];
-  return formatReference(year, Number(rows[0].last_number));
+  return formatReference(year, Number(row.last_number));
 }
 
 /**

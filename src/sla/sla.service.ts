@@ -7,6 +7,8 @@ import { AuditService, type AuditActor } from '../audit/audit.service.js';
 import type { Principal } from '../accounts/principal.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
+import { insertRows } from '../infra/database/sql.js';
+import { organisationFacts } from '../infra/database/static-data.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -134,10 +136,11 @@ export class SlaService implements OnModuleInit {
 
   onModuleInit(): void {
     this.hooks.register({
-      afterEvent: async (m, event) => {
-        if (CLOCK_EVENTS.has(event.type)) await this.recompute(m, event.questionId);
+      afterEvent: async (m, event, context) => {
+        if (event.type === 'submitted' && context.question && context.keuzes) await this.startClocks(m, context.question, context.keuzes, event.occurredAt);
+        else if (CLOCK_EVENTS.has(event.type)) await this.recompute(m, event.questionId);
         else if (ASSIGNEE_EVENTS.has(event.type)) {
-          const q = await m.findOne(Question, { select: { id: true, assigneeId: true }, where: { id: event.questionId } });
+          const q = context.question ?? (await m.findOne(Question, { select: { id: true, assigneeId: true }, where: { id: event.questionId } }));
           if (q) await m.update(QuestionSla, { questionId: q.id }, { assigneeId: q.assigneeId });
         }
       },
@@ -153,7 +156,7 @@ export class SlaService implements OnModuleInit {
   async recompute(m: EntityManager, questionId: string, options: { time?: WorkingTime; now?: Date } = {}): Promise<QuestionSla[]> {
     const question = await m.findOne(Question, { select: { id: true, priority: true, submittedAt: true, organisationCode: true, assigneeId: true }, where: { id: questionId } });
     if (!question) return [];
-    const organisation = await m.findOne(Organisation, { select: { code: true, type: true, provinceCode: true }, where: { code: question.organisationCode } });
+    const organisation = await organisationFacts(m, question.organisationCode);
     const dimensions = dimensionsOf(question.submittedAt, organisation, question.assigneeId);
     // One after another: inside a transaction they share one connection.
     const timeline = await m.find(QuestionEvent, { select: { type: true, occurredAt: true }, where: { questionId, type: In([...CLOCK_EVENTS]) } });
@@ -202,6 +205,29 @@ export class SlaService implements OnModuleInit {
       const rows = events.map((e) => ({ id: randomUUID(), questionId, ...e }));
       for (let i = 0; i < rows.length; i += 50) await m.insert(SlaEvent, rows.slice(i, i + 50) as never);
     }
+    return stored;
+  }
+
+  /**
+   * The clocks of a question submitted in this transaction: its timeline is the one `submitted`
+   * event and nothing is stored for it yet, so `recompute` would select nothing and write exactly
+   * these rows; written here with one multi-row insert per table instead.
+   */
+  async startClocks(
+    m: EntityManager,
+    question: Pick<Question, 'id' | 'priority' | 'submittedAt' | 'organisationCode' | 'assigneeId'>,
+    keuzes: { keuzeId: number; themeId: number }[],
+    submittedAt: Date,
+  ): Promise<QuestionSla[]> {
+    const organisation = await organisationFacts(m, question.organisationCode);
+    const dimensions = dimensionsOf(question.submittedAt, organisation, question.assigneeId);
+    const policy = await this.policyFor(m, question.priority);
+    const now = this.clock.now();
+    const { clocks, events } = replayClocks([{ type: 'submitted', occurredAt: submittedAt }], { time: this.calendar, priority: question.priority, targets: policy, now });
+    const stored = clocks.map((computed) => this.newRow(question, { ...computed, ...dimensions }, now));
+    await insertRows(m, QuestionSla, stored);
+    await insertRows(m, QuestionSlaKeuze, keuzeRowsOf(question, keuzes, stored));
+    await insertRows(m, SlaEvent, events.map((e) => ({ id: randomUUID(), questionId: question.id, ...e })));
     return stored;
   }
 

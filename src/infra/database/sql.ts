@@ -117,3 +117,35 @@ export function hydrate<T extends ObjectLiteral>(m: EntityManager, target: Entit
   }
   return entity as T;
 }
+
+/**
+ * The row of `target` whose `property` equals `value`, with the row of `joined` it refers to
+ * through `foreignKey` (null when missing), in one query instead of two.
+ */
+export async function findWithJoined<T extends ObjectLiteral, J extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  property: keyof T & string,
+  value: unknown,
+  foreignKey: keyof T & string,
+  joined: EntityTarget<J>,
+): Promise<{ row: T; joined: J | null } | null> {
+  const own = columnsOf(m, target);
+  const other = columnsOf(m, joined);
+  const escape = (name: string) => m.connection.driver.escape(name);
+  const select = [
+    ...[...own.byProperty.values()].map((c) => `a.${escape(c.databaseName)} AS ${escape(`a_${c.databaseName}`)}`),
+    ...[...other.byProperty.values()].map((c) => `b.${escape(c.databaseName)} AS ${escape(`b_${c.databaseName}`)}`),
+  ];
+  const joinedKey = m.connection.getMetadata(joined).primaryColumns[0].databaseName;
+  const [raw] = await queryRows(
+    m,
+    `SELECT ${select.join(', ')} FROM ${escape(own.table)} a LEFT JOIN ${escape(other.table)} b ON b.${escape(joinedKey)} = a.${column(m, target, foreignKey)}
+     WHERE a.${column(m, target, property)} = ${placeholder(m, 1)}`,
+    [value],
+  );
+  if (!raw) return null;
+  const part = (prefix: string) => Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const b = part('b_');
+  return { row: hydrate(m, target, part('a_')), joined: b[joinedKey] === null || b[joinedKey] === undefined ? null : hydrate(m, joined, b) };
+}

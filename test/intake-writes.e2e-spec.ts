@@ -1,0 +1,99 @@
+import { Clock } from '../src/common/clock.js';
+import { Database } from '../src/infra/database/database.service.js';
+import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
+import { QuestionSla, QuestionSlaKeuze, SlaEvent } from '../src/sla/sla.entities.js';
+import { SlaService } from '../src/sla/sla.service.js';
+import { TestApp, startTestApp } from './support/test-app.js';
+import { TestUser, signInAs } from './support/auth.js';
+
+/**
+ * The intake writes what it knows directly instead of recomputing and reading back (see
+ * docs/benchmarks.md, "Intake"): these tests hold it to what the general paths would produce.
+ */
+describe('question intake: direct writes equal the general paths (e2e)', () => {
+  let t: TestApp;
+  let requester: TestUser;
+  let coordinator: TestUser;
+  const drain = () => t.app.get(InProcessJobQueue).drain();
+  /** Runs `work` with the jobs it enqueues held back (so routing cannot change the question meanwhile), then releases them. */
+  const withJobsHeld = async (work: () => Promise<void>) => {
+    const queue = t.app.get(InProcessJobQueue);
+    const enqueue = queue.enqueue;
+    const held: Parameters<typeof enqueue>[] = [];
+    queue.enqueue = async (...args) => void held.push(args);
+    try {
+      await work();
+    } finally {
+      queue.enqueue = enqueue;
+      for (const args of held) await queue.enqueue(...args);
+      await drain();
+    }
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.app.get(Clock).now = () => new Date('2026-06-01T09:30:00+02:00');
+    requester = await signInAs(t, { roles: ['requester'], organisationCode: 'GM0363' });
+    coordinator = await signInAs(t, { roles: ['coordinator'] });
+    await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 5 });
+  });
+  afterAll(() => t.close());
+
+  const stored = async (questionId: string) => {
+    const m = t.app.get(Database).manager;
+    return {
+      clocks: await m.find(QuestionSla, { where: { questionId }, order: { kind: 'ASC', round: 'ASC' } }),
+      keuzes: await m.find(QuestionSlaKeuze, { where: { questionId }, order: { kind: 'ASC', round: 'ASC', keuzeId: 'ASC' } }),
+      events: await m.find(SlaEvent, { where: { questionId }, order: { occurredAt: 'ASC', kind: 'ASC', type: 'ASC' } }),
+    };
+  };
+  const withoutIds = (rows: Awaited<ReturnType<typeof stored>>) => ({
+    clocks: rows.clocks.map(({ id: _id, updatedAt: _updatedAt, ...rest }) => rest),
+    keuzes: rows.keuzes,
+    events: rows.events.map(({ id: _id, ...rest }) => rest),
+  });
+
+  it('answers the submission with exactly what reading the question back shows', () =>
+    withJobsHeld(async () => {
+      const res = await t.http
+        .post('/api/v1/questions')
+        .set(requester.auth)
+        .send({ title: 'Bouwen in de uiterwaarden', body: 'Mag dat?', keuzeIds: [25, 21, 22], context: 'Zutphen', desiredAnswerDate: '2026-07-01' })
+        .expect(201);
+      const read = await t.http.get(`/api/v1/questions/${res.body.id}`).set(requester.auth).expect(200);
+      expect(res.body).toEqual(read.body);
+      expect(res.body).toMatchObject({ status: 'submitted', keuzeIds: [21, 22, 25], reference: expect.stringMatching(/^WBS-2026-\d{5}$/) });
+    }));
+
+  it('starts the clocks of a new question as a recompute from scratch would', () =>
+    withJobsHeld(async () => {
+      const id = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Peilbeheer', body: 'Wie beslist?', keuzeIds: [22, 25, 26] }).expect(201)).body.id as string;
+      const direct = await stored(id);
+      expect(direct.clocks.map((c) => c.kind)).toEqual(['answer', 'first_response']);
+      expect(direct.keuzes).toHaveLength(6);
+      expect(direct.events).toHaveLength(2);
+
+      const sla = t.app.get(SlaService);
+      const db = t.app.get(Database);
+      // Recomputing finds nothing to change …
+      await db.transaction((m) => sla.recompute(m, id));
+      expect(await stored(id)).toEqual(direct);
+      // … and rebuilding from nothing writes the same rows.
+      await db.transaction(async (m) => {
+        await m.delete(QuestionSla, { questionId: id });
+        await m.delete(QuestionSlaKeuze, { questionId: id });
+        await m.delete(SlaEvent, { questionId: id });
+        await sla.recompute(m, id);
+      });
+      expect(withoutIds(await stored(id))).toEqual(withoutIds(direct));
+    }));
+
+  it('keeps the assignee on the clocks when the question is routed', async () => {
+    const id = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Routering', body: 'Naar wie?', keuzeIds: [21] }).expect(201)).body.id as string;
+    await drain();
+    const q = (await t.http.get(`/api/v1/questions/${id}`).set(coordinator.auth).expect(200)).body;
+    expect(q.status).toBe('assigned');
+    const { clocks } = await stored(id);
+    expect(clocks.map((c) => c.assigneeId)).toEqual([q.assignee.id, q.assignee.id]);
+  });
+});
