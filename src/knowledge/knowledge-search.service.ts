@@ -86,7 +86,7 @@ export class KnowledgeSearchService {
     } else {
       ({ hits, total, facets } = await this.list(m, query, status));
     }
-    const data = await this.hitsOf(m, hits, parsed ?? NO_QUERY, parsed !== null);
+    const data = await this.hitsOf(this.db.reader, hits, parsed ?? NO_QUERY, parsed !== null);
 
     const searchId = randomUUID();
     this.log.add({
@@ -165,25 +165,28 @@ export class KnowledgeSearchService {
     return { themes: sorted('t'), keuzes: sorted('k'), complete };
   }
 
-  private async hitsOf(m: EntityManager, hits: RankedHit[], parsed: ParsedQuery, withQuery: boolean): Promise<ArticleHitDto[]> {
+  /** The page's articles with snippets; raw SQL on the reader, because this runs on every search. */
+  private async hitsOf(reader: Reader, hits: RankedHit[], parsed: ParsedQuery, withQuery: boolean): Promise<ArticleHitDto[]> {
     if (hits.length === 0) return [];
-    const rows = await m.find(Article, {
-      select: { seq: true, id: true, title: true, question: true, answerText: true, status: true, keuzeIds: true, themeIds: true, organisationType: true, publishedAt: true },
-      where: { seq: In(hits.map((hit) => hit.rowid)) },
-    });
-    const bySeq = new Map(rows.map((row) => [row.seq, row]));
+    const seqs = hits.map((hit) => hit.rowid);
+    const list = reader.kind === 'postgres' ? '= ANY($1::int[])' : 'IN (SELECT value FROM json_each(?1))';
+    const rows: ArticleHitRow[] = await reader.query(
+      `SELECT seq, id, title, question, answer_text, status, keuze_ids, theme_ids, organisation_type, published_at FROM articles WHERE seq ${list}`,
+      [reader.kind === 'postgres' ? seqs : JSON.stringify(seqs)],
+    );
+    const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
     return hits
       .map((hit) => ({ hit, article: bySeq.get(hit.rowid) }))
-      .filter((entry): entry is { hit: RankedHit; article: Article } => entry.article !== undefined)
+      .filter((entry): entry is { hit: RankedHit; article: ArticleHitRow } => entry.article !== undefined)
       .map(({ hit, article }) => ({
         id: article.id,
         title: article.title,
-        snippet: highlight(`${article.question} ${article.answerText}`, parsed, SNIPPET_LENGTH),
+        snippet: highlight(`${article.question} ${article.answer_text}`, parsed, SNIPPET_LENGTH),
         status: article.status,
-        keuzeIds: article.keuzeIds,
-        themeIds: article.themeIds,
-        organisationType: article.organisationType,
-        publishedAt: article.publishedAt,
+        keuzeIds: JSON.parse(article.keuze_ids) as number[],
+        themeIds: JSON.parse(article.theme_ids) as number[],
+        organisationType: article.organisation_type,
+        publishedAt: article.published_at === null ? null : parseSqlTime(article.published_at),
         matchedTerms: withQuery ? hit.matched : null,
       }));
   }
@@ -209,9 +212,9 @@ export class KnowledgeSearchService {
     if (terms.length === 0) {
       throw new InvalidInputError([{ name: 'text', reason: 'bevat geen doorzoekbaar woord' }], new EmptyQueryError().message);
     }
-    const m = this.db.manager;
-    const hits = await this.index.similar(this.db.reader, terms, { restrict: publishedOnly }, SUGGESTIONS, SUGGESTION_TERMS);
-    const data = await this.hitsOf(m, hits, { terms, phrases: [] }, true);
+    const reader = this.db.reader;
+    const hits = await this.index.similar(reader, terms, { restrict: publishedOnly }, SUGGESTIONS, SUGGESTION_TERMS);
+    const data = await this.hitsOf(reader, hits, { terms, phrases: [] }, true);
     const suggestion: ArticleSuggestion = { id: randomUUID(), createdAt: this.clock.now(), articleIds: data.map((hit) => hit.id), submittedAt: null };
     await this.db.transaction((tx) => tx.insert(ArticleSuggestion, suggestion));
     return { suggestionId: suggestion.id, data, page: { number: 1, size: SUGGESTIONS, total: data.length } };
@@ -291,6 +294,20 @@ export class KnowledgeSearchService {
 }
 
 // ---------------------------------------------------------------------------------------------------
+
+/** An articles row as `hitsOf` selects it (JSON columns are text on both databases). */
+interface ArticleHitRow {
+  seq: number | string;
+  id: string;
+  title: string;
+  question: string;
+  answer_text: string;
+  status: ArticleStatus;
+  keuze_ids: string;
+  theme_ids: string;
+  organisation_type: string | null;
+  published_at: Date | string | null;
+}
 
 /** Search-index condition: published articles only (the few others are excluded by their rowid). */
 export const publishedOnly = (p: SqlParams): string =>
