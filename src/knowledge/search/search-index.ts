@@ -107,6 +107,8 @@ export interface MatchWindow {
   hits: { rowid: number; score: number }[];
   /** True when there are more matches than the window holds. */
   full: boolean;
+  /** Every match, when counted in the same pass (PostgreSQL `withTotal`). */
+  total?: number;
 }
 
 /** A filter token: lower-case letters and digits only, e.g. searchTag('status', 'in_review') = 'statusinreview'. */
@@ -287,18 +289,31 @@ export class SearchIndex {
   /**
    * The analysis window in one pass: the `window` most recent matches with their scores, sorted by
    * score. Reading window + 1 rows tells whether there are more matches than the window holds.
+   * `withTotal` (PostgreSQL) counts every match in the same statement, for when the caller needs the
+   * total anyway: one bitmap scan instead of a window scan plus a count scan.
    */
-  async matchWindow(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter = {}): Promise<MatchWindow> {
+  async matchWindow(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter = {}, withTotal = false): Promise<MatchWindow> {
     const p = new SqlParams(databaseKindOf(db));
-    let rows: { rowid: number | string; score: number | string }[];
+    let rows: { rowid: number | string; score: number | string; total?: number | string }[];
     if (p.kind === 'postgres') {
       const tsquery = p.add(toTsQuery(parsed, mode));
-      // Ranks only the window: the inner query takes it by rowid, ts_rank_cd runs on those rows alone.
-      rows = await db.query(
-        `SELECT w.rowid, ts_rank_cd('${this.pgWeights}'::float4[], w.document, to_tsquery('simple', ${tsquery}), 2) AS score
-           FROM (SELECT rowid, document FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter, tsquery)} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) w`,
-        p.values,
-      );
+      const rank = `ts_rank_cd('${this.pgWeights}'::float4[], f.document, to_tsquery('simple', ${tsquery}), 2)`;
+      const condition = this.condition(p, parsed, mode, filter, tsquery);
+      // Ranks only the window: the inner query picks it by rowid, ts_rank_cd runs on those rows alone.
+      // With the total, `rowid + 0` keeps the planner from walking the primary key backwards through
+      // every row: counting visits each match anyway, so the bitmap scan plus a top-N sort is cheaper.
+      rows = withTotal
+        ? await db.query(
+            `SELECT w.rowid, w.total, ${rank} AS score
+               FROM (SELECT rowid, count(*) OVER () AS total FROM ${this.table} WHERE ${condition} ORDER BY rowid + 0 DESC LIMIT ${p.add(this.window + 1)}) w
+               JOIN ${this.table} f ON f.rowid = w.rowid`,
+            p.values,
+          )
+        : await db.query(
+            `SELECT f.rowid, ${rank} AS score
+               FROM (SELECT rowid, document FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) f`,
+            p.values,
+          );
     } else {
       rows = await db.query(`SELECT rowid, -rank AS score FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}`, p.values);
     }
@@ -308,7 +323,8 @@ export class SearchIndex {
       .sort((a, b) => b.rowid - a.rowid)
       .slice(0, this.window)
       .sort((a, b) => b.score - a.score || b.rowid - a.rowid);
-    return { hits, full };
+    const total = rows[0]?.total;
+    return { hits, full, ...(total !== undefined ? { total: Number(total) } : {}) };
   }
 
   /**
@@ -355,8 +371,8 @@ export class SearchIndex {
   ): Promise<SearchOutcome> {
     const kind = databaseKindOf(db);
     const parts = queryParts(parsed).length;
-    const window = await this.matchWindow(db, parsed, 'all', filter);
-    const total = window.full ? await countAll() : window.hits.length;
+    const window = await this.matchWindow(db, parsed, 'all', filter, kind === 'postgres');
+    const total = window.full ? (window.total ?? (await countAll())) : window.hits.length;
     if (total >= minResults || parts < 2) {
       const hits = total > page.offset ? await this.rank(db, parsed, 'all', filter, page.limit, page.offset, window) : [];
       const p = new SqlParams(kind);
