@@ -69,6 +69,38 @@ describe('Database write serialisation on SQLite', () => {
     expect(n).toBe(10);
   });
 
+  it('commits waiting units together; a failing unit is undone alone and the others resolve only once committed', async () => {
+    const db = new Database(dataSource);
+    const observer = await new DataSource({ type: 'sqlite', database: join(dir, 'test.sqlite'), enableWAL: true, busyTimeout: 5000 }).initialize();
+    try {
+      await dataSource.query('CREATE UNIQUE INDEX entries_writer ON entries (writer)');
+      const visibleElsewhere = async (writer: number) => (await observer.query('SELECT COUNT(*) AS n FROM entries WHERE writer = ?', [writer]))[0].n;
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => {
+          if (i % 10 === 3) {
+            // Writes, then throws: rolled back to its savepoint.
+            return db.transaction(async (manager) => {
+              await manager.query('INSERT INTO entries (writer) VALUES (?)', [1000 + i]);
+              throw new Error('fail');
+            });
+          }
+          if (i % 10 === 7) return db.statement((manager) => manager.query('INSERT INTO entries (writer) VALUES (?)', [1])); // clashes with writer 1
+          return db
+            .transaction((manager) => increment(manager, i))
+            .then(async () => expect(await visibleElsewhere(i)).toBe(1));
+        }),
+      );
+      const rejected = results.map((r, i) => [i, r.status] as const).filter(([, status]) => status === 'rejected').map(([i]) => i);
+      expect(rejected).toEqual([3, 7, 13, 17, 23, 27, 33, 37]);
+      const [{ value }] = await dataSource.query('SELECT value FROM counter WHERE id = 1');
+      expect(value).toBe(32);
+      const [{ n }] = await dataSource.query('SELECT COUNT(*) AS n FROM entries WHERE writer >= 1000');
+      expect(n).toBe(0);
+    } finally {
+      await observer.destroy();
+    }
+  });
+
   it('shows why the queue exists: the shared connection cannot run two transactions at once', async () => {
     const unserialised = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) => dataSource.transaction((manager) => increment(manager, i))),

@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqliteReadPool } from './sqlite-read-pool.js';
 
@@ -11,14 +10,32 @@ export interface Reader {
   query(sql: string, parameters?: unknown[]): Promise<any[]>;
 }
 
+/** A unit of work waiting for the SQLite write queue. */
+interface WriteUnit {
+  work: (manager: EntityManager) => Promise<unknown>;
+  /** One statement, atomic by itself: needs no savepoint. */
+  statement: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Units committed together at most (bounds the latency a unit waits for the others of its group). */
+const MAX_GROUP = 32;
+
 /**
  * Entry point for every write. On SQLite TypeORM shares one connection, so two transactions
  * running at once would interleave their statements in one SQLite transaction; write
  * transactions are therefore serialised through one queue. PostgreSQL runs them concurrently.
+ *
+ * Group commit on SQLite: the units waiting in the queue run one after another inside one
+ * transaction, each under a savepoint, and are committed together, so a commit (and its fsync)
+ * is shared instead of paid per unit. A unit resolves only after that commit; a unit that throws
+ * is rolled back to its savepoint alone, and the units after it wait for the next group.
  */
 @Injectable()
 export class Database implements OnModuleDestroy {
-  private readonly sqliteWriteQueue = new Mutex();
+  private readonly writes: WriteUnit[] = [];
+  private writing = false;
   private readPool: SqliteReadPool | null | undefined;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
@@ -55,17 +72,89 @@ export class Database implements OnModuleDestroy {
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') return this.dataSource.transaction(work);
-    return this.sqliteWriteQueue.runExclusive(() => this.dataSource.transaction(work));
+    return this.enqueueWrite(work, false);
   }
 
   /**
-   * Runs `work`, which must issue exactly one writing statement, without BEGIN/COMMIT around it
-   * (the statement is atomic by itself): two round trips fewer than `transaction`. On SQLite it
-   * still takes its turn in the write queue, or it would land inside another unit's open transaction.
+   * Runs `work`, which must issue exactly one writing statement, without a transaction (or
+   * savepoint) of its own: the statement is atomic by itself. On SQLite it still takes its turn in
+   * the write queue, or it would land inside another unit's open transaction; it joins the
+   * group's transaction, or runs alone in autocommit.
    */
   statement<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') return work(this.dataSource.manager);
-    return this.sqliteWriteQueue.runExclusive(() => work(this.dataSource.manager));
+    return this.enqueueWrite(work, true);
+  }
+
+  private enqueueWrite<T>(work: (manager: EntityManager) => Promise<T>, statement: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.writes.push({ work, statement, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.writing) void this.runWrites();
+    });
+  }
+
+  private async runWrites(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.writes.length > 0) {
+        const group = this.writes.splice(0, MAX_GROUP);
+        const rest = await this.runGroup(group);
+        this.writes.unshift(...rest);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Runs and commits a group; returns the units it did not get to (after a failed one). */
+  private async runGroup(group: WriteUnit[]): Promise<WriteUnit[]> {
+    const [first] = group;
+    if (group.length === 1 && first.statement) {
+      // Alone: no transaction at all.
+      await first.work(this.dataSource.manager).then(first.resolve, first.reject);
+      return [];
+    }
+    const runner = this.dataSource.createQueryRunner();
+    const savepoints = group.length > 1;
+    const done: { unit: WriteUnit; value: unknown }[] = [];
+    let failed: { unit: WriteUnit; error: unknown } | undefined;
+    try {
+      await runner.startTransaction();
+    } catch (error) {
+      await runner.release();
+      for (const unit of group) unit.reject(error);
+      return [];
+    }
+    try {
+      for (const unit of group) {
+        const savepoint = savepoints && !unit.statement;
+        try {
+          if (savepoint) await runner.startTransaction(); // nested: SAVEPOINT
+          const value = await unit.work(runner.manager);
+          if (savepoint) await runner.commitTransaction(); // RELEASE SAVEPOINT
+          done.push({ unit, value });
+        } catch (error) {
+          failed = { unit, error };
+          // A failed statement undid itself; a failed unit goes back to its savepoint.
+          if (savepoint && runner.isTransactionActive) await runner.rollbackTransaction();
+          break;
+        }
+      }
+      if (done.length > 0) await runner.commitTransaction();
+      else await runner.rollbackTransaction();
+    } catch (error) {
+      // The group could not be committed: nothing of it is stored.
+      await runner.query('ROLLBACK').catch(() => undefined); // SQLite may have rolled back already
+      Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+      for (const { unit } of done) unit.reject(error);
+      failed?.unit.reject(failed.error);
+      return group.slice(done.length + (failed ? 1 : 0));
+    } finally {
+      await runner.release();
+    }
+    for (const { unit, value } of done) unit.resolve(value);
+    failed?.unit.reject(failed.error);
+    return group.slice(done.length + (failed ? 1 : 0));
   }
 
   async onModuleDestroy(): Promise<void> {
