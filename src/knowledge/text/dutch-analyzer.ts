@@ -308,13 +308,24 @@ function matcherOf(parsed: ParsedQuery): Matcher {
   return { prefixes: prefixes.filter((p) => p.length > 0), exact };
 }
 
-function wordMatches(word: string, matcher: Matcher): boolean {
-  for (const folded of foldWords(word)) {
-    if (!isIndexable(folded)) continue;
-    const s = stemWithAlternatives(folded).stem;
-    if (matcher.exact.has(s) || matcher.prefixes.some((prefix) => s.startsWith(prefix))) return true;
+/** Stems of surface words as highlighting sees them; bounded, because snippets come from any text. */
+const SURFACE_STEMS = new Map<string, string[]>();
+const SURFACE_STEMS_MAX = 50_000;
+
+function surfaceStems(word: string): string[] {
+  let stems = SURFACE_STEMS.get(word);
+  if (stems === undefined) {
+    stems = foldWords(word)
+      .filter(isIndexable)
+      .map((folded) => stemWithAlternatives(folded).stem);
+    if (SURFACE_STEMS.size >= SURFACE_STEMS_MAX) SURFACE_STEMS.clear();
+    SURFACE_STEMS.set(word, stems);
   }
-  return false;
+  return stems;
+}
+
+function wordMatches(word: string, matcher: Matcher): boolean {
+  return surfaceStems(word).some((s) => matcher.exact.has(s) || matcher.prefixes.some((prefix) => s.startsWith(prefix)));
 }
 
 /**
@@ -328,14 +339,19 @@ export function highlight(text: string, parsed: ParsedQuery, maxLength = 240): s
   const clean = String(text ?? '').replace(/\s+/g, ' ').trim();
   const limit = Math.max(1, Math.floor(maxLength));
   const matcher = matcherOf(parsed);
-  const words = [...clean.matchAll(/[\p{L}\p{M}\p{N}]+/gu)].map((m) => ({
-    start: m.index,
-    end: m.index + m[0].length,
-    match: wordMatches(m[0], matcher),
-  }));
+  // Stemming every word of a long text is the costly part (it runs for every hit of every search), so a
+  // word is only tested up to the first match and inside the snippet, and each distinct word once.
+  const tested = new Map<string, boolean>();
+  const isMatch = (word: { start: number; end: number }): boolean => {
+    const surface = clean.slice(word.start, word.end);
+    let match = tested.get(surface);
+    if (match === undefined) tested.set(surface, (match = wordMatches(surface, matcher)));
+    return match;
+  };
+  const words = [...clean.matchAll(/[\p{L}\p{M}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
 
   let start = 0;
-  const first = words.find((word) => word.match);
+  const first = words.find(isMatch);
   if (first && clean.length > limit) {
     // Some context before the first hit, but never so much that the hit falls off the end.
     const lead = Math.min(Math.floor(limit / 4), Math.max(0, limit - (first.end - first.start)));
@@ -363,7 +379,7 @@ export function highlight(text: string, parsed: ParsedQuery, maxLength = 240): s
   let out = '';
   let cursor = start;
   for (const word of words) {
-    if (!word.match || word.start < start || word.end > end) continue;
+    if (word.start < start || word.end > end || !isMatch(word)) continue;
     out += escapeHtml(clean.slice(cursor, word.start)) + '<mark>' + escapeHtml(clean.slice(word.start, word.end)) + '</mark>';
     cursor = word.end;
   }
