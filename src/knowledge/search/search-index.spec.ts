@@ -85,6 +85,12 @@ describe('SearchIndex on SQLite FTS5', () => {
     expect(rowids(outcome.hits).sort()).toEqual([1, 2, 3, 4]);
     expect(outcome.hits.slice(1).every((hit) => hit.matched === 1)).toBe(true);
     expect(outcome.total).toBe(4);
+    // A word that occurs nowhere is dropped before the lists are built: the same ranking, by matched parts.
+    const typo = await index.search(m, parseQuery('lisdodde paludicultuur fietsenstalling xyzzyplof'), {}, { offset: 0, limit: 10 });
+    expect(typo.mode).toBe('any');
+    expect(typo.hits[0]).toMatchObject({ rowid: 1, matched: 2 });
+    expect(rowids(typo.hits).sort()).toEqual([1, 2, 3, 4]);
+    expect(await index.search(m, parseQuery('xyzzyplof plofxyzzy'), {}, { offset: 0, limit: 10 })).toMatchObject({ mode: 'any', total: 0, hits: [] });
     // Enough results with all words: no fallback.
     const strict = await index.search(m, parseQuery('lisdodde'), {}, { offset: 0, limit: 10 }, 2);
     expect(strict).toMatchObject({ mode: 'all', total: 2 });

@@ -404,9 +404,26 @@ export class SearchIndex {
    * every query with one part left out (2–6 parts), then each part's own window when that found
    * fewer than 3. Each list is one single-pass window query; `allWindow` is the all-parts window if known.
    */
-  async anyCandidates(db: Queryable, parsed: ParsedQuery, filter: SearchFilter, needed: number, allWindow?: MatchWindow): Promise<RankedHit[]> {
+  async anyCandidates(db: Queryable, parsed: ParsedQuery, filter: SearchFilter, needed: number, allWindow?: MatchWindow, checkParts = true): Promise<RankedHit[]> {
     const parts = queryParts(parsed);
     const k = Math.min(Math.max(needed, 20), this.anyModeLimit);
+    if (checkParts && parts.length >= 2 && databaseKindOf(db) === 'sqlite') {
+      // A part that occurs nowhere (a typo, an unknown word) adds to no document's count: drop it first.
+      // Otherwise every leave-one-out list that keeps it would pay for the other terms' prefix merges
+      // and find nothing. (Not on PostgreSQL: asking the GIN index whether a common prefix occurs cost
+      // more than the lists it saves — 63 against 11 ms per fallback on 100,000 articles.)
+      const present = await this.presentParts(db, parts);
+      const kept = parts.filter((_, i) => present[i]);
+      if (kept.length === 0) return [];
+      if (kept.length < parts.length) {
+        const reduced: ParsedQuery = { terms: kept.flatMap((p) => p.terms), phrases: kept.flatMap((p) => p.phrases) };
+        const window = await this.matchWindow(db, reduced, 'all', filter);
+        if (window.hits.length >= 3 || kept.length < 2) {
+          return window.hits.slice(0, k).map((hit) => ({ ...hit, matched: kept.length }));
+        }
+        return this.anyCandidates(db, reduced, filter, needed, window, false);
+      }
+    }
     const best = new Map<number, RankedHit>();
     const offer = (hit: RankedHit) => {
       const known = best.get(hit.rowid);
@@ -428,6 +445,27 @@ export class SearchIndex {
     return [...best.values()]
       .sort((a, b) => b.matched - a.matched || b.score - a.score || b.rowid - a.rowid)
       .slice(0, this.anyModeLimit);
+  }
+
+  /**
+   * SQLite: whether each part can match at all (in any column, ignoring filters, so `true` may still
+   * find nothing), from the fts5vocab table: the first term at or after a stem costs one doclist scan,
+   * never a merge of all the terms with that prefix.
+   */
+  private async presentParts(db: Queryable, parts: ParsedQuery[]): Promise<boolean[]> {
+    // Per part, the stems that must exist: a term needs one of its forms, a phrase all of its words.
+    const needs = parts.map((part) =>
+      part.terms.length > 0
+        ? [part.terms[0].stem, ...part.terms[0].alternatives].map((form) => ({ form, prefix: part.terms[0].prefix }))
+        : part.phrases[0].map((form) => ({ form, prefix: false })),
+    );
+    const found = new Map<string, string>();
+    for (const form of new Set(needs.flat().map((need) => need.form))) {
+      const [row] = await db.query(`SELECT term FROM ${this.table}_vocab WHERE term >= ?1 ORDER BY term LIMIT 1`, [form]);
+      found.set(form, row?.term ?? '');
+    }
+    const exists = (need: { form: string; prefix: boolean }) => (need.prefix ? found.get(need.form)!.startsWith(need.form) : found.get(need.form) === need.form);
+    return parts.map((part, i) => (part.terms.length > 0 ? needs[i].some(exists) : needs[i].every(exists)));
   }
 
   /** Each part's best `k` within its window, combined: matched = number of parts, score = sum of scores. */
