@@ -358,8 +358,8 @@ export class SearchIndex {
 
   /**
    * All terms first; with fewer than `minResults` matches (and more than one query part) the bounded
-   * any-term fallback. Returns one page plus what aggregates need. `counts` may supply a cached count
-   * (see SearchCache); it is only asked when the window is full.
+   * any-term fallback. Returns one page plus what aggregates need. `countAll` is asked for the total
+   * only when the window is full and the database did not count in the same pass (SQLite).
    */
   async search(
     db: Queryable,
