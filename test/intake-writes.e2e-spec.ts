@@ -88,6 +88,17 @@ describe('question intake: direct writes equal the general paths (e2e)', () => {
       expect(withoutIds(await stored(id))).toEqual(withoutIds(direct));
     }));
 
+  it('numbers references on from the year counter, with more than five digits when needed', async () => {
+    const db = t.app.get(Database);
+    const p = db.kind === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    const submit = async () => (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Nummer', body: 'Welk?', keuzeIds: [21] }).expect(201)).body;
+    await db.transaction((m) => m.query(`UPDATE reference_counters SET last_number = ${p[0]} WHERE year = ${p[1]}`, [99_998, 2026]));
+    const [a, b] = [await submit(), await submit()];
+    expect([a.reference, b.reference]).toEqual(['WBS-2026-99999', 'WBS-2026-100000']);
+    expect((await t.http.get(`/api/v1/questions/${b.id}`).set(requester.auth).expect(200)).body.reference).toBe('WBS-2026-100000');
+    await drain();
+  });
+
   it('keeps the assignee on the clocks when the question is routed', async () => {
     const id = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Routering', body: 'Naar wie?', keuzeIds: [21] }).expect(201)).body.id as string;
     await drain();

@@ -12,7 +12,7 @@ import { User } from '../accounts/user.entity.js';
 import { Keuze } from '../catalog/catalog.entities.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { insertRows, placeholder } from '../infra/database/sql.js';
+import { insertRows } from '../infra/database/sql.js';
 import { keuzeThemes, organisationFacts } from '../infra/database/static-data.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
@@ -41,7 +41,7 @@ import {
   ReferDto,
   SubmitQuestionDto,
 } from './questions.dto.js';
-import { allocateReference, provisionalReference } from './reference.js';
+import { assignReference, provisionalReference } from './reference.js';
 import { QuestionHooks, type EventContext } from './question-hooks.js';
 
 const STAFF: Role[] = ['expert', 'coordinator', 'secretariat'];
@@ -127,13 +127,12 @@ export class QuestionsService {
       const keuzes = [...new Set(input.keuzeIds)].sort((a, b) => a - b).map((keuzeId) => ({ questionId: id, keuzeId, themeId: themes.get(keuzeId)! }));
       await insertRows(m, QuestionKeuze, keuzes);
       const event = await this.addEvent(m, question.id, 'submitted', actor.actorId, null, 'submitted', null, null, now, { question, keuzes });
-      // The year's next reference comes last: on PostgreSQL the counter row stays locked from here
-      // until the commit, so every other submission waits for this one — only the few statements
-      // below, not the whole intake with its event hooks (docs/benchmarks.md, "Intake").
-      question.reference = await allocateReference(m, Number(amsterdamDay(now).slice(0, 4)));
-      await m.query(`UPDATE questions SET reference = ${placeholder(m, 1)} WHERE id = ${placeholder(m, 2)}`, [question.reference, id]);
-      const mails = [await this.mailRequester(m, question, 'question-received', 'received', {}, principal.user)];
       await this.hooks.afterSubmit(m, question);
+      // The year's next reference comes last: on PostgreSQL the counter row stays locked from here
+      // until the commit, so every other submission waits for this one — only the two statements
+      // below, not the whole intake with its event hooks (docs/benchmarks.md, "Intake").
+      question.reference = await assignReference(m, Number(amsterdamDay(now).slice(0, 4)), id);
+      const mails = [await this.mailRequester(m, question, 'question-received', 'received', {}, principal.user)];
       return { question, keuzes, event, mails };
     });
     await this.notifications.dispatch(mails);
