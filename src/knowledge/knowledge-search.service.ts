@@ -127,32 +127,18 @@ export class KnowledgeSearchService {
     return { hits: rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), total: Number(n), facets };
   }
 
-  /** Keuze and theme counts of the given articles, from one index scan of article_keuzes, counted here. */
+  /** Keuze and theme counts of the given articles (the window), counted in SQL: a few rows come back, not one per article. */
   private async facets(reader: Reader, seqs: number[], complete: boolean): Promise<FacetsDto> {
     if (seqs.length === 0) return { themes: [], keuzes: [], complete };
     // One bound list parameter, however long the list.
     const list = reader.kind === 'postgres' ? '= ANY($1::int[])' : 'IN (SELECT value FROM json_each(?1))';
-    const rows: { seq: number; keuze: number; theme: number }[] = await reader.query(
-      `SELECT article_seq AS seq, keuze_id AS keuze, theme_id AS theme FROM article_keuzes WHERE article_seq ${list}`,
-      [reader.kind === 'postgres' ? seqs : JSON.stringify(seqs)],
-    );
-    const keuzes = new Map<number, number>();
-    const themes = new Map<number, Set<number>>();
-    for (const row of rows) {
-      keuzes.set(Number(row.keuze), (keuzes.get(Number(row.keuze)) ?? 0) + 1);
-      const theme = themes.get(Number(row.theme)) ?? new Set<number>();
-      theme.add(Number(row.seq));
-      themes.set(Number(row.theme), theme);
-    }
-    const sorted = (counts: [number, number][]): FacetCountDto[] =>
-      counts.map(([id, count]) => ({ id, count })).sort((a, b) => b.count - a.count || a.id - b.id);
-    return { themes: sorted([...themes].map(([id, set]) => [id, set.size])), keuzes: sorted([...keuzes]), complete };
+    return this.facetQuery(reader, `FROM article_keuzes ak WHERE ak.article_seq ${list}`, [reader.kind === 'postgres' ? seqs : JSON.stringify(seqs)], complete);
   }
 
   /** Keuze and theme counts over `from` (which selects rows of article_keuzes `ak`). */
-  private async facetQuery(m: EntityManager, from: string, params: unknown[], complete: boolean, prefix = ''): Promise<FacetsDto> {
+  private async facetQuery(m: Pick<Reader, 'query'>, from: string, params: unknown[], complete: boolean): Promise<FacetsDto> {
     const rows: { kind: string; id: number; n: number | string }[] = await m.query(
-      `${prefix}SELECT 'k' AS kind, ak.keuze_id AS id, count(*) AS n ${from} GROUP BY ak.keuze_id
+      `SELECT 'k' AS kind, ak.keuze_id AS id, count(*) AS n ${from} GROUP BY ak.keuze_id
        UNION ALL
        SELECT 't' AS kind, ak.theme_id AS id, count(DISTINCT ak.article_seq) AS n ${from} GROUP BY ak.theme_id`,
       params,
