@@ -302,18 +302,18 @@ export class SearchIndex {
       // Ranks only the window: the inner query picks it by rowid, ts_rank_cd runs on those rows alone.
       // With the total, `rowid + 0` keeps the planner from walking the primary key backwards through
       // every row: counting visits each match anyway, so the bitmap scan plus a top-N sort is cheaper.
-      rows = withTotal
-        ? await db.query(
-            `SELECT w.rowid, w.total, ${rank} AS score
-               FROM (SELECT rowid, count(*) OVER () AS total FROM ${this.table} WHERE ${condition} ORDER BY rowid + 0 DESC LIMIT ${p.add(this.window + 1)}) w
-               JOIN ${this.table} f ON f.rowid = w.rowid`,
-            p.values,
-          )
-        : await db.query(
-            `SELECT f.rowid, ${rank} AS score
-               FROM (SELECT rowid, document FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) f`,
-            p.values,
-          );
+      const window = withTotal
+        ? `SELECT w.rowid, w.total, ${rank} AS score
+             FROM (SELECT rowid, count(*) OVER () AS total FROM ${this.table} WHERE ${condition} ORDER BY rowid + 0 DESC LIMIT ${p.add(this.window + 1)}) w
+             JOIN ${this.table} f ON f.rowid = w.rowid`
+        : `SELECT f.rowid, NULL::bigint AS total, ${rank} AS score
+             FROM (SELECT rowid, document FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) f`;
+      // One row of JSON arrays (see the SQLite branch).
+      const [packed] = await db.query(
+        `SELECT coalesce(json_agg(x.rowid), '[]') AS rowids, coalesce(json_agg(x.score), '[]') AS scores, max(x.total) AS total FROM (${window}) x`,
+        p.values,
+      );
+      rows = (packed.rowids as number[]).map((rowid, i) => ({ rowid, score: (packed.scores as number[])[i], ...(packed.total !== null ? { total: packed.total } : {}) }));
     } else {
       // One row of two JSON arrays instead of window + 1 rows: the driver builds a JS object per row on
       // the event loop, which under load cost more than the query itself.
