@@ -80,6 +80,8 @@ export interface ResolvedFilter {
 interface GroupSource {
   ctes: string[];
   join: string;
+  /** Extra conditions on the source rows. */
+  where: string[];
   key: string;
   /** Whether a question can be in several groups. */
   multi: boolean;
@@ -231,34 +233,39 @@ export class StatisticsService {
   private groupSource(by: BreakdownDimension | null, c: Columns, p: SqlParams, periods: Period[]): GroupSource {
     switch (by) {
       case null:
-        return { ctes: [], join: '', key: "'all'", multi: false };
+        return { ctes: [], join: '', where: [], key: "'all'", multi: false };
       case 'keuze':
-        return { ctes: [], join: `JOIN question_keuzes gk ON gk.question_id = ${c.id}`, key: 'gk.keuze_id', multi: true };
+        return { ctes: [], join: `JOIN question_keuzes gk ON gk.question_id = ${c.id}`, where: [], key: 'gk.keuze_id', multi: true };
       case 'theme':
         // One row per (question, theme): the question's lowest keuze of that theme.
         return {
           ctes: [],
           join: `JOIN question_keuzes gk ON gk.question_id = ${c.id} AND NOT EXISTS (SELECT 1 FROM question_keuzes gk2 WHERE gk2.question_id = gk.question_id AND gk2.theme_id = gk.theme_id AND gk2.keuze_id < gk.keuze_id)`,
+          where: [],
           key: 'gk.theme_id',
           multi: true,
         };
       case 'organisationType':
-        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, key: 'go.type', multi: false };
+        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, where: [], key: 'go.type', multi: false };
       case 'province':
-        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, key: "COALESCE(go.province_code, CASE WHEN go.type = 'province' THEN go.code END)", multi: false };
+        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, where: [], key: "COALESCE(go.province_code, CASE WHEN go.type = 'province' THEN go.code END)", multi: false };
       case 'month':
       case 'quarter': {
-        const rows = periods.map((period) => `(${p.add(period.key)}, ${p.time(period.start)}, ${p.time(period.end)})`);
+        // The periods are contiguous and in order: one CASE per row instead of a range join, which
+        // PostgreSQL ran as a nested loop over every row and SQLite had to sort for GROUP BY.
+        if (periods.length === 0) return { ctes: [], join: '', where: ['1 = 0'], key: 'NULL', multi: false };
+        const branches = periods.map((period) => `WHEN ${c.submitted} < ${p.time(period.end)} THEN ${p.add(period.key)}`);
         return {
-          ctes: [`periods (k, s, e) AS (VALUES ${rows.length ? rows.join(', ') : `(${p.add('-')}, ${p.time(new Date(0))}, ${p.time(new Date(0))})`})`],
-          join: `JOIN periods gp ON ${c.submitted} >= gp.s AND ${c.submitted} < gp.e`,
-          key: 'gp.k',
+          ctes: [],
+          join: '',
+          where: [`${c.submitted} >= ${p.time(periods[0].start)}`, `${c.submitted} < ${p.time(periods[periods.length - 1].end)}`],
+          key: `CASE ${branches.join(' ')} END`,
           multi: false,
         };
       }
       case 'expert':
         if (!c.assignee) throw new Error('expert grouping needs the questions table');
-        return { ctes: [], join: '', key: c.assignee, multi: false };
+        return { ctes: [], join: '', where: [], key: c.assignee, multi: false };
     }
   }
 
@@ -356,7 +363,7 @@ export class StatisticsService {
       return this.db.reader.query(parts.join(' UNION ALL '), p.values);
     }
     const g = this.groupSource(by, c, p, periods);
-    return this.db.reader.query(`${with_(g.ctes)} SELECT ${g.key} AS g, ${measures} FROM questions q ${g.join} WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`, p.values);
+    return this.db.reader.query(`${with_(g.ctes)} SELECT ${g.key} AS g, ${measures} FROM questions q ${g.join} WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`, p.values);
   }
 
   /** Ratings per group, driven by the (fewer) rating rows. */
@@ -368,7 +375,7 @@ export class StatisticsService {
     return this.db.reader.query(
       `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS ratings, sum(r.score) AS rating_sum
          FROM question_ratings r JOIN questions q ON q.id = r.question_id ${g.join}
-        WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`,
+        WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`,
       p.values,
     );
   }
@@ -526,6 +533,7 @@ export class StatisticsService {
         const g = this.groupSource(by, { id: 'a.id', submitted: 'a.published_at', org: '' }, p, periods);
         ctes.push(...g.ctes);
         join = g.join;
+        where.push(...g.where);
         key = g.key;
         break;
       }
@@ -543,7 +551,7 @@ export class StatisticsService {
       default:
         break;
     }
-    return this.db.reader.query(`${with_(ctes)} SELECT ${key} AS g, count(DISTINCT a.id) AS n FROM articles a ${join} WHERE ${where.join(' AND ')} ${groupBy(by, key)}`, p.values);
+    return this.db.reader.query(`${with_(ctes)} SELECT ${key} AS g, count(DISTINCT a.id) AS n FROM articles a ${join} WHERE ${where.join(' AND ')} ${groupBy(by)}`, p.values);
   }
 
   private async reuseRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
@@ -553,7 +561,7 @@ export class StatisticsService {
     const g = this.groupSource(by, c, p, periods);
     const where = this.where(filter, p, c);
     return this.db.reader.query(
-      `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS n FROM article_reuse ar JOIN questions q ON q.id = ar.question_id ${g.join} WHERE ${where.join(' AND ')} ${groupBy(by, g.key)}`,
+      `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS n FROM article_reuse ar JOIN questions q ON q.id = ar.question_id ${g.join} WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`,
       p.values,
     );
   }
@@ -633,9 +641,12 @@ export class StatisticsService {
   }
 }
 
-/** PostgreSQL refuses a constant in GROUP BY: without a dimension the whole set is one group. */
-function groupBy(by: BreakdownDimension | null, key: string): string {
-  return by ? `GROUP BY ${key}` : '';
+/**
+ * By the first column (the group key `g` in every query here), so a key with parameters needs not
+ * be repeated; PostgreSQL refuses a constant in GROUP BY: without a dimension the set is one group.
+ */
+function groupBy(by: BreakdownDimension | null): string {
+  return by ? 'GROUP BY 1' : '';
 }
 
 function with_(ctes: string[]): string {
