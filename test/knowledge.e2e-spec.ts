@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../src/infra/database/database.service.js';
 import { KnowledgeService } from '../src/knowledge/knowledge.service.js';
 import { KnowledgeSearchService } from '../src/knowledge/knowledge-search.service.js';
+import { SearchLog } from '../src/knowledge/search-log.js';
 import { QUESTION_SOURCE, QuestionForPublication, QuestionSourceBinding } from '../src/knowledge/question-source.js';
 import { InvalidInputError } from '../src/common/domain-errors.js';
 import { TestApp, startTestApp } from './support/test-app.js';
@@ -339,6 +340,30 @@ describe('knowledge base: publishing flow, access and analytics (e2e)', () => {
       const staff = await t.http.get(api).query({ status: 'draft' }).set(expert.auth).expect(200);
       expect(staff.body.data.every((hit: { status: string }) => hit.status === 'draft')).toBe(true);
       expect(staff.body.page.total).toBeGreaterThan(0);
+    });
+
+    it('records a click on a search whose analytics batch is being written at that moment', async () => {
+      const search = await t.http.get(api).query({ q: 'koelwater' }).expect(200);
+      // Hold the batch's write back: behind the SQLite write queue, or behind a table lock on PostgreSQL.
+      const db = t.app.get(Database);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const blocker = db.transaction(async (m) => {
+        if (db.kind === 'postgres') await m.query('LOCK TABLE knowledge_searches IN EXCLUSIVE MODE');
+        holding();
+        await gate;
+      });
+      await held;
+      // The batch timer fires now: the search leaves the pending list but is not committed yet.
+      const flushing = t.app.get(SearchLog).flush();
+      const click = post(null, `${api}/searches/${search.body.meta.searchId}/clicks`, { articleId: koelwater }).then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      await blocker;
+      await flushing;
+      expect((await click).status).toBe(204);
     });
 
     it('records clicks on search results and opened suggestions', async () => {

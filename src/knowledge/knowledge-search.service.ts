@@ -221,7 +221,7 @@ export class KnowledgeSearchService {
   // Search analytics
 
   async searchClicked(searchId: string, articleId: string): Promise<void> {
-    if (this.log.isPending(searchId)) await this.log.flush();
+    await this.log.written(searchId);
     await this.db.transaction(async (m) => {
       if (!(await m.existsBy(KnowledgeSearch, { id: searchId }))) throw new NotFoundError('Zoekopdracht', searchId);
       const article = await m.findOne(Article, { select: { id: true, status: true }, where: { id: articleId } });

@@ -26,8 +26,13 @@ export class SearchLog implements OnModuleDestroy {
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
   }
 
-  isPending(id: string): boolean {
-    return this.pending.some((search) => search.id === id);
+  /**
+   * Resolves once a search this process logged is committed: flushes it when it is still pending,
+   * or waits for the flush already under way (its batch has left `pending` but is not committed yet).
+   */
+  async written(id: string): Promise<void> {
+    if (this.pending.some((search) => search.id === id)) await this.flush();
+    else await this.flushing;
   }
 
   /** Writes everything added so far; resolves when it is committed. */
