@@ -4,14 +4,18 @@
 // submit latency, submit → assignment mail accepted by an SMTP server in this process, the
 // server's peak RSS and CPU, and (INTAKE_PROFILE=1) where the server's CPU time goes.
 //
+// Configurations: `sqlite` (in-process jobs), `postgres` (BullMQ, workers inside the HTTP process) and
+// `postgres-worker` (BullMQ, HTTP with WORKERS=false plus one `dist/src/worker.js` process: the
+// scale-out layout, so HTTP and jobs each get a core).
 // Environment: INTAKE_CONFIGS=sqlite,postgres  INTAKE_QUESTIONS  INTAKE_CLIENTS  INTAKE_WARMUP (200)
 // INTAKE_PROFILE=1  PG_URL (a PostgreSQL server where the bench may create databases; default
 // postgres://postgres@127.0.0.1:5432/postgres)  REDIS_URL (default redis://127.0.0.1:6379; the
 // bench uses BullMQ's default prefix, so no other Vraagbaak may use that Redis meanwhile).
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freshDataDir, startServer } from './support.mjs';
+import { ROOT, freePort, freshDataDir, startServer } from './support.mjs';
 import { AppConfig } from '../dist/src/config/app-config.js';
 import { createCliContext } from '../dist/src/cli-context.js';
 import { cpuSeconds, freshPostgres, machineCpu, memory, percentile, startSmtpSink, summariseProfile } from './intake-support.mjs';
@@ -40,11 +44,13 @@ async function measure(kind) {
   const PORT = await freePort();
   const smtp = await startSmtpSink();
   const dataDir = freshDataDir('vraagbaak-intake-');
-  const pgDb = kind === 'postgres' ? await freshPostgres(PG_URL) : null;
+  const postgres = kind.startsWith('postgres');
+  const separateWorker = kind === 'postgres-worker';
+  const pgDb = postgres ? await freshPostgres(PG_URL) : null;
   const env = {
     DATA_DIR: dataDir,
     DATABASE_URL: pgDb?.url ?? '',
-    REDIS_URL: kind === 'postgres' ? REDIS_URL : '',
+    REDIS_URL: postgres ? REDIS_URL : '',
     SMTP_URL: smtp.url,
     PUBLIC_URL: `http://127.0.0.1:${PORT}`,
     RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '1000000',
@@ -53,9 +59,13 @@ async function measure(kind) {
   const profilePath = join(tmpdir(), `vraagbaak-intake-${kind}-${process.pid}.cpuprofile`);
   const server = await startServer(PROFILE ? 'bench/profiled-main.mjs' : 'dist/src/main.js', {
     port: PORT,
-    env: { ...env, CPU_PROFILE_PATH: profilePath },
+    env: { ...env, CPU_PROFILE_PATH: profilePath, ...(separateWorker ? { WORKERS: 'false' } : {}) },
     timeoutMs: 60_000,
   });
+  // The server has migrated the database; the worker starts on it (the warm-up waits for its mails).
+  const worker = separateWorker
+    ? spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'inherit'] })
+    : null;
   try {
     // Seed through the admin CLI's context (the services `npm run cli -- user:add / token:issue` use),
     // in this process rather than 42 CLI processes: 40 experts, one requester with an API token.
@@ -125,11 +135,11 @@ async function measure(kind) {
     if (PROFILE) process.kill(server.pid, 'SIGWINCH'); // profile and count the measured run only
     const pgBefore = await pgDb?.stats();
     const stopSampling = pgDb?.sampleActivity();
-    const cpuBefore = { server: cpuSeconds(server.pid), bench: process.cpuUsage(), machine: machineCpu() };
+    const cpuBefore = { server: cpuSeconds(server.pid), worker: worker ? cpuSeconds(worker.pid) : 0, bench: process.cpuUsage(), machine: machineCpu() };
     const runStart = performance.now();
     const run = await submitAll(QUESTIONS, WARMUP);
     const intakeEnd = performance.now();
-    const cpuAtIntakeEnd = { server: cpuSeconds(server.pid), machine: machineCpu() };
+    const cpuAtIntakeEnd = { server: cpuSeconds(server.pid), worker: worker ? cpuSeconds(worker.pid) : 0, machine: machineCpu() };
     const pgActivity = await stopSampling?.();
     await waitForMails('assigned', WARMUP + QUESTIONS);
     await waitForMails('received', WARMUP + QUESTIONS);
@@ -137,6 +147,7 @@ async function measure(kind) {
     const cpuAfter = { server: cpuSeconds(server.pid), bench: process.cpuUsage(cpuBefore.bench), machine: machineCpu() };
     const pgAfter = await pgDb?.stats();
     const mem = memory(server.pid);
+    const workerMem = worker ? memory(worker.pid) : null;
     if (PROFILE) process.kill(server.pid, 'SIGUSR2');
 
     const mails = smtp.mails.slice(mailsBefore);
@@ -165,6 +176,7 @@ async function measure(kind) {
       allMailsSeconds: +wall.toFixed(1),
       assignmentsPerSecond: Math.round(QUESTIONS / wall),
       peakRssMb: mem.peakRssMb,
+      ...(workerMem ? { workerPeakRssMb: workerMem.peakRssMb, workerCpuDuringIntake: `${Math.round((100 * (cpuAtIntakeEnd.worker - cpuBefore.worker)) / intakeWall)} %` } : {}),
       serverCpuDuringIntake: `${Math.round((100 * (cpuAtIntakeEnd.server - cpuBefore.server)) / intakeWall)} %`,
       benchCpu: `${Math.round((100 * (cpuAfter.bench.user + cpuAfter.bench.system)) / 1e6 / wall)} %`,
       machineBusyDuringIntake: `${Math.round(busy(cpuBefore.machine, cpuAtIntakeEnd.machine))} %`,
@@ -198,6 +210,11 @@ async function measure(kind) {
     }
     return result;
   } finally {
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await exited;
+    }
     await server.stop();
     await smtp.close();
     await pgDb?.drop();
@@ -208,10 +225,12 @@ async function measure(kind) {
 const results = [];
 for (const kind of CONFIGS) results.push(await measure(kind));
 
-const label = { sqlite: 'in-process jobs + SQLite', postgres: 'BullMQ + PostgreSQL' };
+const label = { sqlite: 'in-process jobs + SQLite', postgres: 'BullMQ + PostgreSQL', 'postgres-worker': 'BullMQ + PostgreSQL, separate worker process' };
 console.log(`\n${QUESTIONS} submissions, ${CLIENTS} clients, ${EXPERTS} experts (capacity ${CAPACITY}), ${WARMUP} warm-up submissions first\n`);
 console.log('| configuration | submissions/s | submit p50 ms | submit p95 ms | submit → assignment mail p50 / p95 ms | all mails after s | peak RSS MB | server CPU |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
-  console.log(`| ${label[r.kind]} | ${r.submissionsPerSecond} | ${r.submitP50Ms} | ${r.submitP95Ms} | ${r.mailP50Ms} / ${r.mailP95Ms} | ${r.allMailsSeconds} | ${r.peakRssMb} | ${r.serverCpuDuringIntake} |`);
+  const rss = r.workerPeakRssMb ? `${r.peakRssMb} + ${r.workerPeakRssMb}` : r.peakRssMb;
+  const cpu = r.workerCpuDuringIntake ? `${r.serverCpuDuringIntake} + ${r.workerCpuDuringIntake}` : r.serverCpuDuringIntake;
+  console.log(`| ${label[r.kind]} | ${r.submissionsPerSecond} | ${r.submitP50Ms} | ${r.submitP95Ms} | ${r.mailP50Ms} / ${r.mailP95Ms} | ${r.allMailsSeconds} | ${rss} | ${cpu} |`);
 }
