@@ -25,7 +25,7 @@ export interface EvaluationData {
   themes: Labeled[];
   keuzes: Labeled[];
   ratings: { score: number; count: number }[];
-  gaps: { query: string; searches: number; theme: string | null }[] | null;
+  gaps: { query: string; searches: number; theme: string | null }[];
   referrals: { to: string; count: number }[];
 }
 
@@ -96,9 +96,8 @@ export class EvaluationReportService {
     return [1, 2, 3, 4, 5].map((score) => ({ score, count: Number(rows.find((r) => Number(r.score) === score)?.n ?? 0) }));
   }
 
-  /** Readers' searches of the knowledge base that found nothing, most frequent first (null without the knowledge module). */
+  /** Readers' searches of the knowledge base that found nothing, most frequent first. */
   private async knowledgeGaps(filter: ResolvedFilter): Promise<EvaluationData['gaps']> {
-    if (!(await this.statistics.hasTables('knowledge_searches', 'themes'))) return null;
     const p = new SqlParams(this.db.kind);
     const where = ['s.result_count = 0', 's.query_key IS NOT NULL', `s.staff = ${p.add(this.db.kind === 'postgres' ? false : 0)}`];
     if (filter.start) where.push(`s.searched_at >= ${p.time(filter.start)}`);
@@ -214,11 +213,9 @@ export class EvaluationReportService {
 
 <section>
   <h2>Kennisleemtes</h2>
-  ${data.gaps === null
-    ? html`<p class="empty">Er zijn geen gegevens: de zoekstatistiek van de kennisbank is niet beschikbaar.</p>`
-    : data.gaps.length === 0
-      ? html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen zoekopdrachten zonder resultaat geregistreerd.</p>`
-      : html`<table><caption>Meest gezochte onderwerpen zonder resultaat in de kennisbank</caption>
+  ${data.gaps.length === 0
+    ? html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen zoekopdrachten zonder resultaat geregistreerd.</p>`
+    : html`<table><caption>Meest gezochte onderwerpen zonder resultaat in de kennisbank</caption>
 <thead><tr><th scope="col">Zoekopdracht</th><th scope="col">Thema</th><th scope="col" class="n">Aantal keer</th></tr></thead>
 <tbody>${data.gaps.map((g) => html`<tr><td>${g.query}</td><td>${g.theme ?? '–'}</td><td class="n">${formatNumber(g.searches)}</td></tr>`)}</tbody></table>`}
 </section>

@@ -499,7 +499,6 @@ export class StatisticsService {
   }
 
   private async articleRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
-    if (!(await this.hasTables('articles', 'article_keuzes'))) return [];
     const p = new SqlParams(this.db.kind);
     const where: string[] = [`a.status = 'published'`, 'a.published_at IS NOT NULL'];
     if (filter.start) where.push(`a.published_at >= ${p.time(filter.start)}`);
@@ -555,7 +554,6 @@ export class StatisticsService {
   }
 
   private async reuseRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
-    if (!(await this.hasTables('article_reuse'))) return [];
     const p = new SqlParams(this.db.kind);
     const c = this.questionColumns();
     const g = this.groupSource(by, c, p, periods);
@@ -564,18 +562,6 @@ export class StatisticsService {
       `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS n FROM article_reuse ar JOIN questions q ON q.id = ar.question_id ${g.join} WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`,
       p.values,
     );
-  }
-
-  /** Whether the knowledge module's tables exist (they come with its migration). */
-  async hasTables(...names: string[]): Promise<boolean> {
-    const p = new SqlParams(this.db.kind);
-    const list = names.map((n) => p.add(n)).join(', ');
-    const sql =
-      this.db.kind === 'postgres'
-        ? `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN (${list})`
-        : `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (${list})`;
-    const [row] = (await this.db.reader.query(sql, p.values)) as Row[];
-    return num(row?.n) === names.length;
   }
 
   /** Every group of a dimension, also those without questions. */
