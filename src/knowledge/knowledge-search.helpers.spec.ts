@@ -1,4 +1,4 @@
-import { SqlParams } from './search/search-index.js';
+import { SqlParams } from '../infra/database/sql.js';
 import { amsterdamMidnight, informativeTerms, publishedOnly, queryKey } from './knowledge-search.service.js';
 import { parseQuery, stem } from './text/dutch-analyzer.js';
 

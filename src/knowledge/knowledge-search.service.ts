@@ -22,7 +22,8 @@ import {
 import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
 import { KnowledgeService, isStaff } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
-import { DatabaseKind, RankedHit, SearchFilter, SqlParams } from './search/search-index.js';
+import { DatabaseKind, RankedHit, SearchFilter } from './search/search-index.js';
+import { SqlParams } from '../infra/database/sql.js';
 import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from './text/dutch-analyzer.js';
 
 const SUGGESTIONS = 5;

@@ -3,6 +3,7 @@ import { Clock, amsterdamDay } from '../common/clock.js';
 import { InvalidInputError } from '../common/domain-errors.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
+import { SqlParams } from '../infra/database/sql.js';
 import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
 import { MAX_PERIODS, amsterdamMidnight, monthsBetween, quartersBetween, shiftDay, type Period } from './periods.js';
 import {
@@ -26,23 +27,6 @@ export const ORGANISATION_TYPE_LABELS: Record<string, string> = {
   central_government: 'Rijk',
   other: 'Overig',
 };
-
-/** Numbered placeholders for raw SQL on either database; instants in the stored format. */
-export class SqlParams {
-  readonly values: unknown[] = [];
-  constructor(readonly kind: 'sqlite' | 'postgres') {}
-
-  add(value: unknown): string {
-    this.values.push(value);
-    return this.kind === 'postgres' ? `$${this.values.length}` : `?${this.values.length}`;
-  }
-
-  /** An instant, comparable with timestamp columns (SQLite stores UTC text 'YYYY-MM-DD HH:MM:SS.SSS'). */
-  time(instant: Date): string {
-    if (this.kind === 'postgres') return `${this.add(instant)}::timestamptz`;
-    return this.add(instant.toISOString().replace('T', ' ').replace('Z', ''));
-  }
-}
 
 export function parseSqlTime(value: unknown): Date | null {
   if (value === null || value === undefined) return null;

@@ -2,12 +2,32 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 
 /*
- * Thin helpers for the hot write paths (question intake, routing, mail delivery), where
+ * Raw-SQL helpers: `SqlParams` for the hand-written reads (search, statistics), and thin helpers
+ * for the hot write paths (question intake, routing, mail delivery), where
  * TypeORM's query building was the largest JavaScript cost and its entity reloads after an
  * insert doubled the statements (docs/benchmarks.md, "Intake"). Values still go through the
  * driver's own conversions (dates, booleans, JSON), so rows are stored exactly as TypeORM
  * stores them.
  */
+
+/**
+ * Numbered placeholders for raw SQL on either database (`?1` on SQLite, `$1` on PostgreSQL), so
+ * fragments compose in any order; instants in the stored format.
+ */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  constructor(readonly kind: 'sqlite' | 'postgres') {}
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.kind === 'postgres' ? `$${this.values.length}` : `?${this.values.length}`;
+  }
+
+  /** An instant, comparable with timestamp columns. */
+  time(instant: Date): string {
+    return this.kind === 'postgres' ? `${this.add(instant)}::timestamptz` : this.add(sqliteTime(instant));
+  }
+}
 
 /** `?` on SQLite, `$n` on PostgreSQL: the placeholder of the n-th parameter (1-based). */
 export function placeholder(m: EntityManager, n: number): string {
@@ -32,8 +52,13 @@ export async function queryRows<T = Record<string, unknown>>(m: EntityManager, s
   }
 }
 
+/** An instant as SQLite stores it (TypeORM's datetime text, UTC): 'YYYY-MM-DD HH:MM:SS.SSS'. */
+function sqliteTime(instant: Date): string {
+  return instant.toISOString().replace('T', ' ').slice(0, 23);
+}
+
 function sqliteParameter(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 23); // TypeORM's datetime text
+  if (value instanceof Date) return sqliteTime(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   return value;
 }

@@ -1,6 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { parseQuery, stem } from '../text/dutch-analyzer.js';
-import { SearchIndex, SearchIndexDefinition, SqlParams, createSearchTable, dropSearchTable, queryParts, searchTag } from './search-index.js';
+import { SqlParams } from '../../infra/database/sql.js';
+import { SearchIndex, SearchIndexDefinition, createSearchTable, dropSearchTable, queryParts, searchTag } from './search-index.js';
 
 const DEFINITION: SearchIndexDefinition = { table: 'doc_fts', fields: [{ name: 'title', weight: 4 }, { name: 'body', weight: 1 }] };
 

@@ -28,6 +28,7 @@
  */
 import { EntityManager, QueryRunner } from 'typeorm';
 import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from '../text/dutch-analyzer.js';
+import { SqlParams } from '../../infra/database/sql.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -114,17 +115,6 @@ export interface MatchWindow {
 /** A filter token: lower-case letters and digits only, e.g. searchTag('status', 'in_review') = 'statusinreview'. */
 export function searchTag(name: string, value: string | number): string {
   return `${name}${value}`.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/** Builds numbered placeholders (`?1` on SQLite, `$1` on PostgreSQL), so fragments compose in any order. */
-export class SqlParams {
-  readonly values: unknown[] = [];
-  constructor(readonly kind: DatabaseKind) {}
-
-  add(value: unknown): string {
-    this.values.push(value);
-    return this.kind === 'postgres' ? `$${this.values.length}` : `?${this.values.length}`;
-  }
 }
 
 export function databaseKindOf(queryable: Queryable | EntityManager | QueryRunner): DatabaseKind {
