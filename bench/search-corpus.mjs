@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../dist/src/common/random.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,20 +17,8 @@ export const KEUZE_THEME = {
   18: 4, 19: 4, 20: 4, 21: 5, 22: 5, 23: 5, 24: 5, 25: 6, 26: 6, 27: 6, 28: 7, 29: 7, 30: 8, 31: 8, 32: 8, 33: 8,
 };
 
-/** Small, fast, deterministic PRNG (mulberry32). */
-export function randomSource(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n) => Math.floor(next() * n);
-  const pick = (list) => list[int(list.length)];
-  return { next, int, pick };
-}
+/** The app's deterministic PRNG (src/common/random.ts), so the corpus is the same on every machine. */
+export const randomSource = seededRandom;
 
 const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -98,7 +87,8 @@ export function generateQueries(random, count) {
  */
 export async function loadArticles(dataSource, kind, count) {
   const dist = (path) => import(join(ROOT, 'dist', path));
-  const { SearchIndex, SqlParams } = await dist('src/knowledge/search/search-index.js');
+  const { SearchIndex } = await dist('src/knowledge/search/search-index.js');
+  const { SqlParams } = await dist('src/infra/database/sql.js');
   const { ARTICLE_INDEX, articleSearchDocument } = await dist('src/knowledge/article-index.js');
   const { renderAnswerHtml, answerPlainText } = await dist('src/knowledge/markdown.js');
   const ARTICLES = count;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
+import { seededRandom } from '../common/random.js';
 import { AppModule } from '../app.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { PinoNestLogger, createRootLogger } from '../infra/logging.js';
@@ -81,31 +82,6 @@ interface Org {
   provinceCode: string | null;
 }
 
-/** Small, fast, deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)],
-    /** Log-normal with this median; sigma ≈ spread (0.9: p90 ≈ 3.2 × median). */
-    logNormal: (median: number, sigma: number) => median * Math.exp(sigma * gaussian()),
-    weighted: <T>(items: readonly (readonly [T, number])[]): T => {
-      const total = items.reduce((acc, [, w]) => acc + w, 0);
-      let r = next() * total;
-      for (const [item, w] of items) if ((r -= w) < 0) return item;
-      return items[items.length - 1][0];
-    },
-  };
-}
 
 /**
  * Fills an empty database with a realistic year of Vraagbaak: experts with expertise over all 33
@@ -120,7 +96,7 @@ export class DemoSeeder {
   private readonly db: Database;
   private readonly calendar: WorkingCalendar;
   private readonly clock: Clock;
-  private readonly random: ReturnType<typeof prng>;
+  private readonly random: ReturnType<typeof seededRandom>;
   private readonly kind: 'sqlite' | 'postgres';
   private idCounter = 0;
   private readonly idBase: number;
@@ -135,7 +111,7 @@ export class DemoSeeder {
     this.db = app.get(Database);
     this.calendar = app.get(WorkingCalendar);
     this.clock = app.get(Clock);
-    this.random = prng(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     this.kind = this.db.kind;
     this.idBase = Date.now() - 400 * DAY;
     this.idSalt = randomBytes(6).toString('hex');
