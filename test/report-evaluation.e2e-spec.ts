@@ -2,7 +2,7 @@ import { Clock } from '../src/common/clock.js';
 import { AuthService } from '../src/accounts/auth.service.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { TestUser, signInCast } from './support/auth.js';
 
 describe('evaluation report (e2e)', () => {
   let t: TestApp;
@@ -16,10 +16,7 @@ describe('evaluation report (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ SESSION_TTL_HOURS: '720' });
     at('2026-09-01T08:00:00+02:00');
-    requester = await signInAs(t, { roles: ['requester'] });
-    expert = await signInAs(t, { roles: ['expert'], keuzeIds: [7], capacity: 20 });
-    coordinator = await signInAs(t, { roles: ['coordinator'] });
-    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    ({ requester, expert, coordinator, secretariat } = await signInCast(t, [7]));
     at('2026-09-01T09:00:00+02:00');
     for (const [title, refer] of [['Waterberging <b>in</b> de wijk', false], ['Omgevingsplan', true]] as const) {
       const id = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title, body: 'b', keuzeIds: [7] }).expect(201)).body.id;

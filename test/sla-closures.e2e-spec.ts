@@ -3,7 +3,7 @@ import { Database } from '../src/infra/database/database.service.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { ClosuresService } from '../src/sla/closures.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { TestUser, signInCast } from './support/auth.js';
 
 /**
  * Closure days and policies: a change re-measures the affected questions in a background job
@@ -25,10 +25,7 @@ describe('service levels: closure days and policies (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ SESSION_TTL_HOURS: '720' });
     at('2026-06-01T08:00:00+02:00');
-    requester = await signInAs(t, { roles: ['requester'] });
-    expert = await signInAs(t, { roles: ['expert'], keuzeIds: [21], capacity: 20 });
-    coordinator = await signInAs(t, { roles: ['coordinator'] });
-    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    ({ requester, expert, coordinator, secretariat } = await signInCast(t, [21]));
 
     at('2026-06-01T09:00:00+02:00');
     answered = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Gesloten dag', body: 'b', keuzeIds: [21] }).expect(201)).body.id;

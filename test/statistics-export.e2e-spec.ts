@@ -1,5 +1,5 @@
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { TestUser, signInCast } from './support/auth.js';
 
 /** Raw bytes of a response, so the byte-order mark is checked as sent. */
 function bytes(res: NodeJS.ReadableStream, callback: (error: Error | null, body: unknown) => void): void {
@@ -20,10 +20,7 @@ describe('statistics: export and access (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ SESSION_TTL_HOURS: '720' });
     at('2026-03-02T08:00:00+01:00');
-    requester = await signInAs(t, { roles: ['requester'] });
-    expert = await signInAs(t, { roles: ['expert'], keuzeIds: [30], capacity: 20 });
-    coordinator = await signInAs(t, { roles: ['coordinator'] });
-    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    ({ requester, expert, coordinator, secretariat } = await signInCast(t, [30]));
     // Mon 2 March 2026 (CET) 09:00, accepted 12:00 (0.375), answered Wed 11:00 (2.25 working days).
     at('2026-03-02T09:00:00+01:00');
     const id = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Beekdal; "herstel"', body: 'b', keuzeIds: [30] }).expect(201)).body.id;

@@ -1,19 +1,13 @@
 import { ALL_HOLIDAYS, WorkingCalendar } from '../calendar/working-calendar.js';
 import { WorkingTimeTable, amsterdamMidnight, shiftDay } from './working-time.js';
+import { seededRandom } from '../common/random.js';
 
 /** The table must agree with the calendar it was built from, to the millisecond. */
 describe('WorkingTimeTable', () => {
   const calendar = new WorkingCalendar({ enabledHolidays: ALL_HOLIDAYS, closureDays: ['2026-06-02'] });
   const table = new WorkingTimeTable(calendar, '2025-10-01', '2027-03-31');
   // Deterministic pseudo-random instants (mulberry32), spread over DST changes and holidays.
-  let seed = 42;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let x = seed;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(42).next;
   const from = Date.parse('2025-10-20T00:00:00Z');
   const span = Date.parse('2026-12-31T00:00:00Z') - from;
   const instant = () => {

@@ -47,3 +47,16 @@ export async function signInAs(t: TestApp, options: TestUserOptions): Promise<Te
   const { sessionToken } = await db.transaction((m) => auth.startSession(m, user.id, 'bearer', true, '127.0.0.1', t.app.get(Clock).now()));
   return { user, auth: { Authorization: `Bearer ${sessionToken}` } };
 }
+
+/** The four roles of a question's life, the expert knowing `expertKeuzeIds` (capacity 20). */
+export async function signInCast(
+  t: TestApp,
+  expertKeuzeIds: number[],
+): Promise<{ requester: TestUser; expert: TestUser; coordinator: TestUser; secretariat: TestUser }> {
+  return {
+    requester: await signInAs(t, { roles: ['requester'] }),
+    expert: await signInAs(t, { roles: ['expert'], keuzeIds: expertKeuzeIds, capacity: 20 }),
+    coordinator: await signInAs(t, { roles: ['coordinator'] }),
+    secretariat: await signInAs(t, { roles: ['secretariat'] }),
+  };
+}
