@@ -29,54 +29,73 @@ function niceMax(max: number): number {
   return 10 * magnitude;
 }
 
-/** Vertical bars with the value above each bar; `fixedMax` for percentages (100). */
-export function barChart(title: string, series: Series[], options: { suffix?: string; fixedMax?: number; width?: number; height?: number } = {}): Html {
+interface AxisChartOptions {
+  suffix?: string;
+  fixedMax?: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * The frame the bar and line charts share: plot area below `top`, a value scale up to `largest`
+ * (or `fixedMax`), horizontal grid lines with tick labels, category labels (slanted when long or
+ * many) and the base line.
+ */
+function axisFrame(options: AxisChartOptions, top: number, labels: string[], largest: number) {
   const width = options.width ?? 680;
   const height = options.height ?? 220;
   const left = 40;
   const bottom = 44;
-  const top = 24;
   const plotW = width - left - 10;
   const plotH = height - top - bottom;
-  const max = options.fixedMax ?? niceMax(Math.max(0, ...series.map((s) => s.value ?? 0)));
-  const slot = series.length ? plotW / series.length : plotW;
-  const barW = Math.max(2, Math.min(48, slot * 0.7));
-  const rotate = series.length > 12 || series.some((s) => s.label.length > 8);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: top + plotH - f * plotH, label: formatNumber(max * f) }));
-  return html`<svg class="chart" role="img" aria-label="${title}" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
-<title>${title}</title>
-${ticks.map((t) => html`<line x1="${left}" x2="${width - 10}" y1="${t.y.toFixed(1)}" y2="${t.y.toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${left - 4}" y="${(t.y + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#555">${t.label}</text>`)}
-${series.map((s, i) => {
-  const x = left + i * slot + (slot - barW) / 2;
-  const h = s.value === null ? 0 : (Math.min(s.value, max) / max) * plotH;
-  const y = top + plotH - h;
-  const cx = (x + barW / 2).toFixed(1);
+  const max = options.fixedMax ?? niceMax(largest);
+  const slot = labels.length ? plotW / labels.length : plotW;
+  const rotate = labels.length > 12 || labels.some((l) => l.length > 8);
   const labelY = top + plotH + 12;
-  return html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS[0]}"><title>${s.label}: ${formatNumber(s.value, options.suffix ?? '')}</title></rect>
+  return {
+    width,
+    height,
+    left,
+    plotH,
+    max,
+    slot,
+    /** The y of a value on the scale. */
+    yOf: (v: number) => top + plotH - (Math.min(v, max) / max) * plotH,
+    grid: [0, 0.25, 0.5, 0.75, 1].map((f) => {
+      const y = top + plotH - f * plotH;
+      return html`<line x1="${left}" x2="${width - 10}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${left - 4}" y="${(y + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#555">${formatNumber(max * f)}</text>`;
+    }),
+    label: (text: string, cx: string) =>
+      rotate
+        ? html`<text x="${cx}" y="${labelY}" font-size="9" text-anchor="end" fill="#333" transform="rotate(-40 ${cx} ${labelY})">${text}</text>`
+        : html`<text x="${cx}" y="${labelY}" font-size="9" text-anchor="middle" fill="#333">${text}</text>`,
+    baseline: html`<line x1="${left}" x2="${width - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333" stroke-width="1"/>`,
+  };
+}
+
+/** Vertical bars with the value above each bar; `fixedMax` for percentages (100). */
+export function barChart(title: string, series: Series[], options: AxisChartOptions = {}): Html {
+  const f = axisFrame(options, 24, series.map((s) => s.label), Math.max(0, ...series.map((s) => s.value ?? 0)));
+  const barW = Math.max(2, Math.min(48, f.slot * 0.7));
+  return html`<svg class="chart" role="img" aria-label="${title}" viewBox="0 0 ${f.width} ${f.height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+<title>${title}</title>
+${f.grid}
+${series.map((s, i) => {
+  const x = f.left + i * f.slot + (f.slot - barW) / 2;
+  const y = f.yOf(s.value ?? 0);
+  const cx = (x + barW / 2).toFixed(1);
+  return html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${(f.yOf(0) - y).toFixed(1)}" fill="${COLORS[0]}"><title>${s.label}: ${formatNumber(s.value, options.suffix ?? '')}</title></rect>
 <text x="${cx}" y="${(y - 3).toFixed(1)}" font-size="9" text-anchor="middle" fill="#1b1b1b">${formatNumber(s.value, options.suffix ?? '')}</text>
-${rotate
-  ? html`<text x="${cx}" y="${labelY}" font-size="9" text-anchor="end" fill="#333" transform="rotate(-40 ${cx} ${labelY})">${s.label}</text>`
-  : html`<text x="${cx}" y="${labelY}" font-size="9" text-anchor="middle" fill="#333">${s.label}</text>`}`;
+${f.label(s.label, cx)}`;
 })}
-<line x1="${left}" x2="${width - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333" stroke-width="1"/>
+${f.baseline}
 </svg>`;
 }
 
 /** Lines over the same labels (e.g. SLA adherence per month); gaps where a value is null. */
-export function lineChart(title: string, labels: string[], lines: { name: string; values: (number | null)[] }[], options: { suffix?: string; fixedMax?: number; width?: number; height?: number } = {}): Html {
-  const width = options.width ?? 680;
-  const height = options.height ?? 220;
-  const left = 40;
-  const bottom = 44;
-  const top = 28;
-  const plotW = width - left - 10;
-  const plotH = height - top - bottom;
-  const max = options.fixedMax ?? niceMax(Math.max(0, ...lines.flatMap((l) => l.values.map((v) => v ?? 0))));
-  const slot = labels.length ? plotW / labels.length : plotW;
-  const xOf = (i: number) => left + i * slot + slot / 2;
-  const yOf = (v: number) => top + plotH - (Math.min(v, max) / max) * plotH;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: top + plotH - f * plotH, label: formatNumber(max * f) }));
-  const rotate = labels.length > 12 || labels.some((l) => l.length > 8);
+export function lineChart(title: string, labels: string[], lines: { name: string; values: (number | null)[] }[], options: AxisChartOptions = {}): Html {
+  const f = axisFrame(options, 28, labels, Math.max(0, ...lines.flatMap((l) => l.values.map((v) => v ?? 0))));
+  const xOf = (i: number) => f.left + i * f.slot + f.slot / 2;
   const path = (values: (number | null)[]) => {
     let d = '';
     let pen = false;
@@ -85,25 +104,19 @@ export function lineChart(title: string, labels: string[], lines: { name: string
         pen = false;
         return;
       }
-      d += `${pen ? 'L' : 'M'}${xOf(i).toFixed(1)} ${yOf(v).toFixed(1)} `;
+      d += `${pen ? 'L' : 'M'}${xOf(i).toFixed(1)} ${f.yOf(v).toFixed(1)} `;
       pen = true;
     });
     return d.trim();
   };
-  return html`<svg class="chart" role="img" aria-label="${title}" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+  return html`<svg class="chart" role="img" aria-label="${title}" viewBox="0 0 ${f.width} ${f.height}" width="100%" xmlns="http://www.w3.org/2000/svg">
 <title>${title}</title>
-${ticks.map((t) => html`<line x1="${left}" x2="${width - 10}" y1="${t.y.toFixed(1)}" y2="${t.y.toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${left - 4}" y="${(t.y + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#555">${t.label}</text>`)}
+${f.grid}
 ${lines.map((line, n) => html`<path d="${path(line.values)}" fill="none" stroke="${COLORS[n % COLORS.length]}" stroke-width="2"/>
-${line.values.map((v, i) => (v === null ? '' : html`<circle cx="${xOf(i).toFixed(1)}" cy="${yOf(v).toFixed(1)}" r="2.5" fill="${COLORS[n % COLORS.length]}"><title>${line.name}, ${labels[i]}: ${formatNumber(v, options.suffix ?? '')}</title></circle>`))}
-<rect x="${left + n * 170}" y="6" width="10" height="10" fill="${COLORS[n % COLORS.length]}"/><text x="${left + n * 170 + 14}" y="15" font-size="10" fill="#1b1b1b">${line.name}</text>`)}
-${labels.map((label, i) => {
-  const cx = xOf(i).toFixed(1);
-  const y = top + plotH + 12;
-  return rotate
-    ? html`<text x="${cx}" y="${y}" font-size="9" text-anchor="end" fill="#333" transform="rotate(-40 ${cx} ${y})">${label}</text>`
-    : html`<text x="${cx}" y="${y}" font-size="9" text-anchor="middle" fill="#333">${label}</text>`;
-})}
-<line x1="${left}" x2="${width - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333" stroke-width="1"/>
+${line.values.map((v, i) => (v === null ? '' : html`<circle cx="${xOf(i).toFixed(1)}" cy="${f.yOf(v).toFixed(1)}" r="2.5" fill="${COLORS[n % COLORS.length]}"><title>${line.name}, ${labels[i]}: ${formatNumber(v, options.suffix ?? '')}</title></circle>`))}
+<rect x="${f.left + n * 170}" y="6" width="10" height="10" fill="${COLORS[n % COLORS.length]}"/><text x="${f.left + n * 170 + 14}" y="15" font-size="10" fill="#1b1b1b">${line.name}</text>`)}
+${labels.map((label, i) => f.label(label, xOf(i).toFixed(1)))}
+${f.baseline}
 </svg>`;
 }
 
