@@ -1,6 +1,8 @@
 import { Database } from '../src/infra/database/database.service.js';
 import { DemoDataExistsError, DemoSeeder } from '../src/demo/demo-seed.js';
 import { SlaService } from '../src/sla/sla.service.js';
+import { StatisticsService, emptyMeasures } from '../src/statistics/statistics.service.js';
+import type { StatisticsQuery } from '../src/statistics/statistics.dto.js';
 import { QuestionSla } from '../src/sla/sla.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { signInAs } from './support/auth.js';
@@ -70,6 +72,51 @@ describe('demo data generator (e2e)', () => {
     const report = await t.http.get('/reports/evaluation').set(secretariat.auth).expect(200);
     expect(report.text).toContain('<svg');
   }, 120_000);
+
+  it('sums the statistics cells to exactly the live figures, also after changes to every source table', async () => {
+    const db = t.app.get(Database);
+    const stats = t.app.get(StatisticsService);
+    const m = db.manager;
+    const one = async (sql: string) => ((await m.query(sql)) as Record<string, unknown>[])[0];
+    const keuzeId = Number((await one('SELECT keuze_id AS k FROM question_keuzes GROUP BY keuze_id ORDER BY count(*) DESC LIMIT 1')).k);
+    const themeId = Number((await one('SELECT theme_id AS t FROM question_keuzes GROUP BY theme_id ORDER BY count(*) DESC LIMIT 1')).t);
+    const provinceCode = String((await one("SELECT province_code AS p FROM organisations WHERE province_code IS NOT NULL GROUP BY province_code ORDER BY count(*) DESC LIMIT 1")).p);
+    const filters: StatisticsQuery[] = [{}, { keuzeId }, { themeId }, { organisationType: 'municipality' }, { provinceCode }, { from: '2026-03-01', to: '2026-08-15' }, { keuzeId, organisationType: 'water_board', from: '2026-02-10' }];
+    const dimensions = [null, 'keuze', 'theme', 'organisationType', 'province', 'month', 'quarter', 'expert'] as const;
+    const compare = async (round: string) => {
+      for (const query of filters) {
+        const filter = stats.resolve(query);
+        for (const by of dimensions) {
+          const groups = by ? await stats.groupsFor(by, filter) : undefined;
+          const [fromCells, live] = [await stats.measures(filter, by, groups), await stats.measures(filter, by, groups, 'live')];
+          // A group without questions may be absent from one and all zeros in the other: the breakdown lists it as zeros either way.
+          const keys = [...new Set([...fromCells.keys(), ...live.keys()])].filter((key) => key !== '').sort();
+          const listed = (map: Map<string, unknown>) => keys.map((key) => [key, map.get(key) ?? emptyMeasures()]);
+          expect([round, query, by, listed(fromCells)]).toEqual([round, query, by, listed(live)]);
+        }
+      }
+    };
+    await compare('as seeded');
+    expect(Number((await one('SELECT count(*) AS n FROM statistics_dirty')).n)).toBe(0);
+
+    // Changes through each table the cells read (the triggers mark the days); the next request recomputes them.
+    const ids = ((await m.query("SELECT id FROM questions WHERE status = 'answered' ORDER BY reference LIMIT 6")) as { id: string }[]).map((r) => r.id);
+    const list = (from: number, to: number) => ids.slice(from, to).map((id) => `'${id}'`).join(', ');
+    await m.query(`UPDATE questions SET status = 'closed', reopen_count = reopen_count + 1 WHERE id IN (${list(0, 2)})`);
+    // (question_sla_keuzes holds copies of the clocks per keuze for the live percentiles: kept in step as the app keeps it.)
+    for (const table of ['question_sla', 'question_sla_keuzes']) {
+      await m.query(`UPDATE ${table} SET met = ${db.kind === 'postgres' ? 'NOT met' : '1 - met'} WHERE question_id IN (${list(1, 3)}) AND met IS NOT NULL`);
+    }
+    await m.query(`DELETE FROM question_ratings WHERE question_id IN (${list(2, 4)})`);
+    await m.query(`INSERT INTO question_ratings (question_id, score, comment, created_at) SELECT id, 2, NULL, answered_at FROM questions WHERE id IN (${list(4, 6)}) AND NOT EXISTS (SELECT 1 FROM question_ratings r WHERE r.question_id = questions.id)`);
+    const multi = String((await one('SELECT question_id AS id FROM question_keuzes GROUP BY question_id HAVING count(*) > 1 ORDER BY question_id LIMIT 1')).id);
+    for (const table of ['question_keuzes', 'question_sla_keuzes']) {
+      await m.query(`DELETE FROM ${table} WHERE question_id = '${multi}' AND keuze_id <> (SELECT min(keuze_id) FROM question_keuzes WHERE question_id = '${multi}')`);
+    }
+    for (const [table, key] of [['questions', 'id'], ['question_sla', 'question_id']]) await m.query(`UPDATE ${table} SET assignee_id = NULL WHERE ${key} = '${ids[3]}'`);
+    expect(Number((await one('SELECT count(*) AS n FROM statistics_dirty')).n)).toBeGreaterThan(0);
+    await compare('after changes');
+  }, 240_000);
 
   it('refuses a database that has questions', async () => {
     await expect(new DemoSeeder(t.app, { questions: 10 }).run()).rejects.toBeInstanceOf(DemoDataExistsError);

@@ -23,7 +23,7 @@ import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, Knowl
 import { KnowledgeService, isStaff } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
 import { DatabaseKind, RankedHit, SearchFilter } from './search/search-index.js';
-import { SqlParams } from '../infra/database/sql.js';
+import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
 import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from './text/dutch-analyzer.js';
 
 const SUGGESTIONS = 5;
@@ -327,12 +327,6 @@ export function informativeTerms(text: string): QueryTerm[] {
 
 function sqlTime(kind: DatabaseKind, instant: Date): Date | string {
   return kind === 'postgres' ? instant : DateUtils.mixedDateToUtcDatetimeString(instant);
-}
-
-function parseSqlTime(value: unknown): Date {
-  if (value instanceof Date) return value;
-  const text = String(value);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
 
 function shiftDay(day: string, days: number): string {

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { StatisticsController } from './statistics.controller.js';
+import { StatisticsCells } from './statistics-cells.js';
+import { StatisticsJobs } from './statistics-jobs.js';
 import { StatisticsService } from './statistics.service.js';
 
 /** Evaluation statistics for the secretariat: overview, breakdowns, backlog and exports, aggregated in SQL. */
 @Module({
   imports: [CalendarModule],
   controllers: [StatisticsController],
-  providers: [StatisticsService],
-  exports: [StatisticsService],
+  providers: [StatisticsService, StatisticsCells, StatisticsJobs],
+  exports: [StatisticsService, StatisticsCells],
 })
 export class StatisticsModule {}

@@ -3,7 +3,9 @@ import { Clock, amsterdamDay } from '../common/clock.js';
 import { InvalidInputError } from '../common/domain-errors.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { SqlParams } from '../infra/database/sql.js';
+import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
+import { CELLS_TABLE, CELL_MEASURES, measureColumn } from './cells-schema.js';
+import { StatisticsCells } from './statistics-cells.js';
 import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
 import { MAX_PERIODS, amsterdamMidnight, monthsBetween, quartersBetween, shiftDay, type Period } from './periods.js';
 import {
@@ -27,13 +29,6 @@ export const ORGANISATION_TYPE_LABELS: Record<string, string> = {
   central_government: 'Rijk',
   other: 'Overig',
 };
-
-export function parseSqlTime(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  const text = String(value);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
-}
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const round = (value: number | null, decimals: number): number | null => (value === null || !Number.isFinite(value) ? null : Number(value.toFixed(decimals)));
@@ -106,6 +101,7 @@ export class StatisticsService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly calendar: WorkingCalendar,
+    private readonly cells: StatisticsCells,
   ) {}
 
   // ---- endpoints ----------------------------------------------------------------------------
@@ -254,18 +250,31 @@ export class StatisticsService {
   }
 
   /** All measures, per group key (or under 'all' without a dimension). */
-  async measures(filter: ResolvedFilter, by: BreakdownDimension | null, groups?: Group[]): Promise<Map<string, MeasuresDto>> {
+  /** `source: 'live'` skips the cells (the consistency tests compare both ways). */
+  async measures(filter: ResolvedFilter, by: BreakdownDimension | null, groups?: Group[], source: 'cells' | 'live' = 'cells'): Promise<Map<string, MeasuresDto>> {
     const periods = by === 'month' || by === 'quarter' ? (groups as Period[] | undefined) ?? (await this.periodsFor(by, filter)) : [];
     const now = this.clock.now();
     // Independent aggregations, run side by side: on PostgreSQL over pooled connections, on a SQLite
     // file over the read-only connections of Database.reader, so a breakdown uses every core.
-    const [counts, ratings, clocks, articles, reuse] = await Promise.all([
-      this.countRows(filter, by, periods),
-      this.ratingRows(filter, by, periods),
-      this.clockRows(filter, by, periods, now),
-      this.articleRows(filter, by, periods),
-      this.reuseRows(filter, by, periods),
-    ]);
+    const cells = source === 'cells' ? this.cellsQuery(filter, by, periods) : null;
+    let counts: Row[], ratings: Row[], clocks: Row[], articles: Row[], reuse: Row[];
+    if (cells) {
+      // The additive measures from the pre-aggregated cells (brought up to date first); the
+      // percentiles, overdue clocks and articles from the live tables.
+      await this.cells.refresh();
+      const rows: Row[] = cells.sql ? await this.db.reader.query(cells.sql, cells.values) : [];
+      [clocks, articles] = await Promise.all([this.clockRows(filter, by, periods, now, this.verdictsOf(by, rows)), this.articleRows(filter, by, periods)]);
+      counts = ratings = rows;
+      reuse = rows.map((r) => ({ g: r.g, n: r.reuse }));
+    } else {
+      [counts, ratings, clocks, articles, reuse] = await Promise.all([
+        this.countRows(filter, by, periods),
+        this.ratingRows(filter, by, periods),
+        this.clockRows(filter, by, periods, now),
+        this.articleRows(filter, by, periods),
+        this.reuseRows(filter, by, periods),
+      ]);
+    }
     const result = new Map<string, MeasuresDto>();
     const get = (key: string) => {
       let m = result.get(key);
@@ -290,6 +299,8 @@ export class StatisticsService {
       const n = num(r.ratings);
       m.rating = { mean: n ? round(num(r.rating_sum) / n, 2) : null, count: n, responseRate: pct(n, everAnswered.get(keyOf(r.g)) ?? 0) };
     }
+    // Answered questions and no rating: a response rate of 0 %, not "unknown".
+    for (const [key, answered] of everAnswered) if (get(key).rating.count === 0) get(key).rating.responseRate = pct(0, answered);
     for (const r of clocks) {
       const m = get(keyOf(r.g));
       const percentiles = { median: days(r.median), p90: days(r.p90), count: num(r.n) };
@@ -364,6 +375,74 @@ export class StatisticsService {
     );
   }
 
+  /**
+   * The additive measures of a filter and grouping, summed over statistics_cells (see
+   * statistics-cells.ts), or null when the cells cannot answer it: the cells hold one group
+   * dimension besides organisation and day, so a keuze or theme filter combined with a grouping by
+   * keuze, theme or expert (or both filters) runs on the live tables. `sql` is null for an empty
+   * list of periods.
+   */
+  private cellsQuery(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): { sql: string | null; values: unknown[] } | null {
+    const tagged = by === 'keuze' || by === 'theme' || by === 'expert';
+    const tag = filter.keuzeId !== undefined ? { dimension: 'keuze', id: filter.keuzeId } : filter.themeId !== undefined ? { dimension: 'theme', id: filter.themeId } : null;
+    if ((filter.keuzeId !== undefined && filter.themeId !== undefined) || (tag && tagged)) return null;
+    const p = new SqlParams(this.db.kind);
+    const where = [`c.dimension = ${p.add(tag?.dimension ?? (tagged ? by : 'all'))}`];
+    if (tag) where.push(`c.group_key = ${p.add(String(tag.id))}`);
+    if (filter.fromDay) where.push(`c.day >= ${p.add(filter.fromDay)}`);
+    if (filter.toDay) where.push(`c.day <= ${p.add(filter.toDay)}`);
+    if (filter.organisationType) where.push(`c.organisation_type = ${p.add(filter.organisationType)}`);
+    if (filter.provinceCode) where.push(`c.province_key = ${p.add(filter.provinceCode)}`);
+    let key: string;
+    switch (by) {
+      case null:
+        key = "'all'";
+        break;
+      case 'organisationType':
+        key = 'c.organisation_type';
+        break;
+      case 'province':
+        key = 'c.province_key';
+        break;
+      case 'month':
+      case 'quarter':
+        if (periods.length === 0) return { sql: null, values: [] };
+        where.push(`c.day >= ${p.add(amsterdamDay(periods[0].start))}`, `c.day < ${p.add(amsterdamDay(periods[periods.length - 1].end))}`);
+        key = by === 'month' ? 'substr(c.day, 1, 7)' : `substr(c.day, 1, 4) || '-Q' || CAST((CAST(substr(c.day, 6, 2) AS integer) + 2) / 3 AS varchar(1))`;
+        break;
+      default:
+        key = 'c.group_key';
+    }
+    const sums = CELL_MEASURES.map((m) => `sum(c.${measureColumn(m)}) AS ${m}`).join(', ');
+    return { sql: `SELECT ${key} AS g, ${sums} FROM ${CELLS_TABLE} c WHERE ${where.join(' AND ')} ${groupBy(by)}`, values: p.values };
+  }
+
+  /** Clock verdict rows (as clockRows reads them) from summed cells, with the raw group value the percentiles look up. */
+  private verdictsOf(by: BreakdownDimension | null, rows: Row[]): Row[] {
+    const raw = (key: string): unknown => {
+      if (key === '') return null;
+      switch (by) {
+        case null:
+          return 'all';
+        case 'keuze':
+        case 'theme':
+          return Number(key);
+        case 'month':
+          return Number(key.replace('-', ''));
+        case 'quarter':
+          return Number(`${key.slice(0, 4)}${key.slice(6)}`);
+        default:
+          return key;
+      }
+    };
+    return rows.flatMap((r) =>
+      (['first_response', 'answer', 'reopen_answer'] as const).map((kind) => {
+        const prefix = kind === 'first_response' ? 'fr' : kind === 'answer' ? 'an' : 'ra';
+        return { g: raw(keyOf(r.g)), kind, n: r[`${prefix}_n`], met: r[`${prefix}_met`], verdicts: r[`${prefix}_verdicts`] };
+      }),
+    );
+  }
+
   /** Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze copy. */
   private clockSource(by: BreakdownDimension | null, p: SqlParams): ClockSource {
     const sqlite = this.db.kind === 'sqlite';
@@ -400,18 +479,20 @@ export class StatisticsService {
    * nearest-rank median and p90 of the measured working days. Every query reads an index in
    * (kind, group, measured_days) order, so SQLite neither sorts nor builds a temporary B-tree.
    */
-  private async clockRows(filter: ResolvedFilter, by: BreakdownDimension | null, _periods: Period[], now: Date): Promise<Row[]> {
+  private async clockRows(filter: ResolvedFilter, by: BreakdownDimension | null, _periods: Period[], now: Date, fromCells?: Row[]): Promise<Row[]> {
     const c: Columns = { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' };
 
     // Verdicts of stopped clocks (and of running ones the breach job already marked).
     let p = new SqlParams(this.db.kind);
     let src = this.clockSource(by, p);
     let where = [...src.extra, ...this.where(filter, p, c)];
-    const verdicts: Row[] = await this.db.reader.query(
-      `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(s.measured_days) AS n, sum(CASE WHEN s.met THEN 1 ELSE 0 END) AS met, count(s.met) AS verdicts
-         FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
-      p.values,
-    );
+    const verdicts: Row[] =
+      fromCells ??
+      (await this.db.reader.query(
+        `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(s.measured_days) AS n, sum(CASE WHEN s.met THEN 1 ELSE 0 END) AS met, count(s.met) AS verdicts
+           FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
+        p.values,
+      ));
     // Running clocks past their due time have missed, even before the breach job marked them (few rows: open questions).
     p = new SqlParams(this.db.kind);
     src = this.clockSource(by, p);
@@ -577,7 +658,7 @@ export class StatisticsService {
     let fromDay = filter.fromDay;
     if (!fromDay) {
       const [row] = (await this.db.reader.query('SELECT min(submitted_at) AS first FROM questions')) as Row[];
-      const first = parseSqlTime(row?.first);
+      const first = row?.first === null || row?.first === undefined ? null : parseSqlTime(row.first);
       fromDay = first ? amsterdamDay(first) : (filter.toDay ?? today);
     }
     const toDay = filter.toDay ?? (fromDay > today ? fromDay : today);

@@ -52,6 +52,13 @@ export async function queryRows<T = Record<string, unknown>>(m: EntityManager, s
   }
 }
 
+/** An instant read back from raw SQL: a Date (PostgreSQL) or SQLite's UTC datetime text. */
+export function parseSqlTime(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
 /** An instant as SQLite stores it (TypeORM's datetime text, UTC): 'YYYY-MM-DD HH:MM:SS.SSS'. */
 function sqliteTime(instant: Date): string {
   return instant.toISOString().replace('T', ' ').slice(0, 23);

@@ -17,6 +17,8 @@ export enum JobName {
   RecomputeSla = 'recompute-sla',
   /** Send a question's due SLA reminder (to the expert, at 80 %) or breach notice (to the coordinators). */
   SlaAlarm = 'sla-alarm',
+  /** Bring the pre-aggregated statistics cells of the days marked dirty up to date. */
+  RefreshStatistics = 'refresh-statistics',
 }
 
 export interface JobPayloads {
@@ -27,6 +29,7 @@ export interface JobPayloads {
   [JobName.RemindAssignment]: { questionId: string; assignment: number; stage: 1 | 2 };
   [JobName.RecomputeSla]: { scope: 'closure' | 'policy'; key: string };
   [JobName.SlaAlarm]: { questionId: string };
+  [JobName.RefreshStatistics]: Record<string, never>;
 }
 
 export interface EnqueueOptions {
