@@ -529,19 +529,34 @@ export class StatisticsService {
    */
   private async percentiles(filter: ResolvedFilter, by: BreakdownDimension | null, groups: Row[]): Promise<void> {
     const p = new SqlParams(this.db.kind);
-    const src = by ? this.clockSource(by, p) : { ...this.clockSource(null, p), index: this.db.kind === 'sqlite' ? ' INDEXED BY idx_question_sla_percentiles' : '' };
+    let src = by ? this.clockSource(by, p) : { ...this.clockSource(null, p), index: this.db.kind === 'sqlite' ? ' INDEXED BY idx_question_sla_percentiles' : '' };
+    let rowFilter = filter;
+    let tag: string[] = [];
+    if (!by && (filter.keuzeId === undefined) !== (filter.themeId === undefined)) {
+      // One keuze or theme: its clocks in the per-keuze copy, in value order, instead of every clock
+      // tested for the keuze or theme (an EXISTS per index entry).
+      const keuze = filter.keuzeId !== undefined;
+      src = this.clockSource(keuze ? 'keuze' : 'theme', p);
+      tag = [`${src.column} = ${p.add(keuze ? filter.keuzeId : filter.themeId)}`];
+      rowFilter = { ...filter, keuzeId: undefined, themeId: undefined };
+    }
     const c: Columns = { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' };
     const parts: string[] = [];
     const targets: { row: Row; field: 'median' | 'p90' }[] = [];
     for (const row of groups) {
       const n = num(row.n);
-      if (n === 0 || (src.column && (row.raw === null || row.raw === undefined))) continue;
+      if (n === 0 || (by && (row.raw === null || row.raw === undefined))) continue;
       for (const [field, rank] of [
         ['median', Math.floor((n + 1) / 2)],
         ['p90', Math.floor((9 * n + 9) / 10)],
       ] as const) {
-        const where = [`s.kind = ${p.add(row.kind)}`, ...(src.column ? [`${src.column} = ${p.add(row.raw)}`] : []), 's.measured_days IS NOT NULL', ...src.extra, ...this.where(filter, p, c)];
-        parts.push(`(SELECT s.measured_days FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} ORDER BY s.measured_days LIMIT 1 OFFSET ${p.add(rank - 1)}) AS v${parts.length}`);
+        const group = by ? [`${src.column} = ${p.add(row.raw)}`] : tag;
+        const where = [`s.kind = ${p.add(row.kind)}`, ...group, 's.measured_days IS NOT NULL', ...src.extra, ...this.where(rowFilter, p, c)];
+        // The k-th smallest of n is the (n − k + 1)-th largest: step through the index from the nearer
+        // end (the p90 from the top: a tenth of the entries instead of nine tenths).
+        const fromTop = rank > n - rank + 1;
+        const order = fromTop ? 'DESC' : 'ASC';
+        parts.push(`(SELECT s.measured_days FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} ORDER BY s.measured_days ${order} LIMIT 1 OFFSET ${p.add(fromTop ? n - rank : rank - 1)}) AS v${parts.length}`);
         targets.push({ row, field });
       }
     }
