@@ -72,36 +72,44 @@ export async function createCellsSchema(runner: QueryRunner): Promise<void> {
     await runner.query(`CREATE TABLE ${DIRTY_TABLE} (seq bigserial PRIMARY KEY, day varchar(10) NOT NULL)`);
     await runner.query(`CREATE INDEX idx_${DIRTY_TABLE}_day ON ${DIRTY_TABLE} (day)`);
     const day = postgresAmsterdamDay('q.submitted_at');
+    // One mark per day and transaction: the day last marked is remembered in a transaction-local
+    // setting (undone with the insert when a savepoint rolls back), so a submission's question,
+    // keuzes and clocks add one row, not three.
+    await runner.query(`CREATE FUNCTION statistics_mark(marked_day text) RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        IF marked_day IS NOT NULL AND marked_day IS DISTINCT FROM current_setting('vraagbaak.statistics_marked', true) THEN
+          INSERT INTO ${DIRTY_TABLE} (day) VALUES (marked_day);
+          PERFORM set_config('vraagbaak.statistics_marked', marked_day, true);
+        END IF;
+      END $$`);
     // Bulk inserts (demo data, imports) mark each day once per statement; row changes mark their own day.
     await runner.query(`CREATE FUNCTION statistics_mark_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        marked_day text;
       BEGIN
         IF TG_TABLE_NAME = 'questions' THEN
-          INSERT INTO ${DIRTY_TABLE} (day) SELECT DISTINCT ${day} FROM new_rows q;
+          FOR marked_day IN SELECT DISTINCT ${day} FROM new_rows q LOOP PERFORM statistics_mark(marked_day); END LOOP;
         ELSE
-          INSERT INTO ${DIRTY_TABLE} (day) SELECT DISTINCT ${day} FROM new_rows n JOIN questions q ON q.id = n.question_id;
+          FOR marked_day IN SELECT DISTINCT ${day} FROM new_rows n JOIN questions q ON q.id = n.question_id LOOP PERFORM statistics_mark(marked_day); END LOOP;
         END IF;
         RETURN NULL;
       END $$`);
     await runner.query(`CREATE FUNCTION statistics_mark_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        question varchar(36);
       BEGIN
         IF TG_TABLE_NAME = 'questions' THEN
-          IF TG_OP <> 'INSERT' THEN INSERT INTO ${DIRTY_TABLE} (day) VALUES (${postgresAmsterdamDay('OLD.submitted_at')}); END IF;
-          IF TG_OP = 'UPDATE' AND NEW.submitted_at IS DISTINCT FROM OLD.submitted_at THEN
-            INSERT INTO ${DIRTY_TABLE} (day) VALUES (${postgresAmsterdamDay('NEW.submitted_at')});
-          END IF;
+          IF TG_OP <> 'INSERT' THEN PERFORM statistics_mark(${postgresAmsterdamDay('OLD.submitted_at')}); END IF;
+          IF TG_OP = 'UPDATE' AND NEW.submitted_at IS DISTINCT FROM OLD.submitted_at THEN PERFORM statistics_mark(${postgresAmsterdamDay('NEW.submitted_at')}); END IF;
         ELSE
-          IF TG_OP = 'DELETE' THEN question := OLD.question_id; ELSE question := NEW.question_id; END IF;
-          INSERT INTO ${DIRTY_TABLE} (day) SELECT ${day} FROM questions q WHERE q.id = question;
-          IF TG_OP = 'UPDATE' AND NEW.question_id IS DISTINCT FROM OLD.question_id THEN
-            INSERT INTO ${DIRTY_TABLE} (day) SELECT ${day} FROM questions q WHERE q.id = OLD.question_id;
+          PERFORM statistics_mark((SELECT ${day} FROM questions q WHERE q.id = OLD.question_id));
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW.question_id IS DISTINCT FROM OLD.question_id THEN PERFORM statistics_mark((SELECT ${day} FROM questions q WHERE q.id = NEW.question_id)); END IF;
           END IF;
         END IF;
         RETURN NULL;
       END $$`);
     await runner.query(`CREATE FUNCTION statistics_mark_organisation() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        -- Rare (organisations change by migration): every day of their questions, without the one-per-transaction shortcut.
         INSERT INTO ${DIRTY_TABLE} (day) SELECT DISTINCT ${day} FROM questions q WHERE q.organisation_code IN (OLD.code, NEW.code);
         RETURN NULL;
       END $$`);
@@ -140,7 +148,9 @@ export async function dropCellsSchema(runner: QueryRunner): Promise<void> {
     }
   }
   await runner.query(`DROP TRIGGER IF EXISTS statistics_organisations_${postgres ? 'changed ON organisations' : 'updated'}`);
-  if (postgres) for (const fn of ['statistics_mark_inserted', 'statistics_mark_changed', 'statistics_mark_organisation']) await runner.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+  if (postgres) {
+    for (const fn of ['statistics_mark_inserted()', 'statistics_mark_changed()', 'statistics_mark_organisation()', 'statistics_mark(text)']) await runner.query(`DROP FUNCTION IF EXISTS ${fn}`);
+  }
   await runner.query(`DROP TABLE ${DIRTY_TABLE}`);
   await runner.query(`DROP TABLE ${CELLS_TABLE}`);
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { amsterdamDay } from '../common/clock.js';
 import { Database } from '../infra/database/database.service.js';
-import { SqlParams, parseSqlTime, queryRows } from '../infra/database/sql.js';
+import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, DIRTY_TABLE, measureColumn, type CellMeasure } from './cells-schema.js';
 import { amsterdamMidnight, shiftDay } from './periods.js';
 
@@ -46,26 +46,27 @@ export class StatisticsCells {
     return run;
   }
 
+  /**
+   * Recomputes the days marked when it starts (a few per transaction), and only those: under a
+   * steady stream of writes today is marked again at once, and chasing it would never end. A
+   * later mark of a day done here is left for the next refresh.
+   */
   private async drain(): Promise<number> {
-    let total = 0;
     const started = Date.now();
-    for (;;) {
-      const [pending] = (await this.db.reader.query(`SELECT day FROM ${DIRTY_TABLE} LIMIT 1`)) as Row[];
-      if (!pending) break;
-      total += await this.db.transaction(async (m) => {
+    const marked = ((await this.db.reader.query(`SELECT DISTINCT day FROM ${DIRTY_TABLE} ORDER BY day`)) as Row[]).map((r) => String(r.day));
+    for (let i = 0; i < marked.length; i += DAYS_PER_TRANSACTION) {
+      const days = marked.slice(i, i + DAYS_PER_TRANSACTION);
+      await this.db.transaction(async (m) => {
         if (this.db.kind === 'postgres') await m.query(`SELECT pg_advisory_xact_lock(${ADVISORY_LOCK})`);
-        // The marks taken here are those committed before this statement; later ones stay for the next round.
-        const marks = await queryRows<{ day: string }>(
-          m,
-          `DELETE FROM ${DIRTY_TABLE} WHERE day IN (SELECT DISTINCT day FROM ${DIRTY_TABLE} ORDER BY day LIMIT ${DAYS_PER_TRANSACTION}) RETURNING day`,
-        );
-        const days = [...new Set(marks.map((r) => String(r.day)))].sort();
-        if (days.length > 0) await this.recompute(m, days);
-        return days.length;
+        // Every mark of these days committed before this statement goes; the recompute below reads
+        // (at least) what those marks stand for. Marks not yet committed stay for the next round.
+        const p = new SqlParams(this.db.kind);
+        await m.query(`DELETE FROM ${DIRTY_TABLE} WHERE day IN (${days.map((d) => p.add(d)).join(', ')})`, p.values);
+        await this.recompute(m, days);
       });
     }
-    if (total > 50) this.logger.log(`Statistiekcellen van ${total} dagen bijgewerkt in ${Date.now() - started} ms`);
-    return total;
+    if (marked.length > 50) this.logger.log(`Statistiekcellen van ${marked.length} dagen bijgewerkt in ${Date.now() - started} ms`);
+    return marked.length;
   }
 
   /** Replaces the cells of `days` with aggregates of the questions submitted on them. */
