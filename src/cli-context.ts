@@ -8,6 +8,7 @@ import { UsersService, type UserFields } from './accounts/users.service.js';
 import { CredentialsService } from './accounts/credentials.service.js';
 import { User } from './accounts/user.entity.js';
 import { Database } from './infra/database/database.service.js';
+import { NotificationsService } from './notifications/notifications.service.js';
 
 /**
  * The application's services without HTTP and without job workers: the CLI's actions go
@@ -27,6 +28,7 @@ export async function createCliContext(config: AppConfig) {
       if (!user) throw new NotFoundError('Gebruiker', email);
       return (await app.get(CredentialsService).createToken(user.id, name, undefined, { actorId: user.id, ip: 'cli' })).token;
     },
+    retryFailedMails: (ids?: string[]) => app.get(NotificationsService).retryFailed(ids),
     close: () => app.close(),
   };
 }

@@ -19,6 +19,8 @@ Commands:
                                      create the user, or update an existing one
   token:issue <email> [--name <label>]
                                      print a new personal API token (last line of stdout)
+  mail:retry [<outbox id> …]          put mails that failed for good back in the queue (all, or
+                                     the given ones); a running app sends them
   demo:seed [--questions N] [--seed S]
                                      fill an EMPTY database with a year of realistic demo data
                                      (default 5000 questions; refuses when questions exist)
@@ -74,6 +76,20 @@ async function main(argv: string[]): Promise<number> {
     } catch (error) {
       if (error instanceof DemoDataExistsError) throw new UsageError(error.message);
       throw error;
+    }
+    return 0;
+  }
+
+  if (command === 'mail:retry') {
+    const ids = rest.length ? rest : undefined;
+    if (ids && !ids.every((id) => /^[0-9a-f-]{36}$/i.test(id))) throw new UsageError('mail:retry takes outbox ids (UUIDs)');
+    const { createCliContext } = await import('./cli-context.js');
+    const context = await createCliContext(config);
+    try {
+      const requeued = await context.retryFailedMails(ids);
+      process.stdout.write(`Re-queued ${requeued.length} failed mail(s)${requeued.length ? `: ${requeued.join(', ')}` : ''}\n`);
+    } finally {
+      await context.close();
     }
     return 0;
   }

@@ -3,20 +3,9 @@ import { Database } from '../src/infra/database/database.service.js';
 import { sha256 } from '../src/infra/secrets.js';
 import { currentTotp } from '../src/accounts/totp.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { TestUser, cookieHeader, cookiesOf, signInAs } from './support/auth.js';
 import { TestSmtp, linkToken, sentTo, startSmtp } from './support/smtp.js';
 
-/** Cookies from Set-Cookie headers, as a Cookie header value. */
-function cookiesOf(res: { headers: Record<string, unknown> }): Record<string, string> {
-  const jar: Record<string, string> = {};
-  for (const line of ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? [])) {
-    const [pair] = line.split(';');
-    const [name, ...value] = pair.split('=');
-    jar[name.trim()] = value.join('=');
-  }
-  return jar;
-}
-const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
 
 describe('accounts and sign-in (e2e)', () => {
   let t: TestApp;

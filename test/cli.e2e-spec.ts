@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { APP_ROOT } from '../src/infra/app-root.js';
+import { Database } from '../src/infra/database/database.service.js';
 import { TestApp, freshDatabase, startTestApp } from './support/test-app.js';
 
 const run = promisify(execFile);
@@ -35,6 +36,20 @@ describe('admin CLI (e2e)', () => {
     expect(token).toMatch(/^vbp_/);
     const me = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
     expect(me.body).toMatchObject({ email: 'anna.devries@example.nl', roles: ['expert'], capacity: 8, expertise: { keuzeIds: [21, 25], themeIds: [] } });
+  }, 30_000);
+
+  it('puts mails that failed for good back in the queue', async () => {
+    const m = t.app.get(Database).manager;
+    await t.http.post('/api/v1/auth/sign-in-links').send({ email: 'anna.devries@example.nl' }).expect(202);
+    const [{ id }] = (await m.query(`SELECT id FROM notification_outbox WHERE recipient_email = 'anna.devries@example.nl' ORDER BY created_at DESC LIMIT 1`)) as { id: string }[];
+    await m.query(`UPDATE notification_outbox SET status = 'failed', attempts = 5, last_error = 'EENVELOPE 550' WHERE id = '${id}'`);
+    const { stdout } = await cli('mail:retry');
+    expect(stdout).toBe(`Re-queued 1 failed mail(s): ${id}\n`);
+    expect(await m.query(`SELECT status, attempts FROM notification_outbox WHERE id = '${id}'`)).toEqual([expect.objectContaining({ attempts: 0 })]);
+    expect((await cli('mail:retry', id)).stdout).toBe('Re-queued 0 failed mail(s)\n');
+    const usage = await cli('mail:retry', 'not-an-id').catch((e: { code: number; stderr: string }) => e);
+    expect(usage).toMatchObject({ code: 1 });
+    expect((usage as { stderr: string }).stderr).toContain('mail:retry takes outbox ids');
   }, 30_000);
 
   it('explains bad input on stderr with a non-zero exit code', async () => {

@@ -174,6 +174,16 @@ describe('Notifications over SMTP', () => {
     await notifications.send({ outboxId: gone });
     expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: gone })).toMatchObject({ status: 'failed', attempts: 1 });
     expect(smtpServer.received).toHaveLength(1);
+
+    // Once the address is fixed, an operator puts it back (`mail:retry`): sent once, and a sent mail is never re-queued.
+    expect(await notifications.retryFailed([id])).toEqual([]);
+    expect(await notifications.retryFailed()).toEqual([gone]);
+    expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: gone })).toMatchObject({ status: 'pending', attempts: 0 });
+    await notifications.send({ outboxId: gone });
+    await notifications.send({ outboxId: gone });
+    expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: gone })).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(smtpServer.received.filter((mail) => mail.to.includes('weg@gemeente.example.nl'))).toHaveLength(1);
+    expect(await notifications.retryFailed()).toEqual([]);
   });
 
   it('makes one row when the same event is notified in concurrent transactions', async () => {

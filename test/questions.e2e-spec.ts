@@ -3,7 +3,7 @@ import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { TestUser, cookieHeader, cookiesOf, signInAs } from './support/auth.js';
 import { TestSmtp, sentTo, startSmtp } from './support/smtp.js';
 
 describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
@@ -316,6 +316,40 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
       expect(after.status).toBe('closed');
       await t.http.post(`/vragen/${q.id}/confirm`).set(requester.auth).type('form').send({}).expect(409);
       await t.http.post('/auth/sign-in-link').type('form').send({ email: 'vrager@amsterdam.nl' }).expect(200);
+    });
+
+    it('brings someone who signs in from a question page back to that question', async () => {
+      const q = await submit([21], requester, { title: 'Terug naar de vraag' });
+      const signInForm = (await t.http.get(`/vragen/${q.id}`).expect(200)).text;
+      const returnTo = signInForm.match(/name="returnTo" value="([^"]+)"/)![1];
+      expect(returnTo).toBe(`/vragen/${q.id}`);
+      const linkMail = async (send: () => Promise<unknown>) => {
+        const before = smtp.to('vrager@amsterdam.nl').length;
+        await send();
+        return smtp.waitFor((m) => sentTo('vrager@amsterdam.nl')(m) && smtp.to('vrager@amsterdam.nl').indexOf(m) >= before && (m.text ?? '').includes('/auth/callback'));
+      };
+      const mail = await linkMail(() => t.http.post('/auth/sign-in-link').type('form').send({ email: 'vrager@amsterdam.nl', returnTo }).expect(200));
+      const link = new URL(mail.text!.match(/https?:\/\/\S+\/auth\/callback\?\S+/)![0]);
+      expect(link.searchParams.get('next')).toBe(`/vragen/${q.id}`);
+      const button = await t.http.get(`${link.pathname}${link.search}`).expect(200);
+      expect(button.text).toContain(`name="next" value="/vragen/${q.id}"`);
+      const signedIn = await t.http
+        .post('/auth/callback')
+        .set('Cookie', cookieHeader(cookiesOf(button)))
+        .type('form')
+        .send({ token: link.searchParams.get('token'), login: button.text.match(/name="login" value="([^"]+)"/)![1], next: `/vragen/${q.id}` })
+        .expect(303);
+      expect(signedIn.headers.location).toBe(`/vragen/${q.id}`);
+      const page = await t.http.get(signedIn.headers.location).set('Cookie', cookieHeader(cookiesOf(signedIn))).expect(200);
+      expect(page.text).toContain('Terug naar de vraag');
+
+      // Another site is never a destination: the API refuses it, the form leaves it out of the link.
+      const refused = await t.http.post('/api/v1/auth/sign-in-links').send({ email: 'vrager@amsterdam.nl', returnTo: 'https://evil.example/' }).expect(400);
+      expect(refused.body.invalidParams.map((p: { name: string }) => p.name)).toEqual(['returnTo']);
+      for (const evil of ['https://evil.example/', '//evil.example/x']) {
+        const other = await linkMail(() => t.http.post('/auth/sign-in-link').type('form').send({ email: 'vrager@amsterdam.nl', returnTo: evil }).expect(200));
+        expect(other.text).not.toContain('next=');
+      }
     });
   });
 

@@ -22,6 +22,7 @@ import { ROLES, type Role } from '../common/access.js';
 import { PageQuery } from '../common/pagination.js';
 import { IsCalendarDate } from '../common/validators.js';
 import type { MailPreference } from './user.entity.js';
+import { RETURN_PATH_PATTERN } from './return-path.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -29,6 +30,10 @@ export class SignInLinkRequestDto {
   @ApiProperty({ description: 'E-mail address to send the sign-in link to.', example: 'j.jansen@amsterdam.nl', maxLength: 254 })
   @Transform(trim) @IsEmail({}, { message: 'email moet een geldig e-mailadres zijn' }) @MaxLength(254)
   email: string;
+
+  @ApiPropertyOptional({ description: 'Page to open after signing in: a question (`/vragen/{id}`) or the evaluation report.', example: '/vragen/019a1577-6f82-7da9-88e0-901e9581cbb1', maxLength: 200 })
+  @IsOptional() @IsString() @MaxLength(200) @Matches(RETURN_PATH_PATTERN, { message: 'returnTo moet een pagina van Vraagbaak zijn (/vragen/{id} of /reports/evaluation)' })
+  returnTo?: string;
 }
 
 export class SessionRequestDto {

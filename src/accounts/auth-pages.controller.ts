@@ -12,6 +12,7 @@ import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.g
 import { AuthService } from './auth.service.js';
 import { CredentialsService } from './credentials.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from './principal.js';
+import { afterSignIn, safeReturnPath } from './return-path.js';
 
 const LOGIN_COOKIE = 'vraagbaak_login';
 
@@ -33,7 +34,7 @@ export class AuthPagesController {
   @Get('callback')
   @Public()
   @Header('Cache-Control', 'no-store')
-  async callbackPage(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async callbackPage(@Query('token') token: unknown, @Query('next') next: unknown, @Res() reply: FastifyReply): Promise<void> {
     const info = typeof token === 'string' && token.length <= 200 ? await this.auth.describeLink(token) : { valid: false, needsCode: false, needsEnrolment: false };
     if (!info.valid) {
       reply.status(410).type('text/html; charset=utf-8').send(this.invalidLinkPage());
@@ -47,6 +48,7 @@ export class AuthPagesController {
       <form method="post" action="/auth/callback">
         <input type="hidden" name="token" value="${token}">
         <input type="hidden" name="login" value="${nonce}">
+        ${returnField(safeReturnPath(next))}
         ${info.needsCode
           ? html`<label for="code">Code uit uw authenticator-app (of een herstelcode)</label>
                  <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="20">`
@@ -78,7 +80,8 @@ export class AuthPagesController {
       // Readable by the page's own scripts, which echo it in X-CSRF-Token.
       reply.setCookie(CSRF_COOKIE, this.secrets.csrfToken(session.tokenHash), { ...cookie, httpOnly: false });
       reply.clearCookie(LOGIN_COOKIE, { path: '/auth' });
-      reply.redirect(session.mfaSatisfied ? '/auth/signed-in' : '/auth/second-factor', 303);
+      const returnTo = safeReturnPath(body?.next);
+      reply.redirect(session.mfaSatisfied ? afterSignIn(returnTo) : `/auth/second-factor${returnQuery(returnTo)}`, 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const retry = error.message === 'De code is onjuist.' || error.message.startsWith('Voer de code');
@@ -106,7 +109,7 @@ export class AuthPagesController {
       return;
     }
     try {
-      await this.auth.requestSignInLink(email, actor);
+      await this.auth.requestSignInLink(email, actor, safeReturnPath(body?.returnTo));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       reply.status(error.status).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">${error.message}</p>`));
@@ -135,9 +138,10 @@ export class AuthPagesController {
   @SignedIn()
   @AllowDuringMfaEnrolment()
   @Header('Cache-Control', 'no-store')
-  async secondFactorPage(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
+  async secondFactorPage(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Query('next') next: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const returnTo = safeReturnPath(next);
     if (principal.user.totpSecret) {
-      reply.redirect('/auth/signed-in', 303);
+      reply.redirect(afterSignIn(returnTo), 303);
       return;
     }
     const enrolment = await this.credentials.startTotpEnrolment(principal, actor);
@@ -151,6 +155,7 @@ export class AuthPagesController {
           <p class="muted">Sleutel: <code>${enrolment.secret}</code></p>
           <form method="post" action="/auth/second-factor">
             <input type="hidden" name="csrf" value="${this.secrets.csrfToken(principal.sessionTokenHash!)}">
+            ${returnField(returnTo)}
             <label for="code">Code uit de app</label>
             <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required pattern="[0-9]{6}" maxlength="6">
             <p><button type="submit">Bevestigen</button></p>
@@ -177,12 +182,12 @@ export class AuthPagesController {
           html`<h1>Tweede factor ingesteld</h1>
             <p>Bewaar deze herstelcodes op een veilige plek. Elke code werkt één keer, als u uw telefoon kwijt bent.</p>
             <ul>${recoveryCodes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
-            <p><a href="/auth/signed-in">Verder</a></p>`,
+            <p><a href="${afterSignIn(safeReturnPath(body?.next))}">Verder</a></p>`,
         ),
       );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      reply.status(error.status).type('text/html; charset=utf-8').send(page('Code onjuist', html`<p class="error">De code is onjuist.</p><p><a href="/auth/second-factor">Probeer het opnieuw</a></p>`));
+      reply.status(error.status).type('text/html; charset=utf-8').send(page('Code onjuist', html`<p class="error">De code is onjuist.</p><p><a href="/auth/second-factor${returnQuery(safeReturnPath(body?.next))}">Probeer het opnieuw</a></p>`));
     }
   }
 
@@ -193,6 +198,13 @@ export class AuthPagesController {
   private requestLinkForm(): string {
     return html`<p>Vraag via de Vraagbaak-app een nieuwe inloglink aan, of via de API: <code>POST /api/v1/auth/sign-in-links</code>.</p>`.value;
   }
+}
+
+const returnQuery = (returnTo: string | null) => (returnTo ? `?next=${encodeURIComponent(returnTo)}` : '');
+
+/** Carries the page to return to through a sign-in form. */
+function returnField(returnTo: string | null) {
+  return returnTo ? html`<input type="hidden" name="next" value="${returnTo}">` : '';
 }
 
 function sameNonce(cookie: string | undefined, given: unknown): boolean {

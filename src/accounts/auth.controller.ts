@@ -19,7 +19,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Mail a one-time sign-in link. Always 202: the answer never reveals whether the address is known.' })
   @ApiAcceptedResponse({ description: 'If the address may sign in, a link is on its way (valid 15 minutes).' })
   async requestLink(@Body() body: SignInLinkRequestDto, @CurrentActor() actor: AuditActor): Promise<void> {
-    await this.auth.requestSignInLink(body.email, actor);
+    await this.auth.requestSignInLink(body.email, actor, body.returnTo ?? null);
   }
 
   @Post('sessions')

@@ -14,6 +14,7 @@ import { AccessRequest, ApiToken, RecoveryCode, Session, SessionKind, SignInDoma
 import type { Principal } from './principal.js';
 import { User } from './user.entity.js';
 import { verifyTotp } from './totp.js';
+import { safeReturnPath } from './return-path.js';
 
 export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -36,6 +37,8 @@ export interface LinkTarget {
   organisationCode: string | null;
   purpose: SignInToken['purpose'];
   invitedRoles?: string[];
+  /** A page of the app to open after signing in (checked by safeReturnPath). */
+  returnTo?: string | null;
 }
 
 export interface SignInResult {
@@ -70,7 +73,7 @@ export class AuthService {
    * Mails a sign-in link to a known active user or to a new requester from an allowed domain.
    * Anyone else is recorded as an access request. The caller always answers 202, whatever happens here.
    */
-  async requestSignInLink(rawEmail: string, actor: AuditActor): Promise<void> {
+  async requestSignInLink(rawEmail: string, actor: AuditActor, returnTo: string | null = null): Promise<void> {
     const email = normaliseEmail(rawEmail);
     const domain = email.split('@')[1] ?? '';
     const now = this.clock.now();
@@ -85,12 +88,12 @@ export class AuthService {
       }
       if (user) {
         await request('success', 'known user');
-        return [await this.issueLink(m, { email, userId: user.id, organisationCode: null, purpose: 'sign-in' }, now, actor)];
+        return [await this.issueLink(m, { email, userId: user.id, organisationCode: null, purpose: 'sign-in', returnTo }, now, actor)];
       }
       const allowed = await m.findOneBy(SignInDomain, { domain });
       if (allowed) {
         await request('success', 'allowed domain');
-        return [await this.issueLink(m, { email, userId: null, organisationCode: allowed.organisationCode, purpose: 'sign-in' }, now, actor)];
+        return [await this.issueLink(m, { email, userId: null, organisationCode: allowed.organisationCode, purpose: 'sign-in', returnTo }, now, actor)];
       }
       await this.recordAccessRequest(m, email, domain, now);
       await request('denied', 'unknown address');
@@ -148,7 +151,8 @@ export class AuthService {
     };
     await m.insert(SignInToken, row);
     await this.audit.record(actor, { action: `auth.${target.purpose}-link.issue`, objectType: 'user', objectId: target.userId ?? target.email }, m);
-    const url = `${this.config.publicUrl}/auth/callback?token=${encodeURIComponent(token)}`;
+    const returnTo = safeReturnPath(target.returnTo);
+    const url = `${this.config.publicUrl}/auth/callback?token=${encodeURIComponent(token)}${returnTo ? `&next=${encodeURIComponent(returnTo)}` : ''}`;
     const recipient = { email: target.email, userId: target.userId };
     const eventKey = `sign-in-token:${row.id}`;
     const outboxId =

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -29,6 +30,38 @@ export const QUESTION_MAX = 20_000;
 export const ANSWER_MAX = 100_000;
 const NOT_BLANK = /\S/;
 
+/** An optional text field that may not be blank. */
+function OptionalText(description: string, maxLength: number): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ description, maxLength }), IsOptional(), IsString(), Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }), MaxLength(maxLength));
+}
+
+/** Optional keuze ids: at least one, each 1–33 at most once. */
+function OptionalKeuzeIds(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description, type: [Number], example: [21, 25] }),
+    IsOptional(),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(33),
+    ArrayUnique(),
+    IsInt({ each: true }),
+    Min(1, { each: true }),
+    Max(MAX_INT, { each: true }),
+  );
+}
+
+/** Optional related article ids (published articles, at most 20). */
+function OptionalRelatedArticles(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: 'Related published articles.', type: [String], format: 'uuid' }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(20),
+    ArrayUnique(),
+    IsUUID(undefined, { each: true }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Input
 
@@ -41,24 +74,19 @@ export class CreateArticleDto {
   @IsOptional() @IsUUID()
   questionId?: string;
 
-  @ApiPropertyOptional({ description: 'Title (required without questionId).', maxLength: TITLE_MAX })
-  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(TITLE_MAX)
+  @OptionalText('Title (required without questionId).', TITLE_MAX)
   title?: string;
 
-  @ApiPropertyOptional({ description: 'The question, written for a general reader (required without questionId).', maxLength: QUESTION_MAX })
-  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(QUESTION_MAX)
+  @OptionalText('The question, written for a general reader (required without questionId).', QUESTION_MAX)
   question?: string;
 
-  @ApiPropertyOptional({ description: 'The answer in Markdown (required without questionId).', maxLength: ANSWER_MAX })
-  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(ANSWER_MAX)
+  @OptionalText('The answer in Markdown (required without questionId).', ANSWER_MAX)
   answer?: string;
 
-  @ApiPropertyOptional({ description: 'Keuzes the article is about, 1–33 (at least one, required without questionId).', type: [Number], example: [21, 25] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(33) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(MAX_INT, { each: true })
+  @OptionalKeuzeIds('Keuzes the article is about, 1–33 (at least one, required without questionId).')
   keuzeIds?: number[];
 
-  @ApiPropertyOptional({ description: 'Related published articles.', type: [String], format: 'uuid' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID(undefined, { each: true })
+  @OptionalRelatedArticles()
   relatedArticleIds?: string[];
 
   @ApiPropertyOptional({ description: 'Kind of organisation that asked.', enum: ORGANISATION_TYPES })
@@ -71,24 +99,19 @@ export class UpdateArticleDto {
   @IsOptional() @IsInt() @Min(1) @Max(MAX_INT)
   version?: number;
 
-  @ApiPropertyOptional({ description: 'Title.', maxLength: TITLE_MAX })
-  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(TITLE_MAX)
+  @OptionalText('Title.', TITLE_MAX)
   title?: string;
 
-  @ApiPropertyOptional({ description: 'The question, written for a general reader.', maxLength: QUESTION_MAX })
-  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(QUESTION_MAX)
+  @OptionalText('The question, written for a general reader.', QUESTION_MAX)
   question?: string;
 
-  @ApiPropertyOptional({ description: 'The answer in Markdown.', maxLength: ANSWER_MAX })
-  @IsOptional() @IsString() @Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }) @MaxLength(ANSWER_MAX)
+  @OptionalText('The answer in Markdown.', ANSWER_MAX)
   answer?: string;
 
-  @ApiPropertyOptional({ description: 'Keuzes the article is about (at least one).', type: [Number] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(33) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(MAX_INT, { each: true })
+  @OptionalKeuzeIds('Keuzes the article is about (at least one).')
   keuzeIds?: number[];
 
-  @ApiPropertyOptional({ description: 'Related published articles.', type: [String], format: 'uuid' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID(undefined, { each: true })
+  @OptionalRelatedArticles()
   relatedArticleIds?: string[];
 
   @ApiPropertyOptional({ description: 'Kind of organisation that asked.', enum: ORGANISATION_TYPES })

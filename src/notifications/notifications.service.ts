@@ -234,6 +234,25 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
    * Safe to run concurrently and repeatedly: the digest row is unique per (day, recipient), and
    * rows that become due after today's digest was made wait for tomorrow's.
    */
+  /**
+   * Puts mails that failed for good back in the queue (all of them, or the given outbox ids), for
+   * an operator once the cause (an SMTP outage, a wrong address) is fixed: each gets a fresh
+   * round of attempts and leaves at once where jobs run, or at the reconciler's next run. A mail
+   * that was sent is never touched, so this cannot send anything twice. Returns the ids re-queued.
+   */
+  async retryFailed(ids?: readonly string[]): Promise<string[]> {
+    const requeued = await this.db.transaction(async (m) => {
+      const rows = await m.find(NotificationOutbox, { select: { id: true }, where: { status: 'failed', ...(ids ? { id: In([...ids]) } : {}) } });
+      const found = rows.map((r) => r.id);
+      for (let i = 0; i < found.length; i += 500) {
+        await m.update(NotificationOutbox, { id: In(found.slice(i, i + 500)), status: 'failed' }, { status: 'pending', attempts: 0, claimedAt: null, sendAfter: null });
+      }
+      return found;
+    });
+    await this.dispatch(requeued);
+    return requeued;
+  }
+
   async bundleDueDigests(now: Date = this.clock.now()): Promise<string[]> {
     const day = amsterdamDay(now);
     return this.db.transaction(async (m) => {

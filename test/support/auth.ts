@@ -60,3 +60,17 @@ export async function signInCast(
     secretariat: await signInAs(t, { roles: ['secretariat'] }),
   };
 }
+
+/** Cookies from Set-Cookie headers, by name. */
+export function cookiesOf(res: { headers: Record<string, unknown> }): Record<string, string> {
+  const jar: Record<string, string> = {};
+  for (const line of ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? [])) {
+    const [pair] = line.split(';');
+    const [name, ...value] = pair.split('=');
+    jar[name.trim()] = value.join('=');
+  }
+  return jar;
+}
+
+/** A cookie jar as a Cookie header value. */
+export const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');

@@ -1,0 +1,17 @@
+import { afterSignIn, safeReturnPath } from './return-path.js';
+
+describe('safeReturnPath', () => {
+  const id = '019a1577-6f82-7da9-88e0-901e9581cbb1';
+  it('lets through the pages a mail or form leads to', () => {
+    for (const path of [`/vragen/${id}`, `/vragen/${id}#bevestigen`, '/reports/evaluation', '/reports/evaluation?from=2026-01-01&to=2026-03-31']) expect(safeReturnPath(path)).toBe(path);
+  });
+  it('refuses anything that could leave the app or is not a known page', () => {
+    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', `/vragen/${id}/../../x`, '/api/v1/users', 'vragen/x', `/vragen/${id}?x=<script>`, '', null, 42, `/vragen/${id}`.padEnd(201, 'a')]) {
+      expect([bad, safeReturnPath(bad)]).toEqual([bad, null]);
+    }
+  });
+  it('falls back to the signed-in page', () => {
+    expect(afterSignIn(null)).toBe('/auth/signed-in');
+    expect(afterSignIn(`/vragen/${id}`)).toBe(`/vragen/${id}`);
+  });
+});
