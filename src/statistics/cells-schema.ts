@@ -31,7 +31,8 @@ export function sqliteAmsterdamDay(instant: string): string {
     THEN date(${instant}, '+2 hours') ELSE date(${instant}, '+1 hours') END)`;
 }
 
-const postgresAmsterdamDay = (instant: string) => `to_char(${instant} AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')`;
+/** The same on PostgreSQL. */
+export const postgresAmsterdamDay = (instant: string) => `to_char(${instant} AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')`;
 
 const MEASURE_COLUMNS = [
   'received',
