@@ -4,6 +4,7 @@ import { Database } from '../infra/database/database.service.js';
 import { SqlParams } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, DIRTY_TABLE, measureColumn, postgresAmsterdamDay, sqliteAmsterdamDay } from './cells-schema.js';
 import { amsterdamMidnight, shiftDay } from './periods.js';
+import { OPEN_STATUSES } from './statistics.dto.js';
 
 /** Days recomputed per transaction (bounds how long a refresh holds SQLite's write lock). */
 const DAYS_PER_TRANSACTION = 8;
@@ -15,7 +16,6 @@ const CLOCK_KINDS = [
   ['answer', 'an'],
   ['reopen_answer', 'ra'],
 ] as const;
-const OPEN_STATUSES = ['submitted', 'triage', 'assigned', 'in_progress', 'awaiting_requester'] as const;
 
 type Row = Record<string, unknown>;
 
@@ -70,9 +70,9 @@ export class StatisticsCells {
   /**
    * Replaces the cells of `days` with aggregates of the questions submitted on them, in one
    * INSERT … SELECT: `f` holds one row of measures per question (its clocks, ratings and reuse
-   * summed per question first), `g` the groups each question counts in (all, its expert, each of
-   * its keuzes, each of its themes once: with its lowest keuze of that theme), and the cells are their sums per group, day,
-   * organisation type and province.
+   * summed per question first); `g` the groups each question counts in: all, its expert, each of
+   * its keuzes, and each of its themes once (through its lowest keuze of that theme); the cells
+   * are their sums per group, day, organisation type and province.
    */
   private async recompute(m: EntityManager, days: string[]): Promise<void> {
     const p = new SqlParams(this.db.kind);

@@ -148,6 +148,9 @@ export class BreakdownDto {
   totals: BreakdownTotalsDto;
 }
 
+/** The statuses of a question still being handled (the `open` measure, the backlog). */
+export const OPEN_STATUSES = ['submitted', 'triage', 'assigned', 'in_progress', 'awaiting_requester'] as const;
+
 export const AGE_BUCKETS = ['0-2', '3-5', '6-10', '>10'] as const;
 
 export class BacklogRowDto {

@@ -10,6 +10,7 @@ import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
 import { MAX_PERIODS, amsterdamMidnight, monthsBetween, quartersBetween, shiftDay, type Period } from './periods.js';
 import {
   AGE_BUCKETS,
+  OPEN_STATUSES,
   type BacklogDto,
   type BacklogRowDto,
   type BreakdownDimension,
@@ -19,8 +20,6 @@ import {
   type OverviewDto,
   type StatisticsQuery,
 } from './statistics.dto.js';
-
-export const OPEN_STATUSES = ['submitted', 'triage', 'assigned', 'in_progress', 'awaiting_requester'] as const;
 
 export const ORGANISATION_TYPE_LABELS: Record<string, string> = {
   municipality: 'Gemeente',
