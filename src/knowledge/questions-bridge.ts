@@ -4,6 +4,7 @@ import { pageOf, type Page } from '../common/pagination.js';
 import type { Principal } from '../accounts/principal.js';
 import { User } from '../accounts/user.entity.js';
 import { Database } from '../infra/database/database.service.js';
+import { placeholder, queryRows } from '../infra/database/sql.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { QuestionHooks } from '../questions/question-hooks.js';
 import { Question, QuestionEvent, QuestionKeuze, QuestionMessage } from '../questions/question.entities.js';
@@ -40,8 +41,8 @@ export class QuestionsBridge implements OnModuleInit {
       afterSubmit: async (m, q) => {
         if (q.suggestionId) await this.knowledge.markSuggestionSubmitted(m, q.suggestionId);
       },
-      afterEvent: async (m, event) => {
-        if (REINDEX_ON.has(event.type)) await this.reindex(m, event.questionId);
+      afterEvent: async (m, event, context) => {
+        if (REINDEX_ON.has(event.type)) await this.reindex(m, event.questionId, context.question);
       },
       validateArticles: (m, ids) => this.knowledge.validateArticles(m, ids),
       recordReuse: async (m, questionId, ids) => {
@@ -51,17 +52,19 @@ export class QuestionsBridge implements OnModuleInit {
     });
   }
 
-  /** Writes the question's current text to the index, in the caller's transaction. */
-  private async reindex(m: EntityManager, questionId: string): Promise<void> {
-    const q = await m.findOneBy(Question, { id: questionId });
+  /**
+   * Writes the question's current text to the index, in the caller's transaction. `known` is the
+   * question as the event's writer has it (no read back). A question seen for the first time gets
+   * its key in one statement and, as nothing can be indexed under a new key, no delete first.
+   */
+  private async reindex(m: EntityManager, questionId: string, known?: Question): Promise<void> {
+    const q = known ?? (await m.findOneBy(Question, { id: questionId }));
     if (!q) return;
-    const p = m.connection.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
-    let [row] = (await m.query(`SELECT seq FROM ${QUESTION_KEYS_TABLE} WHERE question_id = ${p[0]}`, [questionId])) as { seq: number }[];
-    if (!row) {
-      await m.query(`INSERT INTO ${QUESTION_KEYS_TABLE} (question_id) VALUES (${p[0]})`, [questionId]);
-      [row] = (await m.query(`SELECT seq FROM ${QUESTION_KEYS_TABLE} WHERE question_id = ${p[0]}`, [questionId])) as { seq: number }[];
-    }
-    await this.index.index(m, questionSearchDocument(Number(row.seq), q));
+    const p = placeholder(m, 1);
+    let [row] = await queryRows<{ seq: number }>(m, `INSERT INTO ${QUESTION_KEYS_TABLE} (question_id) VALUES (${p}) ON CONFLICT (question_id) DO NOTHING RETURNING seq`, [questionId]);
+    const fresh = row !== undefined;
+    if (!fresh) [row] = (await m.query(`SELECT seq FROM ${QUESTION_KEYS_TABLE} WHERE question_id = ${p}`, [questionId])) as { seq: number }[];
+    await this.index.index(m, questionSearchDocument(Number(row.seq), q), { fresh });
   }
 
   private async search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>> {

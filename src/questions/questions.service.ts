@@ -41,7 +41,7 @@ import {
   ReferDto,
   SubmitQuestionDto,
 } from './questions.dto.js';
-import { assignReference, provisionalReference } from './reference.js';
+import { allocateReference, assignReference, provisionalReference } from './reference.js';
 import { QuestionHooks, type EventContext } from './question-hooks.js';
 
 const STAFF: Role[] = ['expert', 'coordinator', 'secretariat'];
@@ -94,10 +94,13 @@ export class QuestionsService {
         throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${organisationCode} bestaat niet` }]);
       }
       const id = randomUUID();
+      const year = Number(amsterdamDay(now).slice(0, 4));
+      // SQLite runs write transactions one at a time: the reference is taken at once and inserted
+      // with the question. PostgreSQL takes it last (see below) and holds a placeholder until then.
+      const referenceFirst = this.db.kind === 'sqlite';
       const question = m.create(Question, {
         id,
-        // A placeholder, unique and never shown: the reference is taken last (see below).
-        reference: provisionalReference(id),
+        reference: referenceFirst ? await allocateReference(m, year) : provisionalReference(id),
         title: input.title,
         body: input.body,
         context: input.context || null,
@@ -128,10 +131,10 @@ export class QuestionsService {
       await insertRows(m, QuestionKeuze, keuzes);
       const event = await this.addEvent(m, question.id, 'submitted', actor.actorId, null, 'submitted', null, null, now, { question, keuzes });
       await this.hooks.afterSubmit(m, question);
-      // The year's next reference comes last: on PostgreSQL the counter row stays locked from here
-      // until the commit, so every other submission waits for this one — only the two statements
-      // below, not the whole intake with its event hooks (docs/benchmarks.md, "Intake").
-      question.reference = await assignReference(m, Number(amsterdamDay(now).slice(0, 4)), id);
+      // On PostgreSQL the year's next reference comes last: the counter row stays locked from here
+      // until the commit, so every other submission waits for this one — only the statement below,
+      // not the whole intake with its event hooks (docs/benchmarks.md, "Intake").
+      if (!referenceFirst) question.reference = await assignReference(m, year, id);
       const mails = [await this.mailRequester(m, question, 'question-received', 'received', {}, principal.user)];
       return { question, keuzes, event, mails };
     });

@@ -25,6 +25,7 @@ export async function allocateReference(m: EntityManager, year: number): Promise
  */
 export async function assignReference(m: EntityManager, year: number, questionId: string): Promise<string> {
   if (m.connection.options.type !== 'postgres') {
+    // (Intake on SQLite allocates the reference before inserting the question instead.)
     const reference = await allocateReference(m, year);
     await m.query('UPDATE questions SET reference = ? WHERE id = ?', [reference, questionId]);
     return reference;

@@ -194,8 +194,8 @@ export class SearchIndex {
   // -------------------------------------------------------------------------------------------------
   // Writing (call inside the transaction that changes the document)
 
-  /** Adds or replaces a document. */
-  async index(db: Queryable, document: SearchDocument): Promise<void> {
+  /** Adds or replaces a document; `fresh`: its rowid was never indexed, so there is nothing to replace. */
+  async index(db: Queryable, document: SearchDocument, options: { fresh?: boolean } = {}): Promise<void> {
     const kind = databaseKindOf(db);
     const texts = this.definition.fields.map((_, i) => indexText(document.fields[i] ?? ''));
     const tags = [...new Set(document.tags.map((tag) => searchTag(tag, '')))].filter((tag) => tag.length > 0);
@@ -211,7 +211,7 @@ export class SearchIndex {
       );
       return;
     }
-    await db.query(`DELETE FROM ${this.table} WHERE rowid = ?1`, [document.rowid]);
+    if (!options.fresh) await db.query(`DELETE FROM ${this.table} WHERE rowid = ?1`, [document.rowid]);
     const p = new SqlParams(kind);
     const values = [p.add(document.rowid), ...texts.map((text) => p.add(text)), p.add(tags.join(' '))];
     const columns = ['rowid', ...this.definition.fields.map((f) => f.name), 'tags'];
