@@ -270,9 +270,8 @@ export class AuthService {
     const token = credential.bearer ?? credential.cookie;
     if (!token) return null;
     const via = credential.bearer ? 'bearer' : 'cookie';
-    // Credential and user in one query: this runs on every request, so on a read connection (on
-    // SQLite it would otherwise queue behind the writes on the one write connection).
-    const found = await findWithJoined(this.db.manager, Session, 'tokenHash', sha256(token), 'userId', User, this.db.reader);
+    // Credential and user in one query: this runs on every request.
+    const found = await findWithJoined(this.db.manager, Session, 'tokenHash', sha256(token), 'userId', User);
     const session = found?.row;
     if (!session || session.revokedAt || session.expiresAt <= now || session.kind !== via) throw new UnauthenticatedError('Uw sessie is verlopen; log opnieuw in.');
     const user = found.joined;
@@ -284,7 +283,7 @@ export class AuthService {
   }
 
   private async authenticateApiToken(token: string, now: Date): Promise<Principal> {
-    const found = await findWithJoined(this.db.manager, ApiToken, 'tokenHash', sha256(token), 'userId', User, this.db.reader);
+    const found = await findWithJoined(this.db.manager, ApiToken, 'tokenHash', sha256(token), 'userId', User);
     const row = found?.row;
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) throw new UnauthenticatedError('Dit API-token is ongeldig, verlopen of ingetrokken.');
     const user = found.joined;

@@ -161,8 +161,6 @@ export async function findWithJoined<T extends ObjectLiteral, J extends ObjectLi
   value: unknown,
   foreignKey: keyof T & string,
   joined: EntityTarget<J>,
-  /** Where to run it, e.g. `Database.reader` for reads that need not wait for the write connection. */
-  via?: { query(sql: string, parameters?: unknown[]): Promise<Record<string, unknown>[]> },
 ): Promise<{ row: T; joined: J | null } | null> {
   const own = columnsOf(m, target);
   const other = columnsOf(m, joined);
@@ -172,9 +170,12 @@ export async function findWithJoined<T extends ObjectLiteral, J extends ObjectLi
     ...[...other.byProperty.values()].map((c) => `b.${escape(c.databaseName)} AS ${escape(`b_${c.databaseName}`)}`),
   ];
   const joinedKey = m.connection.getMetadata(joined).primaryColumns[0].databaseName;
-  const sql = `SELECT ${select.join(', ')} FROM ${escape(own.table)} a LEFT JOIN ${escape(other.table)} b ON b.${escape(joinedKey)} = a.${column(m, target, foreignKey)}
-     WHERE a.${column(m, target, property)} = ${placeholder(m, 1)}`;
-  const [raw] = via ? await via.query(sql, [value]) : await queryRows(m, sql, [value]);
+  const [raw] = await queryRows(
+    m,
+    `SELECT ${select.join(', ')} FROM ${escape(own.table)} a LEFT JOIN ${escape(other.table)} b ON b.${escape(joinedKey)} = a.${column(m, target, foreignKey)}
+     WHERE a.${column(m, target, property)} = ${placeholder(m, 1)}`,
+    [value],
+  );
   if (!raw) return null;
   const part = (prefix: string) => Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
   const b = part('b_');
