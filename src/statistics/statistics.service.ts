@@ -85,10 +85,12 @@ interface Group {
 type Row = Record<string, unknown>;
 
 /**
- * Evaluation statistics for the secretariat. Every figure is aggregated in SQL (GROUP BY, and
- * index-ordered OFFSET look-ups for nearest-rank percentiles), on the live tables — no caches — so a
- * committed change shows at the next request. Reads go through `Database.reader` (read-only
- * connections on SQLite), never inside a write transaction. Durations come from question_sla (working days, stored as numbers).
+ * Evaluation statistics for the secretariat. Every figure is aggregated in SQL: the additive ones
+ * as sums over `statistics_cells` (brought up to date at the start of each request, see
+ * StatisticsCells; the live tables where the cells cannot answer a filter), the nearest-rank
+ * percentiles with index-ordered OFFSET look-ups on the clocks — so a committed change shows at
+ * the next request. Reads go through `Database.reader` (read-only connections on SQLite), never
+ * inside a write transaction. Durations come from question_sla (working days, stored as numbers).
  *
  * Nearest-rank percentile p of n sorted values: the value at position ⌈p·n⌉, computed with
  * integer arithmetic identical on SQLite and PostgreSQL: median ⌈n/2⌉ = (n + 1) / 2,
