@@ -12,7 +12,7 @@ import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.g
 import { AuthService } from './auth.service.js';
 import { CredentialsService } from './credentials.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from './principal.js';
-import { afterSignIn, safeReturnPath } from './return-path.js';
+import { afterSignIn, safeReturnPath, withReturnTo } from './return-path.js';
 
 const LOGIN_COOKIE = 'vraagbaak_login';
 
@@ -81,7 +81,7 @@ export class AuthPagesController {
       reply.setCookie(CSRF_COOKIE, this.secrets.csrfToken(session.tokenHash), { ...cookie, httpOnly: false });
       reply.clearCookie(LOGIN_COOKIE, { path: '/auth' });
       const returnTo = safeReturnPath(body?.next);
-      reply.redirect(session.mfaSatisfied ? afterSignIn(returnTo) : `/auth/second-factor${returnQuery(returnTo)}`, 303);
+      reply.redirect(session.mfaSatisfied ? afterSignIn(returnTo) : withReturnTo('/auth/second-factor', returnTo), 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const retry = error.message === 'De code is onjuist.' || error.message.startsWith('Voer de code');
@@ -187,7 +187,7 @@ export class AuthPagesController {
       );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      reply.status(error.status).type('text/html; charset=utf-8').send(page('Code onjuist', html`<p class="error">De code is onjuist.</p><p><a href="/auth/second-factor${returnQuery(safeReturnPath(body?.next))}">Probeer het opnieuw</a></p>`));
+      reply.status(error.status).type('text/html; charset=utf-8').send(page('Code onjuist', html`<p class="error">De code is onjuist.</p><p><a href="${withReturnTo('/auth/second-factor', safeReturnPath(body?.next))}">Probeer het opnieuw</a></p>`));
     }
   }
 
@@ -199,8 +199,6 @@ export class AuthPagesController {
     return html`<p>Vraag via de Vraagbaak-app een nieuwe inloglink aan, of via de API: <code>POST /api/v1/auth/sign-in-links</code>.</p>`.value;
   }
 }
-
-const returnQuery = (returnTo: string | null) => (returnTo ? `?next=${encodeURIComponent(returnTo)}` : '');
 
 /** Carries the page to return to through a sign-in form. */
 function returnField(returnTo: string | null) {

@@ -14,7 +14,7 @@ import { AccessRequest, ApiToken, RecoveryCode, Session, SessionKind, SignInDoma
 import type { Principal } from './principal.js';
 import { User } from './user.entity.js';
 import { verifyTotp } from './totp.js';
-import { safeReturnPath } from './return-path.js';
+import { safeReturnPath, withReturnTo } from './return-path.js';
 
 export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -152,7 +152,7 @@ export class AuthService {
     await m.insert(SignInToken, row);
     await this.audit.record(actor, { action: `auth.${target.purpose}-link.issue`, objectType: 'user', objectId: target.userId ?? target.email }, m);
     const returnTo = safeReturnPath(target.returnTo);
-    const url = `${this.config.publicUrl}/auth/callback?token=${encodeURIComponent(token)}${returnTo ? `&next=${encodeURIComponent(returnTo)}` : ''}`;
+    const url = withReturnTo(`${this.config.publicUrl}/auth/callback?token=${encodeURIComponent(token)}`, returnTo);
     const recipient = { email: target.email, userId: target.userId };
     const eventKey = `sign-in-token:${row.id}`;
     const outboxId =

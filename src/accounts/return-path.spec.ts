@@ -1,4 +1,4 @@
-import { afterSignIn, safeReturnPath } from './return-path.js';
+import { afterSignIn, safeReturnPath, withReturnTo } from './return-path.js';
 
 describe('safeReturnPath', () => {
   const id = '019a1577-6f82-7da9-88e0-901e9581cbb1';
@@ -9,6 +9,11 @@ describe('safeReturnPath', () => {
     for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', `/vragen/${id}/../../x`, '/api/v1/users', 'vragen/x', `/vragen/${id}?x=<script>`, '', null, 42, `/vragen/${id}`.padEnd(201, 'a')]) {
       expect([bad, safeReturnPath(bad)]).toEqual([bad, null]);
     }
+  });
+  it('adds the return path to a link', () => {
+    expect(withReturnTo('/auth/second-factor', `/vragen/${id}`)).toBe(`/auth/second-factor?next=%2Fvragen%2F${id}`);
+    expect(withReturnTo('https://x.nl/auth/callback?token=t', '/reports/evaluation')).toBe('https://x.nl/auth/callback?token=t&next=%2Freports%2Fevaluation');
+    expect(withReturnTo('/auth/second-factor', null)).toBe('/auth/second-factor');
   });
   it('falls back to the signed-in page', () => {
     expect(afterSignIn(null)).toBe('/auth/signed-in');

@@ -13,3 +13,8 @@ export function safeReturnPath(value: unknown): string | null {
 export function afterSignIn(returnTo: string | null): string {
   return returnTo ?? '/auth/signed-in';
 }
+
+/** `url` with the return path as its `next` parameter (unchanged without one). */
+export function withReturnTo(url: string, returnTo: string | null): string {
+  return returnTo ? `${url}${url.includes('?') ? '&' : '?'}next=${encodeURIComponent(returnTo)}` : url;
+}

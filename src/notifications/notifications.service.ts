@@ -229,12 +229,6 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Bundles every recipient's held rows that are due (their 07:00 has passed) into one
-   * `daily-digest` row per recipient and day, marks them `digested` and returns the new rows' ids.
-   * Safe to run concurrently and repeatedly: the digest row is unique per (day, recipient), and
-   * rows that become due after today's digest was made wait for tomorrow's.
-   */
-  /**
    * Puts mails that failed for good back in the queue (all of them, or the given outbox ids), for
    * an operator once the cause (an SMTP outage, a wrong address) is fixed: each gets a fresh
    * round of attempts and leaves at once where jobs run, or at the reconciler's next run. A mail
@@ -253,6 +247,12 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     return requeued;
   }
 
+  /**
+   * Bundles every recipient's held rows that are due (their 07:00 has passed) into one
+   * `daily-digest` row per recipient and day, marks them `digested` and returns the new rows' ids.
+   * Safe to run concurrently and repeatedly: the digest row is unique per (day, recipient), and
+   * rows that become due after today's digest was made wait for tomorrow's.
+   */
   async bundleDueDigests(now: Date = this.clock.now()): Promise<string[]> {
     const day = amsterdamDay(now);
     return this.db.transaction(async (m) => {

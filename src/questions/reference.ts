@@ -20,16 +20,11 @@ export async function allocateReference(m: EntityManager, year: number): Promise
 }
 
 /**
- * `allocateReference` and writing it on the question. On PostgreSQL in one statement, since every
- * round trip between taking the counter's row lock and the commit delays all other submissions.
+ * PostgreSQL: `allocateReference` and writing it on the inserted question, in one statement, since
+ * every round trip between taking the counter's row lock and the commit delays all other
+ * submissions. (SQLite runs one write transaction at a time: intake allocates before inserting.)
  */
 export async function assignReference(m: EntityManager, year: number, questionId: string): Promise<string> {
-  if (m.connection.options.type !== 'postgres') {
-    // (Intake on SQLite allocates the reference before inserting the question instead.)
-    const reference = await allocateReference(m, year);
-    await m.query('UPDATE questions SET reference = ? WHERE id = ?', [reference, questionId]);
-    return reference;
-  }
   const [row] = await queryRows<{ reference: string; last_number: number | string }>(
     m,
     `WITH c AS (
