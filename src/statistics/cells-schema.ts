@@ -34,6 +34,13 @@ export function sqliteAmsterdamDay(instant: string): string {
 /** The same on PostgreSQL. */
 export const postgresAmsterdamDay = (instant: string) => `to_char(${instant} AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')`;
 
+/** The clock kinds and the prefix of their measures in the cells. */
+export const CLOCK_KINDS = [
+  ['first_response', 'fr'],
+  ['answer', 'an'],
+  ['reopen_answer', 'ra'],
+] as const;
+
 const MEASURE_COLUMNS = [
   'received',
   'open',
@@ -47,7 +54,7 @@ const MEASURE_COLUMNS = [
   'ratings',
   'rating_sum',
   'reuse',
-  ...['fr', 'an', 'ra'].flatMap((kind) => [`${kind}_n`, `${kind}_met`, `${kind}_verdicts`]),
+  ...CLOCK_KINDS.flatMap(([, prefix]) => [`${prefix}_n`, `${prefix}_met`, `${prefix}_verdicts`]),
 ] as const;
 export type CellMeasure = (typeof MEASURE_COLUMNS)[number];
 export const CELL_MEASURES: readonly CellMeasure[] = MEASURE_COLUMNS;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Database } from '../infra/database/database.service.js';
 import { SqlParams } from '../infra/database/sql.js';
-import { CELLS_TABLE, CELL_MEASURES, DIRTY_TABLE, measureColumn, postgresAmsterdamDay, sqliteAmsterdamDay } from './cells-schema.js';
+import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, DIRTY_TABLE, measureColumn, postgresAmsterdamDay, sqliteAmsterdamDay } from './cells-schema.js';
 import { amsterdamMidnight, shiftDay } from './periods.js';
 import { OPEN_STATUSES } from './statistics.dto.js';
 
@@ -10,12 +10,6 @@ import { OPEN_STATUSES } from './statistics.dto.js';
 const DAYS_PER_TRANSACTION = 8;
 /** Serialises refreshes across processes on PostgreSQL (HTTP and worker). */
 const ADVISORY_LOCK = 7_244_101;
-/** Clock kinds and the prefix of their cell measures. */
-const CLOCK_KINDS = [
-  ['first_response', 'fr'],
-  ['answer', 'an'],
-  ['reopen_answer', 'ra'],
-] as const;
 
 type Row = Record<string, unknown>;
 
@@ -29,15 +23,32 @@ type Row = Record<string, unknown>;
 @Injectable()
 export class StatisticsCells {
   private readonly logger = new Logger(StatisticsCells.name);
+  /** The refresh running or last run. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** The refresh waiting for it, shared by every caller until it starts. */
+  private queued: Promise<number> | null = null;
 
   constructor(private readonly db: Database) {}
 
-  /** Recomputes every day marked until now. Runs one after another within the process. */
+  /**
+   * Recomputes every day marked until now. Refreshes run one after another within the process; the
+   * callers that arrive while one waits to start share it (it reads the marks only when it starts),
+   * so the measures a report gathers side by side cost one refresh, not four.
+   */
   refresh(): Promise<number> {
-    const run = this.tail.then(() => this.drain());
+    if (this.queued) return this.queued;
+    const run = this.tail.then(() => {
+      this.queued = null;
+      return this.drain();
+    });
+    this.queued = run;
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** Whether any day waits for a recompute (the reconciler's question). */
+  async hasMarkedDays(): Promise<boolean> {
+    return ((await this.db.reader.query(`SELECT day FROM ${DIRTY_TABLE} LIMIT 1`)) as Row[]).length > 0;
   }
 
   /**

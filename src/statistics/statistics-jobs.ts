@@ -1,9 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Database } from '../infra/database/database.service.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
-import { DIRTY_TABLE } from './cells-schema.js';
 import { StatisticsCells } from './statistics-cells.js';
 
 /**
@@ -13,7 +11,6 @@ import { StatisticsCells } from './statistics-cells.js';
 @Injectable()
 export class StatisticsJobs implements OnModuleInit {
   constructor(
-    private readonly db: Database,
     private readonly cells: StatisticsCells,
     private readonly reconciler: Reconciler,
   ) {}
@@ -23,8 +20,7 @@ export class StatisticsJobs implements OnModuleInit {
   }
 
   async findPending(): Promise<PendingWork[]> {
-    const [dirty] = (await this.db.reader.query(`SELECT day FROM ${DIRTY_TABLE} LIMIT 1`)) as unknown[];
-    return dirty ? [{ job: JobName.RefreshStatistics, payload: {}, key: 'statistics-cells' }] : [];
+    return (await this.cells.hasMarkedDays()) ? [{ job: JobName.RefreshStatistics, payload: {}, key: 'statistics-cells' }] : [];
   }
 
   @JobHandler(JobName.RefreshStatistics)

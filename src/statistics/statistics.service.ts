@@ -4,7 +4,7 @@ import { InvalidInputError } from '../common/domain-errors.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
 import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
-import { CELLS_TABLE, CELL_MEASURES, measureColumn } from './cells-schema.js';
+import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, measureColumn } from './cells-schema.js';
 import { StatisticsCells } from './statistics-cells.js';
 import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
 import { MAX_PERIODS, amsterdamMidnight, monthsBetween, quartersBetween, shiftDay, type Period } from './periods.js';
@@ -73,8 +73,20 @@ interface ClockSource {
   index: string;
   /** Extra conditions (once per theme). */
   extra: string[];
-  /** Group key as the API reports it, from the column value. */
+  /** Group key as the API reports it, from the column value… */
   key: (value: unknown) => string;
+  /** …and back (null for the '' key of no group). */
+  raw: (key: string) => unknown;
+}
+
+/** SLA verdicts of one clock kind in one group: `g` the API's group key, `raw` the column value. */
+interface Verdicts {
+  g: string;
+  raw: unknown;
+  kind: string;
+  n: number;
+  met: number;
+  verdicts: number;
 }
 
 interface Group {
@@ -250,8 +262,7 @@ export class StatisticsService {
     }
   }
 
-  /** All measures, per group key (or under 'all' without a dimension). */
-  /** `source: 'live'` skips the cells (the consistency tests compare both ways). */
+  /** All measures, per group key (or under 'all' without a dimension); `source: 'live'` skips the cells (the consistency tests compare both ways). */
   async measures(filter: ResolvedFilter, by: BreakdownDimension | null, groups?: Group[], source: 'cells' | 'live' = 'cells'): Promise<Map<string, MeasuresDto>> {
     const periods = by === 'month' || by === 'quarter' ? (groups as Period[] | undefined) ?? (await this.periodsFor(by, filter)) : [];
     const now = this.clock.now();
@@ -264,14 +275,14 @@ export class StatisticsService {
       // percentiles, overdue clocks and articles from the live tables.
       await this.cells.refresh();
       const rows: Row[] = cells.sql ? await this.db.reader.query(cells.sql, cells.values) : [];
-      [clocks, articles] = await Promise.all([this.clockRows(filter, by, periods, now, this.verdictsOf(by, rows)), this.articleRows(filter, by, periods)]);
+      [clocks, articles] = await Promise.all([this.clockRows(filter, by, now, this.verdictsOf(by, rows)), this.articleRows(filter, by, periods)]);
       counts = ratings = rows;
       reuse = rows.map((r) => ({ g: r.g, n: r.reuse }));
     } else {
       [counts, ratings, clocks, articles, reuse] = await Promise.all([
         this.countRows(filter, by, periods),
         this.ratingRows(filter, by, periods),
-        this.clockRows(filter, by, periods, now),
+        this.clockRows(filter, by, now),
         this.articleRows(filter, by, periods),
         this.reuseRows(filter, by, periods),
       ]);
@@ -418,58 +429,58 @@ export class StatisticsService {
     return { sql: `SELECT ${key} AS g, ${sums} FROM ${CELLS_TABLE} c WHERE ${where.join(' AND ')} ${groupBy(by)}`, values: p.values };
   }
 
-  /** Clock verdict rows (as clockRows reads them) from summed cells, with the raw group value the percentiles look up. */
-  private verdictsOf(by: BreakdownDimension | null, rows: Row[]): Row[] {
-    const raw = (key: string): unknown => {
-      if (key === '') return null;
-      switch (by) {
-        case null:
-          return 'all';
-        case 'keuze':
-        case 'theme':
-          return Number(key);
-        case 'month':
-          return Number(key.replace('-', ''));
-        case 'quarter':
-          return Number(`${key.slice(0, 4)}${key.slice(6)}`);
-        default:
-          return key;
-      }
-    };
+  /** The SLA verdicts in summed cells, per clock kind. */
+  private verdictsOf(by: BreakdownDimension | null, rows: Row[]): Verdicts[] {
+    const src = this.clockSource(by, new SqlParams(this.db.kind));
     return rows.flatMap((r) =>
-      (['first_response', 'answer', 'reopen_answer'] as const).map((kind) => {
-        const prefix = kind === 'first_response' ? 'fr' : kind === 'answer' ? 'an' : 'ra';
-        return { g: raw(keyOf(r.g)), kind, n: r[`${prefix}_n`], met: r[`${prefix}_met`], verdicts: r[`${prefix}_verdicts`] };
-      }),
+      CLOCK_KINDS.map(([kind, prefix]) => ({ g: keyOf(r.g), raw: src.raw(keyOf(r.g)), kind, n: num(r[`${prefix}_n`]), met: num(r[`${prefix}_met`]), verdicts: num(r[`${prefix}_verdicts`]) })),
     );
+  }
+
+  /** The SLA verdicts of stopped clocks (and of running ones the breach job already marked), from the clocks. */
+  private async verdictRows(filter: ResolvedFilter, by: BreakdownDimension | null): Promise<Verdicts[]> {
+    const p = new SqlParams(this.db.kind);
+    const src = this.clockSource(by, p);
+    const where = [...src.extra, ...this.where(filter, p, { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' })];
+    const rows: Row[] = await this.db.reader.query(
+      `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(s.measured_days) AS n, sum(CASE WHEN s.met THEN 1 ELSE 0 END) AS met, count(s.met) AS verdicts
+         FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
+      p.values,
+    );
+    return rows.map((r) => ({ g: src.key(r.g), raw: r.g, kind: String(r.kind), n: num(r.n), met: num(r.met), verdicts: num(r.verdicts) }));
   }
 
   /** Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze copy. */
   private clockSource(by: BreakdownDimension | null, p: SqlParams): ClockSource {
     const sqlite = this.db.kind === 'sqlite';
     const bool = (value: boolean) => p.add(sqlite ? (value ? 1 : 0) : value);
-    const single = (column: string, key: (v: unknown) => string = keyOf): ClockSource => ({
+    const asText = (key: string): unknown => (key === '' ? null : key);
+    const asNumber = (key: string): unknown => (key === '' ? null : Number(key.replace(/\D/g, '')));
+    const single = (column: string, key: (v: unknown) => string = keyOf, raw = asText): ClockSource => ({
       table: 'question_sla',
       column: `s.${column}`,
       index: sqlite ? ` INDEXED BY idx_question_sla_${column}` : '',
       extra: [],
       key,
+      raw,
     });
     switch (by) {
       case null:
-        return { table: 'question_sla', column: null, index: '', extra: [], key: () => 'all' };
+        return { table: 'question_sla', column: null, index: '', extra: [], key: () => 'all', raw: () => 'all' };
       case 'keuze':
-        return { table: 'question_sla_keuzes', column: 's.keuze_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_keuze' : '', extra: [], key: keyOf };
+        return { table: 'question_sla_keuzes', column: 's.keuze_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_keuze' : '', extra: [], key: keyOf, raw: asNumber };
       case 'theme':
-        return { table: 'question_sla_keuzes', column: 's.theme_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_theme' : '', extra: [`s.theme_first = ${bool(true)}`], key: keyOf };
+        return { table: 'question_sla_keuzes', column: 's.theme_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_theme' : '', extra: [`s.theme_first = ${bool(true)}`], key: keyOf, raw: asNumber };
       case 'organisationType':
         return single('organisation_type');
       case 'province':
         return single('province_code');
       case 'month':
-        return single('period_month', (v) => (v === null || v === undefined ? '' : `${String(v).slice(0, 4)}-${String(v).slice(4, 6)}`));
+        // YYYYMM ⇄ 'YYYY-MM'
+        return single('period_month', (v) => (v === null || v === undefined ? '' : `${String(v).slice(0, 4)}-${String(v).slice(4, 6)}`), asNumber);
       case 'quarter':
-        return single('period_quarter', (v) => (v === null || v === undefined ? '' : `${String(v).slice(0, 4)}-Q${String(v).slice(4)}`));
+        // YYYYQ ⇄ 'YYYY-QQ'
+        return single('period_quarter', (v) => (v === null || v === undefined ? '' : `${String(v).slice(0, 4)}-Q${String(v).slice(4)}`), asNumber);
       case 'expert':
         return single('assignee_id');
     }
@@ -477,28 +488,18 @@ export class StatisticsService {
 
   /**
    * Per group and clock kind: the number of measured clocks (n), the SLA verdicts, and the
-   * nearest-rank median and p90 of the measured working days. Every query reads an index in
+   * nearest-rank median and p90 of the measured working days. The verdicts of stopped clocks come
+   * from the cells when the caller has them, else from the clocks. Every query reads an index in
    * (kind, group, measured_days) order, so SQLite neither sorts nor builds a temporary B-tree.
    */
-  private async clockRows(filter: ResolvedFilter, by: BreakdownDimension | null, _periods: Period[], now: Date, fromCells?: Row[]): Promise<Row[]> {
+  private async clockRows(filter: ResolvedFilter, by: BreakdownDimension | null, now: Date, verdicts?: Verdicts[]): Promise<Row[]> {
     const c: Columns = { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' };
-
-    // Verdicts of stopped clocks (and of running ones the breach job already marked).
-    let p = new SqlParams(this.db.kind);
-    let src = this.clockSource(by, p);
-    let where = [...src.extra, ...this.where(filter, p, c)];
-    const verdicts: Row[] =
-      fromCells ??
-      (await this.db.reader.query(
-        `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(s.measured_days) AS n, sum(CASE WHEN s.met THEN 1 ELSE 0 END) AS met, count(s.met) AS verdicts
-           FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
-        p.values,
-      ));
+    const stopped = verdicts ?? (await this.verdictRows(filter, by));
     // Running clocks past their due time have missed, even before the breach job marked them (few rows: open questions).
-    p = new SqlParams(this.db.kind);
-    src = this.clockSource(by, p);
+    const p = new SqlParams(this.db.kind);
+    const src = this.clockSource(by, p);
     const perKeuze = src.table === 'question_sla_keuzes';
-    where = [...src.extra, ...this.where(filter, p, c)];
+    const where = [...src.extra, ...this.where(filter, p, c)];
     const overdue: Row[] = await this.db.reader.query(
       `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(*) AS n
          FROM ${perKeuze ? 'question_sla o JOIN question_sla_keuzes s ON s.question_id = o.question_id AND s.kind = o.kind AND s.round = o.round' : 'question_sla s'}
@@ -508,10 +509,7 @@ export class StatisticsService {
       p.values,
     );
     const rows = new Map<string, Row>();
-    for (const r of verdicts) {
-      const g = src.key(r.g);
-      rows.set(`${g}|${r.kind}`, { g, kind: r.kind, raw: r.g, n: num(r.n), met: num(r.met), verdicts: num(r.verdicts), median: null, p90: null });
-    }
+    for (const v of stopped) rows.set(`${v.g}|${v.kind}`, { ...v, median: null, p90: null });
     for (const r of overdue) {
       const g = src.key(r.g);
       const row = rows.get(`${g}|${r.kind}`) ?? { g, kind: r.kind, raw: r.g, n: 0, met: 0, verdicts: 0, median: null, p90: null };
