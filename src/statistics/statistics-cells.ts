@@ -13,6 +13,24 @@ const ADVISORY_LOCK = 7_244_101;
 
 type Row = Record<string, unknown>;
 
+const statusIn = (list: readonly string[]) => `CASE WHEN q.status IN (${list.map((s) => `'${s}'`).join(', ')}) THEN 1 ELSE 0 END`;
+
+/**
+ * The counts one question (alias `q`) adds to its groups, as SQL expressions: summed per cell by
+ * the recompute, and per group by the live counts where the cells cannot answer a filter.
+ */
+export const QUESTION_COUNTS: readonly [measure: string, expression: string][] = [
+  ['received', '1'],
+  ['open', statusIn(OPEN_STATUSES)],
+  ['answered', statusIn(['answered'])],
+  ['closed', statusIn(['closed'])],
+  ['referred', statusIn(['referred'])],
+  ['withdrawn', statusIn(['withdrawn'])],
+  ['ever_answered', 'CASE WHEN q.answered_at IS NULL THEN 0 ELSE 1 END'],
+  ['reopened', 'CASE WHEN q.reopen_count > 0 THEN 1 ELSE 0 END'],
+  ['reopens', 'q.reopen_count'],
+];
+
 /**
  * Keeps `statistics_cells` equal to what the live tables say. Writes never touch the cells: the
  * triggers of cells-schema.ts mark the submission day of every changed question, and `refresh`
@@ -94,7 +112,6 @@ export class StatisticsCells {
     const submittedIn = (column: string) => `(${ranges.map(([start, end]) => `(${column} >= ${q.time(start)} AND ${column} < ${q.time(end)})`).join(' OR ')})`;
     const questionsIn = (column: string) => `${column} IN (SELECT qd.id FROM questions qd WHERE ${submittedIn('qd.submitted_at')})`;
     const day = this.db.kind === 'postgres' ? postgresAmsterdamDay('q.submitted_at') : sqliteAmsterdamDay('q.submitted_at');
-    const status = (list: readonly string[]) => `CASE WHEN q.status IN (${list.map((s) => `'${s}'`).join(', ')}) THEN 1 ELSE 0 END`;
     const clockSums = CLOCK_KINDS.map(
       ([kind, prefix]) => `sum(CASE WHEN s.kind = '${kind}' AND s.measured_days IS NOT NULL THEN 1 ELSE 0 END) AS ${prefix}_n,
         sum(CASE WHEN s.kind = '${kind}' AND s.met IS NOT NULL THEN 1 ELSE 0 END) AS ${prefix}_verdicts,
@@ -104,10 +121,7 @@ export class StatisticsCells {
     const sql = `WITH f AS MATERIALIZED (
         SELECT q.id AS id, ${day} AS day, COALESCE(o.type, '') AS organisation_type,
                COALESCE(o.province_code, CASE WHEN o.type = 'province' THEN o.code END, '') AS province_key, COALESCE(q.assignee_id, '') AS assignee,
-               1 AS received, ${status(OPEN_STATUSES)} AS open, ${status(['answered'])} AS answered, ${status(['closed'])} AS closed,
-               ${status(['referred'])} AS referred, ${status(['withdrawn'])} AS withdrawn,
-               CASE WHEN q.answered_at IS NULL THEN 0 ELSE 1 END AS ever_answered,
-               CASE WHEN q.reopen_count > 0 THEN 1 ELSE 0 END AS reopened, q.reopen_count AS reopens,
+               ${QUESTION_COUNTS.map(([measure, expression]) => `${expression} AS ${measure}`).join(', ')},
                COALESCE(r.ratings, 0) AS ratings, COALESCE(r.rating_sum, 0) AS rating_sum, COALESCE(u.reuse, 0) AS reuse,
                ${clockColumns.map((c) => `COALESCE(c.${c}, 0) AS ${c}`).join(', ')}
           FROM questions q

@@ -5,7 +5,7 @@ import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
 import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, measureColumn } from './cells-schema.js';
-import { StatisticsCells } from './statistics-cells.js';
+import { QUESTION_COUNTS, StatisticsCells } from './statistics-cells.js';
 import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
 import { MAX_PERIODS, amsterdamMidnight, monthsBetween, quartersBetween, shiftDay, type Period } from './periods.js';
 import {
@@ -343,11 +343,7 @@ export class StatisticsService {
     const p = new SqlParams(this.db.kind);
     const c = this.questionColumns();
     const where = this.where(filter, p, c);
-    const status = (list: readonly string[]) => `sum(CASE WHEN q.status IN (${list.map((s) => `'${s}'`).join(', ')}) THEN 1 ELSE 0 END)`;
-    const measures = `count(*) AS received, ${status(OPEN_STATUSES)} AS open, ${status(['answered'])} AS answered, ${status(['closed'])} AS closed,
-              ${status(['referred'])} AS referred, ${status(['withdrawn'])} AS withdrawn,
-              sum(CASE WHEN q.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS ever_answered,
-              sum(CASE WHEN q.reopen_count > 0 THEN 1 ELSE 0 END) AS reopened, sum(q.reopen_count) AS reopens`;
+    const measures = QUESTION_COUNTS.map(([measure, expression]) => `sum(${expression}) AS ${measure}`).join(', ');
     if (by === 'organisationType' || by === 'province') {
       // Counts add up: aggregate per organisation first (an index-ordered pass), then per type or province.
       const g = this.groupSource(by, { ...c, org: 'po.organisation_code' }, p, periods);
