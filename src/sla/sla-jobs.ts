@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { User } from '../accounts/user.entity.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
+import { parseSqlTime } from '../infra/database/sql.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
@@ -110,7 +111,7 @@ export class SlaJobs implements OnModuleInit {
    */
   @JobHandler(JobName.RecomputeSla)
   async recomputeAffected({ scope, key }: JobPayloads[JobName.RecomputeSla]): Promise<void> {
-    await this.closures.reload();
+    let closureDays = (await this.closures.reload()).join(',');
     const m = this.db.manager;
     const now = this.clock.now();
     let marker: Date;
@@ -138,29 +139,17 @@ export class SlaJobs implements OnModuleInit {
         .select('MIN(s.started_at)', 'first')
         .where(where, params)
         .getRawOne<{ first: unknown }>();
-      earliest = first?.first ? parseTime(first.first) : now;
+      earliest = first?.first ? parseSqlTime(first.first) : now;
     }
-    const time = WorkingTimeTable.around(this.calendar, earliest, now);
-    let after = '';
     let count = 0;
+    // Measured with the closure days as they were when the pass started. Another change during the
+    // pass (its own job may finish first) would be overwritten by this pass's older calendar, so
+    // the pass runs again until the closure days held still throughout.
     for (;;) {
-      const ids = (
-        await m
-          .createQueryBuilder(QuestionSla, 's')
-          .innerJoin(Question, 'q', 'q.id = s.question_id')
-          .select('DISTINCT s.question_id', 'id')
-          .where(where, params)
-          .andWhere('s.question_id > :after', { after })
-          .orderBy('s.question_id', 'ASC')
-          .limit(RECOMPUTE_CHUNK)
-          .getRawMany<{ id: string }>()
-      ).map((r) => r.id);
-      if (ids.length === 0) break;
-      await this.db.transaction(async (tx) => {
-        for (const id of ids) await this.sla.recompute(tx, id, { time, now });
-      });
-      count += ids.length;
-      after = ids.at(-1)!;
+      count += await this.recomputePass(where, params, WorkingTimeTable.around(this.calendar, earliest, now), now);
+      const current = (await this.closures.reload()).join(',');
+      if (current === closureDays) break;
+      closureDays = current;
     }
     if (scope === 'closure') {
       await this.db.transaction((tx) => tx.update(CalendarClosure, { day: key, changedAt: marker, recomputePending: true }, { recomputePending: false }));
@@ -171,11 +160,29 @@ export class SlaJobs implements OnModuleInit {
     }
     this.logger.log(`Recomputed the SLA clocks of ${count} question(s) after a ${scope} change (${key})`);
   }
-}
 
-function parseTime(value: unknown): Date {
-  if (value instanceof Date) return value;
-  const text = String(value);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+  /** One pass over the affected questions' clocks, a chunk per transaction; returns how many questions. */
+  private async recomputePass(where: string, params: Record<string, unknown>, time: WorkingTimeTable, now: Date): Promise<number> {
+    let after = '';
+    let count = 0;
+    for (;;) {
+      const ids = (
+        await this.db.manager
+          .createQueryBuilder(QuestionSla, 's')
+          .innerJoin(Question, 'q', 'q.id = s.question_id')
+          .select('DISTINCT s.question_id', 'id')
+          .where(where, params)
+          .andWhere('s.question_id > :after', { after })
+          .orderBy('s.question_id', 'ASC')
+          .limit(RECOMPUTE_CHUNK)
+          .getRawMany<{ id: string }>()
+      ).map((r) => r.id);
+      if (ids.length === 0) return count;
+      await this.db.transaction(async (tx) => {
+        for (const id of ids) await this.sla.recompute(tx, id, { time, now });
+      });
+      count += ids.length;
+      after = ids.at(-1)!;
+    }
+  }
 }
-
