@@ -8,12 +8,17 @@
 //
 // PostgreSQL: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) is the admin
 // connection; a fresh database is created and dropped. BENCH_DATABASES=sqlite skips PostgreSQL.
+// For quick before/after comparisons while working on search: SEARCH_KEEP=1 keeps the loaded
+// database (SQLite: /tmp/vraagbaak-bench-search-keep, PostgreSQL: vb_bench_search_keep) and later runs
+// reuse it instead of loading again; SEARCH_PHASES=http (or engine) runs only that phase. Such runs
+// leave docs/benchmarks.md alone.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ROOT, freshDataDir, startServer } from './support.mjs';
+import { cpuSeconds, summariseProfile } from './intake-support.mjs';
 import { generateQueries, loadArticles, randomSource } from './search-corpus.mjs';
 
 const dist = (path) => import(join(ROOT, 'dist', path));
@@ -31,6 +36,10 @@ const QUERIES = Number(process.env.QUERIES ?? 2_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 8);
 const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const KEEP = process.env.SEARCH_KEEP === '1';
+const PHASES = (process.env.SEARCH_PHASES ?? 'engine,http').split(',').map((s) => s.trim());
+const PARTIAL = KEEP || PHASES.length < 2;
+const PROFILE = process.env.SEARCH_PROFILE === '1';
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const stats = (latencies, elapsedMs) => {
@@ -85,7 +94,12 @@ async function benchEngine(dataSource, kind, config, queries) {
 
 async function benchHttp(env, queries) {
   const port = 3950 + Math.floor(Math.random() * 40);
-  const server = await startServer('dist/src/main.js', { port, env: { ...env, WORKERS: 'false', RECONCILE_INTERVAL_MS: '600000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000000' }, timeoutMs: 120_000 });
+  const profilePath = join(tmpdir(), `vraagbaak-search-${process.pid}.cpuprofile`);
+  const server = await startServer(PROFILE ? 'bench/profiled-main.mjs' : 'dist/src/main.js', {
+    port,
+    env: { ...env, WORKERS: 'false', RECONCILE_INTERVAL_MS: '600000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000000', CPU_PROFILE_PATH: profilePath },
+    timeoutMs: 120_000,
+  });
   try {
     const url = ({ q, keuzeId }) => `http://127.0.0.1:${port}/api/v1/articles?${new URLSearchParams({ q, ...(keuzeId ? { keuzeId: String(keuzeId) } : {}) })}`;
     const get = async (item) => {
@@ -94,38 +108,86 @@ async function benchHttp(env, queries) {
       await res.arrayBuffer();
     };
     for (const item of queries.slice(0, 100)) await get(item); // warm-up
+    if (PROFILE) process.kill(server.pid, 'SIGWINCH');
+    const cpuBefore = cpuSeconds(server.pid);
     const { latencies, elapsedMs } = await concurrently(queries, CLIENTS, get);
-    return { ...stats(latencies, elapsedMs), load: load() };
+    // Server CPU per request (all its threads: event loop and the SQLite work on libuv's pool).
+    const cpuMsPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / queries.length;
+    if (PROFILE) await writeProfile(server.pid, profilePath, queries.length);
+    return { ...stats(latencies, elapsedMs), cpuMsPerRequest, load: load() };
   } finally {
     await server.stop();
   }
 }
 
+/** SEARCH_PROFILE=1: the server's CPU profile and SQL statements per request, summarised. */
+async function writeProfile(pid, path, requests) {
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 200 && !existsSync(`${path}.tx.json`); i++) await new Promise((r) => setTimeout(r, 50));
+  const summary = summariseProfile(path, 25);
+  console.log(`CPU profile (${summary.totalMs} ms sampled):`);
+  console.table(summary.byPlace);
+  console.table(summary.byFunction);
+  const statements = JSON.parse(readFileSync(`${path}.sql.json`, 'utf8'));
+  console.log(`SQL statements per request: ${(statements.reduce((n, [, c]) => n + c, 0) / requests).toFixed(2)}`);
+  for (const [shape, n] of statements.slice(0, 12)) console.log(`  ${(n / requests).toFixed(2)}  ${shape}`);
+}
+
 async function withDatabase(kind, work) {
+  if (KEEP) return withKeptDatabase(kind, work);
   const dataDir = freshDataDir('vraagbaak-bench-search-');
   if (kind === 'sqlite') {
     try {
-      return await work({ DATA_DIR: dataDir });
+      return await work({ DATA_DIR: dataDir }, false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
   const name = `vb_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
   try {
-    return await work({ DATA_DIR: dataDir, DATABASE_URL: url.toString() });
+    return await work({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl(name) }, false);
   } finally {
-    const drop = new pg.Client({ connectionString: PG_ADMIN });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await drop.end();
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** SEARCH_KEEP=1: one database per kind that outlives the run; `loaded` tells whether it holds the articles already. */
+async function withKeptDatabase(kind, work) {
+  const dataDir = process.env.SEARCH_KEEP_DIR ?? '/tmp/vraagbaak-bench-search-keep';
+  mkdirSync(dataDir, { recursive: true });
+  const marker = join(dataDir, `loaded-${kind}-${ARTICLES}`);
+  if (kind === 'postgres') {
+    const name = 'vb_bench_search_keep';
+    if (!existsSync(marker)) {
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(`CREATE DATABASE ${name}`);
+    }
+    const result = await work({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl(name) }, existsSync(marker));
+    writeFileSync(marker, '');
+    return result;
+  }
+  if (!existsSync(marker)) for (const file of readdirSync(dataDir)) rmSync(join(dataDir, file), { recursive: true, force: true });
+  const result = await work({ DATA_DIR: dataDir }, existsSync(marker));
+  writeFileSync(marker, '');
+  return result;
+}
+
+async function adminQuery(sql) {
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+function databaseUrl(name) {
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 async function pgReachable() {
@@ -181,23 +243,28 @@ for (const kind of DATABASES) {
     console.log(`PostgreSQL not reachable at ${PG_ADMIN}; skipped.`);
     continue;
   }
-  const result = await withDatabase(kind, async (env) => {
+  const result = await withDatabase(kind, async (env, loaded) => {
     const config = AppConfig.fromEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
     const dataSource = await createDataSource(config).initialize();
     await runMigrationsLocked(dataSource);
-    console.log(`[${kind}] loading ${ARTICLES} articles… (load average ${load()})`);
-    const loading = await loadArticles(dataSource, kind, ARTICLES);
-    console.log(`[${kind}] rows ${ms(loading.rowsMs / 1000)} s, search index ${ms(loading.indexMs / 1000)} s`);
-    loading.load = load();
-    const engine = await benchEngine(dataSource, kind, config, queries);
-    console.log(`[${kind}] engine p50 ${ms(engine.p50)} p95 ${ms(engine.p95)} p99 ${ms(engine.p99)} ms, ${engine.perSecond}/s, fallback ${(engine.fallbackShare * 100).toFixed(0)} %, load ${engine.load}`);
+    let loading = { rowsMs: NaN, indexMs: NaN, load: load() };
+    if (!loaded) {
+      console.log(`[${kind}] loading ${ARTICLES} articles… (load average ${load()})`);
+      loading = await loadArticles(dataSource, kind, ARTICLES);
+      console.log(`[${kind}] rows ${ms(loading.rowsMs / 1000)} s, search index ${ms(loading.indexMs / 1000)} s`);
+      loading.load = load();
+    }
+    const engine = PHASES.includes('engine') ? await benchEngine(dataSource, kind, config, queries) : null;
+    if (engine) console.log(`[${kind}] engine p50 ${ms(engine.p50)} p95 ${ms(engine.p95)} p99 ${ms(engine.p99)} ms, ${engine.perSecond}/s, fallback ${(engine.fallbackShare * 100).toFixed(0)} %, load ${engine.load}`);
     await dataSource.destroy();
-    const http = await benchHttp(env, queries);
-    console.log(`[${kind}] HTTP p50 ${ms(http.p50)} p95 ${ms(http.p95)} p99 ${ms(http.p99)} ms, ${http.perSecond}/s, load ${http.load}`);
+    const http = PHASES.includes('http') ? await benchHttp(env, queries) : null;
+    if (http) console.log(`[${kind}] HTTP p50 ${ms(http.p50)} p95 ${ms(http.p95)} p99 ${ms(http.p99)} ms, ${http.perSecond}/s, server CPU ${ms(http.cpuMsPerRequest)} ms/request, load ${http.load}`);
     return { kind, loading, engine, http };
   });
   results.push(result);
 }
+
+if (PARTIAL) process.exit(0);
 
 // ---------------------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 import { ARTICLE_INDEX } from '../src/knowledge/article-index.js';
 import { createSearchTable, dropSearchTable } from '../src/knowledge/search/search-index.js';
-import { timestampColumn, uuidColumn } from './support.js';
+import { FIRST_PREFIX_LENGTHS, timestampColumn, uuidColumn } from './support.js';
 
 /**
  * The knowledge base: articles with their keuzes, version history, reuse by answers, suggestions
@@ -150,7 +150,7 @@ export class Knowledge1795823380030 implements MigrationInterface {
         indices: [new TableIndex({ columnNames: ['search_id'] })],
       }),
     );
-    await createSearchTable(runner, ARTICLE_INDEX);
+    await createSearchTable(runner, ARTICLE_INDEX, FIRST_PREFIX_LENGTHS); // the lengths this index was first created with; 1795823380080 rebuilds it
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { createSearchTable, dropSearchTable } from '../src/knowledge/search/search-index.js';
 import { QUESTION_INDEX, QUESTION_KEYS_TABLE } from '../src/knowledge/question-index.js';
-import { uuidColumn } from './support.js';
+import { FIRST_PREFIX_LENGTHS, uuidColumn } from './support.js';
 
 /** Full-text index of questions (title, body, answer) for staff search, on both databases. */
 export class QuestionSearch1795823380060 implements MigrationInterface {
@@ -17,7 +17,7 @@ export class QuestionSearch1795823380060 implements MigrationInterface {
         ],
       }),
     );
-    await createSearchTable(runner, QUESTION_INDEX);
+    await createSearchTable(runner, QUESTION_INDEX, FIRST_PREFIX_LENGTHS); // the lengths this index was first created with; 1795823380080 rebuilds it
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -18,6 +18,9 @@ export function timestampColumn(runner: QueryRunner, name: string, options: Part
   return { name, type: timestampType(runner), ...options };
 }
 
+/** The FTS5 prefix lengths of the first search indexes (before 1795823380080-SearchPrefixIndexes). */
+export const FIRST_PREFIX_LENGTHS: readonly number[] = [3, 5, 7];
+
 /** Seed data shipped in `migrations/data/` (never read from outside the repository). */
 export function readSeed<T>(file: string): T {
   return JSON.parse(readFileSync(appPath('migrations', 'data', file), 'utf8')) as T;

@@ -1,7 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { parseQuery, stem } from '../text/dutch-analyzer.js';
 import { SqlParams } from '../../infra/database/sql.js';
-import { SearchIndex, SearchIndexDefinition, createSearchTable, dropSearchTable, queryParts, searchTag } from './search-index.js';
+import { SQLITE_PREFIX_LENGTHS, SearchIndex, SearchIndexDefinition, createSearchTable, dropSearchTable, queryParts, rebuildSearchTable, searchTag } from './search-index.js';
 
 const DEFINITION: SearchIndexDefinition = { table: 'doc_fts', fields: [{ name: 'title', weight: 4 }, { name: 'body', weight: 1 }] };
 
@@ -45,6 +45,32 @@ describe('SearchIndex on SQLite FTS5', () => {
     expect(await index.count(m, parseQuery('woningbouw'), 'all', { tags: ['keuze21'] })).toBe(2);
     expect(await index.count(m, parseQuery('statuspublished'), 'all')).toBe(0);
     expect(await index.count(m, parseQuery('keuze'), 'all')).toBe(1); // the title word, not the tag keuze21
+  });
+
+  it('rebuilds the index with other prefix lengths and finds the same documents', async () => {
+    await add(1, 'Grondwateronttrekkingen in de Peel', 'Beregening uit grondwater.');
+    await add(2, 'Waterberging', 'Diepe polders en peilbuizen.', ['statusdraft']);
+    await add(3, 'Peilbesluit', 'Het peil in de polder.');
+    const queries = ['grondwater', 'peil', 'polder', 'wa', '"diepe polders"'];
+    const before = await Promise.all(queries.map((q) => index.rank(dataSource.manager, parseQuery(q), 'all', {}, 10)));
+    const sql = async () => ((await runner.query(`SELECT sql FROM sqlite_master WHERE name = 'doc_fts'`)) as { sql: string }[])[0].sql;
+    expect(await sql()).toContain(`prefix='${SQLITE_PREFIX_LENGTHS.join(' ')}'`);
+
+    // Contentless: the documents come from their source again, in batches.
+    async function* documents() {
+      yield [{ rowid: 1, fields: ['Grondwateronttrekkingen in de Peel', 'Beregening uit grondwater.'], tags: ['statuspublished'] }];
+      yield [
+        { rowid: 2, fields: ['Waterberging', 'Diepe polders en peilbuizen.'], tags: ['statusdraft'] },
+        { rowid: 3, fields: ['Peilbesluit', 'Het peil in de polder.'], tags: ['statuspublished'] },
+      ];
+    }
+    await rebuildSearchTable(runner, DEFINITION, documents(), [3, 5, 7]);
+    expect(await sql()).toContain(`prefix='3 5 7'`);
+    const after = await Promise.all(queries.map((q) => index.rank(dataSource.manager, parseQuery(q), 'all', {}, 10)));
+    expect(after).toEqual(before);
+    expect(rowids(after[1])).toEqual(expect.arrayContaining([2, 3]));
+    expect(await index.count(dataSource.manager, parseQuery('peil'), 'all', { tags: ['statusdraft'] })).toBe(1);
+    await expect(createSearchTable(runner, { table: 'other_fts', fields: [{ name: 'a', weight: 1 }] }, [0])).rejects.toThrow('prefix');
   });
 
   it('weighs the title above the body', async () => {
