@@ -14,7 +14,7 @@
 // leave docs/benchmarks.md alone.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ROOT, freshDataDir, startServer } from './support.mjs';
@@ -29,6 +29,7 @@ const { SearchIndex } = await dist('src/knowledge/search/search-index.js');
 const { ARTICLE_INDEX, keuzeTag } = await dist('src/knowledge/article-index.js');
 const { publishedOnly } = await dist('src/knowledge/knowledge-search.service.js');
 const { SqliteReadPool } = await dist('src/infra/database/sqlite-read-pool.js');
+const { SQLITE_READ_CONNECTIONS } = await dist('src/infra/database/database.service.js');
 const { parseQuery } = await dist('src/knowledge/text/dutch-analyzer.js');
 
 const ARTICLES = Number(process.env.ARTICLES ?? 100_000);
@@ -76,7 +77,7 @@ async function concurrently(items, clients, work) {
 /** The engine as the app calls it: same read connections (SQLite read pool), same published-only restriction. */
 async function benchEngine(dataSource, kind, config, queries) {
   const index = new SearchIndex(ARTICLE_INDEX);
-  const pool = kind === 'sqlite' ? new SqliteReadPool(config.sqlitePath, Math.min(4, Math.max(2, availableParallelism())), 5000) : null;
+  const pool = kind === 'sqlite' ? new SqliteReadPool(config.sqlitePath, SQLITE_READ_CONNECTIONS, 5000) : null;
   const reader = pool ?? { kind, query: (sql, params) => dataSource.manager.query(sql, params) };
   const run = ({ q, keuzeId }) =>
     index.search(reader, parseQuery(q), { tags: keuzeId ? [keuzeTag(keuzeId)] : [], restrict: publishedOnly }, { offset: 0, limit: 20 });

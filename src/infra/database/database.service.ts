@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -21,6 +20,16 @@ interface WriteUnit {
 
 /** Units committed together at most (bounds the latency a unit waits for the others of its group). */
 const MAX_GROUP = 32;
+
+/**
+ * Read-only SQLite connections for searches (opened only while all others are busy). More than cores:
+ * statements on one connection run one after another on its mutex, and the sqlite3 driver finalises each
+ * statement on the event loop, where it waits for that mutex while another statement of the connection
+ * runs. Spreading concurrent statements over more connections keeps the event loop from waiting:
+ * 8 concurrent searches on 2 cores gave 192 req/s with 2 connections, 223 with 4, 250–259 with 8
+ * (docs/benchmarks.md, "Search").
+ */
+export const SQLITE_READ_CONNECTIONS = 8;
 
 /**
  * Entry point for every write. On SQLite TypeORM shares one connection, so two transactions
@@ -65,8 +74,7 @@ export class Database implements OnModuleDestroy {
     if (options.type !== 'sqlite' || !options.enableWAL) return null;
     const path = String(options.database);
     if (path === '' || path === ':memory:' || path.startsWith('file::memory:') || path.includes('mode=memory')) return null;
-    // One connection per core: SQLite reads are CPU-bound and run on libuv's threads.
-    return new SqliteReadPool(path, Math.min(4, Math.max(2, availableParallelism())), options.busyTimeout ?? 5000);
+    return new SqliteReadPool(path, SQLITE_READ_CONNECTIONS, options.busyTimeout ?? 5000);
   }
 
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */

@@ -348,10 +348,28 @@ export function highlight(text: string, parsed: ParsedQuery, maxLength = 240): s
     if (match === undefined) tested.set(surface, (match = wordMatches(surface, matcher)));
     return match;
   };
-  const words = [...clean.matchAll(/[\p{L}\p{M}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  // Words are read lazily, up to the end of the snippet: the rest of a long text is never split.
+  const words: { start: number; end: number }[] = [];
+  const wordPattern = /[\p{L}\p{M}\p{N}]+/gu;
+  let exhausted = false;
+  const nextWord = (): { start: number; end: number } | undefined => {
+    const m = exhausted ? null : wordPattern.exec(clean);
+    if (!m) {
+      exhausted = true;
+      return undefined;
+    }
+    const word = { start: m.index, end: m.index + m[0].length };
+    words.push(word);
+    return word;
+  };
+  /** Reads words until one starts at or after `position` (or the text ends). */
+  const readUntil = (position: number): void => {
+    while (!exhausted && (words.length === 0 || words[words.length - 1].start < position)) nextWord();
+  };
 
   let start = 0;
-  const first = words.find(isMatch);
+  let first: { start: number; end: number } | undefined;
+  for (let word = nextWord(); word && !first; word = nextWord()) if (isMatch(word)) first = word;
   if (first && clean.length > limit) {
     // Some context before the first hit, but never so much that the hit falls off the end.
     const lead = Math.min(Math.floor(limit / 4), Math.max(0, limit - (first.end - first.start)));
@@ -364,6 +382,7 @@ export function highlight(text: string, parsed: ParsedQuery, maxLength = 240): s
     if (clean.length - start < limit) start = Math.max(0, clean.length - limit);
   }
   let end = Math.min(clean.length, start + limit);
+  readUntil(end);
   if (end < clean.length) {
     // Cut before the word that would be cut (a single word longer than the limit is cut hard).
     const cutWord = words.find((word) => word.start < end && word.end > end);
