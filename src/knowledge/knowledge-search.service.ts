@@ -5,8 +5,8 @@ import { DateUtils } from 'typeorm/util/DateUtils.js';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf } from '../common/pagination.js';
-import { Keuze } from '../catalog/catalog.entities.js';
 import { Database, Reader } from '../infra/database/database.service.js';
+import { keuzeThemes } from '../infra/database/static-data.js';
 import type { Principal } from '../accounts/principal.js';
 import { keuzeTag, statusTag, themeTag } from './article-index.js';
 import {
@@ -67,6 +67,7 @@ export class KnowledgeSearchService {
     let total: number;
     let matchMode: 'all' | 'any' | null = null;
     let facets: FacetsDto;
+    let data: ArticleHitDto[];
     if (parsed) {
       const filter: SearchFilter = {
         // Nearly every article is published: that filter is a small exclusion list, not a tag (see SearchFilter).
@@ -83,11 +84,15 @@ export class KnowledgeSearchService {
       const outcome = await this.index.search(reader, parsed, filter, page);
       ({ hits, total } = outcome);
       matchMode = outcome.mode;
-      facets = total === 0 ? { themes: [], keuzes: [], complete: true } : await this.facets(reader, outcome.window ?? [], outcome.complete);
+      // Facets and the page's articles are independent reads: both at once.
+      [facets, data] = await Promise.all([
+        total === 0 ? { themes: [], keuzes: [], complete: true } : this.facets(reader, outcome.window ?? [], outcome.complete),
+        this.hitsOf(reader, hits, parsed, true),
+      ]);
     } else {
       ({ hits, total, facets } = await this.list(m, query, status));
+      data = await this.hitsOf(this.db.reader, hits, NO_QUERY, false);
     }
-    const data = await this.hitsOf(this.db.reader, hits, parsed ?? NO_QUERY, parsed !== null);
 
     const searchId = randomUUID();
     this.log.add({
@@ -181,10 +186,7 @@ export class KnowledgeSearchService {
   /** The theme a search is about: its filter's, else the most frequent theme among the best matches. */
   private async gapTheme(query: ArticleQuery, hits: ArticleHitDto[]): Promise<number | null> {
     if (query.themeId !== undefined) return query.themeId;
-    if (query.keuzeId !== undefined) {
-      const keuze = await this.db.manager.findOne(Keuze, { select: { id: true, themeId: true }, where: { id: query.keuzeId } });
-      return keuze?.themeId ?? null;
-    }
+    if (query.keuzeId !== undefined) return (await keuzeThemes(this.db.manager)).get(query.keuzeId) ?? null;
     const counts = new Map<number, number>();
     for (const hit of hits.slice(0, 3)) for (const theme of hit.themeIds) counts.set(theme, (counts.get(theme) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null;

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Database } from '../infra/database/database.service.js';
+import { insertRows } from '../infra/database/sql.js';
 import { KnowledgeSearch } from './knowledge.entities.js';
 
 /** How long a search waits at most before it is written. */
@@ -47,7 +48,7 @@ export class SearchLog implements OnModuleDestroy {
       if (batch.length === 0) return;
       try {
         await this.db.transaction(async (m) => {
-          for (let i = 0; i < batch.length; i += 50) await m.insert(KnowledgeSearch, batch.slice(i, i + 50));
+          for (let i = 0; i < batch.length; i += 50) await insertRows(m, KnowledgeSearch, batch.slice(i, i + 50));
         });
       } catch (error) {
         // Analytics must never break searching; a lost batch is logged.
