@@ -255,9 +255,10 @@ const NOTES = [
   'mean latency is 8 ÷ throughput, and the p95 here runs ~1.8 × the mean, so p95 ≤ 20 ms needs ~700 req/s: at most ~2.8 ms of CPU',
   'per request for server and clients together on these 2 cores. The SQLite engine alone takes 2.1–2.3 ms (three passes over the',
   'doclists: window, BM25\'s IDF, count), so page rows, facets, snippets, the driver and Nest/Fastify (~3 ms) would have to vanish.',
-  'What would change that, and is not done: exact totals up to a bound only (as Elasticsearch\'s `track_total_hits`: "more than',
-  '1,000"), which skips the count pass for common words and lets PostgreSQL stop early — an API change for the product owner; a',
-  'cheaper rank than BM25 (FTS5 has no other built-in, and node-sqlite3 cannot register one); or more cores.',
+  'Measured and not pursued: totals exact only up to 1,000 (as Elasticsearch\'s `track_total_hits`), so that PostgreSQL could stop',
+  'early — engine level, 600 queries, 8 clients: 209 → 188 queries/s, p95 84.6 → 79.9 ms: the match itself is the cost, not the',
+  'count. What is left: a cheaper rank than BM25 on SQLite (FTS5 has no other built-in, and node-sqlite3 cannot register one), a',
+  'cheaper prefix match than GIN partial matching on PostgreSQL, or more cores.',
 ];
 
 const queries = queryMix();
