@@ -312,6 +312,16 @@ describe('highlight', () => {
     expect(highlight('keuze keuzemoment', parseQuery('keuzes'))).toBe('<mark>keuze</mark> <mark>keuzemoment</mark>');
   });
 
+  it('marks words in any case, with digits, and words that folding splits (the first-letter shortcut never hides a match)', () => {
+    expect(highlight('GRONDWATER Grondwater grondwater', parseQuery('grondwater'))).toBe(
+      '<mark>GRONDWATER</mark> <mark>Grondwater</mark> <mark>grondwater</mark>',
+    );
+    expect(highlight('De CO2-uitstoot en 2050', parseQuery('co2 2050'))).toBe('De <mark>CO2</mark>-uitstoot en <mark>2050</mark>');
+    // "Ærwater" folds to "rwater" after the Æ (not a-z) is dropped: no match on "water", as the index sees it;
+    // "straßewater" splits into "stra", "ewater": neither begins with "water" either, but "Élan" folds to "elan".
+    expect(highlight('Ærwater straßewater Élan', parseQuery('rwater elan'))).toBe('<mark>Ærwater</mark> straßewater <mark>Élan</mark>');
+  });
+
   it('cuts long text around the first match with ellipses', () => {
     const long = `${'Aanloop zonder treffer. '.repeat(30)}Hier staat de bodemdaling centraal. ${'Uitloop zonder treffer. '.repeat(30)}`;
     const html = highlight(long, parseQuery('bodem'), 120);

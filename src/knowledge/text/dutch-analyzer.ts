@@ -295,6 +295,8 @@ export function escapeHtml(text: string): string {
 interface Matcher {
   prefixes: string[];
   exact: Set<string>;
+  /** The first characters (char codes) of every prefix and exact stem: a word starting otherwise cannot match. */
+  initials: Set<number>;
 }
 
 function matcherOf(parsed: ParsedQuery): Matcher {
@@ -305,7 +307,19 @@ function matcherOf(parsed: ParsedQuery): Matcher {
     else exact.add(term.stem);
   }
   for (const phrase of parsed.phrases) for (const s of phrase) exact.add(s);
-  return { prefixes: prefixes.filter((p) => p.length > 0), exact };
+  const nonEmpty = prefixes.filter((p) => p.length > 0);
+  return { prefixes: nonEmpty, exact, initials: new Set([...nonEmpty, ...exact].map((stem) => stem.charCodeAt(0))) };
+}
+
+/**
+ * False when `text[start, end)` cannot match: an ASCII word folds to itself in lower case, and stemming keeps
+ * its first letter, so its first letter must begin some stem. Words with other characters are left to the
+ * full test (folding may split them). Most words of a snippet fail here without being sliced, hashed or stemmed.
+ */
+function mayMatch(text: string, start: number, end: number, matcher: Matcher): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 127) return true;
+  const first = text.charCodeAt(start);
+  return matcher.initials.has(first >= 65 && first <= 90 ? first + 32 : first);
 }
 
 /** Stems of surface words as highlighting sees them; bounded, because snippets come from any text. */
@@ -343,6 +357,7 @@ export function highlight(text: string, parsed: ParsedQuery, maxLength = 240): s
   // word is only tested up to the first match and inside the snippet, and each distinct word once.
   const tested = new Map<string, boolean>();
   const isMatch = (word: { start: number; end: number }): boolean => {
+    if (!mayMatch(clean, word.start, word.end, matcher)) return false;
     const surface = clean.slice(word.start, word.end);
     let match = tested.get(surface);
     if (match === undefined) tested.set(surface, (match = wordMatches(surface, matcher)));
