@@ -72,6 +72,14 @@ export class AppConfig {
   @Env('SMTP_URL') @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: '$property must be an smtp:// or smtps:// URL' })
   smtpUrl?: string;
 
+  /** SMTP connections the mailer keeps open at once; each carries one mail at a time. */
+  @Env('SMTP_POOL_SIZE') @IsInt() @Min(1) @Max(100)
+  smtpPoolSize: number = 8;
+
+  /** Mails sent over one SMTP connection before it is replaced (a new connection costs a handshake). */
+  @Env('SMTP_MESSAGES_PER_CONNECTION') @IsInt() @Min(1)
+  smtpMessagesPerConnection: number = 1000;
+
   @Env('MAIL_DIR') @IsOptional() @IsString()
   mailDirSetting?: string;
 
