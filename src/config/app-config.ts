@@ -149,6 +149,13 @@ export class AppConfig {
   @Env('JOB_CONCURRENCY') @IsInt() @Min(1) @Max(100)
   jobConcurrency: number = 8;
 
+  /**
+   * Question intake waits (at most 10 s) while this many jobs or more wait to run, so mails do not
+   * fall minutes behind under overload; 0 turns this off.
+   */
+  @Env('JOB_BACKLOG_LIMIT') @IsInt() @Min(0)
+  jobBacklogLimit: number = 200;
+
   /** Milliseconds between reconciler runs, which re-enqueue work the database says is pending. */
   @Env('RECONCILE_INTERVAL_MS') @IsInt() @Min(1000) @Max(24 * 3600 * 1000)
   reconcileIntervalMs: number = 60_000;

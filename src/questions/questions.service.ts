@@ -47,6 +47,8 @@ import { QuestionHooks, type EventContext } from './question-hooks.js';
 const STAFF: Role[] = ['expert', 'coordinator', 'secretariat'];
 const REOPEN_WINDOW_MS = 30 * 24 * 3_600_000;
 export const AUTO_CLOSE_WORKING_DAYS = 10;
+/** The longest a submission waits for room in the job queue (JOB_BACKLOG_LIMIT) before it goes ahead anyway. */
+const INTAKE_MAX_WAIT_MS = 10_000;
 
 export const isStaff = (p: Principal) => p.user.roles.some((r) => STAFF.includes(r));
 const seesAll = (p: Principal) => p.user.roles.includes('coordinator') || p.user.roles.includes('secretariat');
@@ -82,6 +84,8 @@ export class QuestionsService {
   // ---- intake -------------------------------------------------------------------------
 
   async submit(principal: Principal, input: SubmitQuestionDto, actor: AuditActor): Promise<QuestionDetailDto> {
+    // Under overload intake waits for the jobs (routing, mails) rather than outrun them.
+    await this.queue.waitForRoom(INTAKE_MAX_WAIT_MS);
     const now = this.clock.now();
     const organisationCode = (input.organisationCode ?? principal.user.organisationCode ?? '').toUpperCase();
     const { question, keuzes, event, mails } = await this.db.transaction(async (m) => {
