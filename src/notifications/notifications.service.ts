@@ -116,9 +116,39 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
    * same event and recipient changes nothing and returns the existing id.
    */
   async notify<T extends TemplateName>(manager: EntityManager, input: NotifyInput<T>): Promise<string> {
+    this.assertTransaction(manager);
+    return this.insertOnce(manager, this.outboxRow(input));
+  }
+
+  /**
+   * `notify` for many mails with one statement (mails of different events, as a batch of
+   * submissions writes them); returns their outbox ids in the order of `inputs`.
+   */
+  async notifyMany(manager: EntityManager, inputs: NotifyInput[]): Promise<string[]> {
+    this.assertTransaction(manager);
+    const rows = inputs.map((input) => this.outboxRow(input));
+    const inserted = await insertRows(manager, NotificationOutbox, rows, { onConflictDoNothing: ['eventKey', 'recipientEmail'], returning: ['id'] });
+    const fresh = new Set(inserted.map((r) => String(r.id)));
+    const ids: string[] = [];
+    for (const row of rows) {
+      if (fresh.has(row.id)) this.remember(row);
+      // A clash (the same event and recipient again) costs the lookup `insertOnce` makes.
+      ids.push(fresh.has(row.id) ? row.id : await this.insertOnce(manager, row));
+    }
+    return ids;
+  }
+
+  private assertTransaction(manager: EntityManager): void {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('NotificationsService.notify must run inside Database.transaction (pass its EntityManager)');
     }
+  }
+
+  /**
+   * The outbox row of a mail, rendered now, so bad data (a missing reference, an internal field,
+   * a link outside PUBLIC_URL) fails the caller's transaction rather than the delivery.
+   */
+  private outboxRow<T extends TemplateName>(input: NotifyInput<T>): NotificationOutbox {
     const eventKey = input.eventKey.trim();
     if (eventKey === '' || eventKey.length > 200) throw new Error(`Invalid notification event key "${input.eventKey}"`);
     const recipientEmail = normaliseEmail(input.recipient.email);
@@ -127,7 +157,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     const rendered = this.templates.render(input.template, data);
     const now = this.clock.now();
     const held = input.digest === true && !NEVER_DIGESTED.has(input.template);
-    return this.insertOnce(manager, {
+    return {
       id: randomUUID(),
       eventKey,
       recipientEmail,
@@ -146,7 +176,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       sentAt: null,
       messageId: null,
       digestId: null,
-    });
+    };
   }
 
   /**
@@ -338,8 +368,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     // The unique constraint decides, in one statement; only a clash costs a second one.
     const inserted = await insertRows(m, NotificationOutbox, [row], { onConflictDoNothing: ['eventKey', 'recipientEmail'], returning: ['id'] });
     if (inserted.length === 1) {
-      if (this.written.size >= WRITTEN_MEMORY) this.written.delete(this.written.keys().next().value!);
-      this.written.set(row.id, { status: row.status, sendAfter: row.sendAfter });
+      this.remember(row);
       return row.id;
     }
     const stored = await m.findOne(NotificationOutbox, {
@@ -348,6 +377,11 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     });
     if (!stored) throw new Error(`Outbox row for ${row.eventKey} was neither inserted nor found`);
     return stored.id;
+  }
+
+  private remember(row: NotificationOutbox): void {
+    if (this.written.size >= WRITTEN_MEMORY) this.written.delete(this.written.keys().next().value!);
+    this.written.set(row.id, { status: row.status, sendAfter: row.sendAfter });
   }
 
   /**
