@@ -2,6 +2,7 @@ import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { QuestionHooks } from '../src/questions/question-hooks.js';
+import { QuestionsService } from '../src/questions/questions.service.js';
 import { QuestionSla, QuestionSlaKeuze, SlaEvent } from '../src/sla/sla.entities.js';
 import { SlaService } from '../src/sla/sla.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
@@ -135,6 +136,42 @@ describe('question intake: direct writes equal the general paths (e2e)', () => {
       expect(receipts[0].subject).toContain(`[${q.reference}]`);
     }
     await drain();
+  });
+
+  it('routes questions whose jobs run together in one go, counting the experts chosen before within the batch', async () => {
+    const a = await signInAs(t, { roles: ['expert'], keuzeIds: [30], capacity: 2 });
+    const b = await signInAs(t, { roles: ['expert'], keuzeIds: [30, 31], capacity: 2 });
+    const questions = t.app.get(QuestionsService);
+    const routeMany = questions.routeMany.bind(questions);
+    const batches: number[] = [];
+    questions.routeMany = (m, routed, now) => (batches.push(routed.length), routeMany(m, routed, now));
+    const ids: string[] = [];
+    try {
+      await withJobsHeld(async () => {
+        for (let i = 0; i < 5; i++) ids.push((await t.http.post('/api/v1/questions').set(requester.auth).send({ title: `Samen routeren ${i}`, body: 'Wie?', keuzeIds: [30] }).expect(201)).body.id);
+      });
+    } finally {
+      questions.routeMany = routeMany;
+    }
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    const read = await Promise.all(ids.map(async (id) => (await t.http.get(`/api/v1/questions/${id}`).set(coordinator.auth).expect(200)).body));
+    // Capacity 2 each: four assigned, two per expert, the fifth to triage.
+    expect(read.map((q) => q.status).sort()).toEqual(['assigned', 'assigned', 'assigned', 'assigned', 'triage']);
+    const assignees = read.filter((q) => q.status === 'assigned').map((q) => q.assignee.id);
+    expect(assignees.filter((id) => id === a.user.id)).toHaveLength(2);
+    expect(assignees.filter((id) => id === b.user.id)).toHaveLength(2);
+    const db = t.app.get(Database);
+    const p = db.kind === 'postgres' ? '$1' : '?';
+    for (const q of read.filter((x) => x.status === 'assigned')) {
+      expect(q.timeline.filter((e: { type: string }) => e.type === 'routed')).toHaveLength(1);
+      expect((await stored(q.id)).clocks.map((c) => c.assigneeId)).toEqual([q.assignee.id, q.assignee.id]);
+      const mails = await db.manager.query(`SELECT recipient_user_id FROM notification_outbox WHERE event_key = ${p}`, [`question:${q.id}:assigned:1`]);
+      expect(mails).toEqual([{ recipient_user_id: q.assignee.id }]);
+    }
+    // The notes count the assignments made before within the batch: each choice saw the loads so far.
+    const notes = read.filter((q) => q.status === 'assigned').sort((x, y) => x.reference.localeCompare(y.reference));
+    const loadsSeen = notes.map((q) => q.timeline.find((e: { type: string }) => e.type === 'routed').details.considered.map((c: { openLoad: number }) => c.openLoad).sort());
+    expect(loadsSeen).toEqual([[0, 0], [0, 1], [1, 1], [1]]);
   });
 
   it('keeps the assignee on the clocks when the question is routed', async () => {

@@ -12,7 +12,7 @@ import { User } from '../accounts/user.entity.js';
 import { Keuze } from '../catalog/catalog.entities.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { insertRows } from '../infra/database/sql.js';
+import { SqlParams, insertRows, queryRows } from '../infra/database/sql.js';
 import { keuzeThemes, organisationFacts } from '../infra/database/static-data.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
@@ -406,6 +406,42 @@ export class QuestionsService {
     await this.addEvent(m, q.id, change.event, actorId, from, change.to, change.reason ?? null, change.details ?? null, now, { question: q });
   }
 
+  /**
+   * First routings decided together (QuestionJobs.route): `apply` of `submitted` → `assigned` for
+   * each, guarded by the version read, with one UPDATE, one insert of the `routed` events, the
+   * event hooks for all of them and one insert of the assignment mails. Throws ConflictError when
+   * any question changed meanwhile (the caller then routes them one by one). Returns the mail ids.
+   */
+  async routeMany(m: EntityManager, routed: { q: Question; expert: User; note: Record<string, unknown> }[], now: Date): Promise<string[]> {
+    const sql = new SqlParams(this.db.kind);
+    const noteColumn = m.connection.getMetadata(Question).findColumnWithPropertyName('routingNote')!;
+    const cases = (value: (r: (typeof routed)[number]) => unknown) => `CASE id ${routed.map((r) => `WHEN ${sql.add(r.q.id)} THEN ${sql.add(value(r))}`).join(' ')} END`;
+    const assignee = cases((r) => r.expert.id);
+    const note = cases((r) => m.connection.driver.preparePersistentValue(r.note, noteColumn));
+    const guard = routed.map((r) => `(id = ${sql.add(r.q.id)} AND version = ${sql.add(r.q.version)} AND status = 'submitted')`).join(' OR ');
+    const at = sql.add(now);
+    const updated = await queryRows(
+      m,
+      `UPDATE questions SET status = 'assigned', assignee_id = ${assignee}, assigned_at = ${at}, assignment_count = assignment_count + 1,
+         routing_note = ${note}, needs_handover = ${sql.add(false)}, updated_at = ${at}, version = version + 1
+       WHERE ${guard} RETURNING id`,
+      sql.values,
+    );
+    if (updated.length !== routed.length) throw new ConflictError('Iemand anders heeft deze vraag net gewijzigd; laad haar opnieuw.', 'concurrent-change');
+    const events: { event: QuestionEvent; context: EventContext }[] = [];
+    for (const { q, expert, note } of routed) {
+      const from = q.status;
+      Object.assign(q, { status: 'assigned', assigneeId: expert.id, assignedAt: now, assignmentCount: q.assignmentCount + 1, routingNote: note, needsHandover: false, updatedAt: now, version: q.version + 1 });
+      const event: QuestionEvent = { id: randomUUID(), questionId: q.id, type: 'routed', actorId: null, fromStatus: from, toStatus: 'assigned', reason: null, details: note, occurredAt: now };
+      events.push({ event, context: { question: q } });
+    }
+    await insertRows(m, QuestionEvent, events.map((e) => e.event));
+    await this.hooks.afterEvents(m, events);
+    const inputs: NotifyInput[] = [];
+    for (const { q, expert } of routed) inputs.push(await this.assignmentMail(m, q, expert));
+    return this.notifications.notifyMany(m, inputs);
+  }
+
   async addEvent(
     m: EntityManager,
     questionId: string,
@@ -669,13 +705,17 @@ export class QuestionsService {
   }
 
   async mailExpert<T extends TemplateName>(m: EntityManager, q: Question, expert: User, template: T, event: string, data: Partial<TemplateData[T]>): Promise<string> {
-    return this.notifications.notify(m, {
+    return this.notifications.notify(m, this.expertMail(q, expert, template, event, data));
+  }
+
+  private expertMail<T extends TemplateName>(q: Question, expert: User, template: T, event: string, data: Partial<TemplateData[T]>): NotifyInput<T> {
+    return {
       eventKey: `question:${q.id}:${event}`,
       recipient: { email: expert.email, userId: expert.id },
       template,
       data: { ...this.base(q, expert.displayName), ...data } as TemplateData[T],
       digest: expert.mailPreference === 'daily',
-    });
+    };
   }
 
   async mailCoordinators<T extends TemplateName>(m: EntityManager, q: Question, template: T, event: string, data: Partial<TemplateData[T]>): Promise<string[]> {
@@ -700,8 +740,12 @@ export class QuestionsService {
   }
 
   async mailAssignment(m: EntityManager, q: Question, expert: User): Promise<string> {
+    return this.notifications.notify(m, await this.assignmentMail(m, q, expert));
+  }
+
+  private async assignmentMail(m: EntityManager, q: Question, expert: User): Promise<NotifyInput<'question-assigned'>> {
     const organisation = await organisationFacts(m, q.organisationCode);
-    return this.mailExpert(m, q, expert, 'question-assigned', `assigned:${q.assignmentCount}`, {
+    return this.expertMail(q, expert, 'question-assigned', `assigned:${q.assignmentCount}`, {
       organisation: organisation?.name ?? q.organisationCode,
       respondBefore: this.calendar.addWorkingDays(this.clock.now(), 1),
     });

@@ -143,7 +143,13 @@ export class SlaService implements OnModuleInit {
       afterEvents: async (m, events) => {
         const submitted = events.filter(({ event, context }) => event.type === 'submitted' && context.question && context.keuzes);
         await this.startClocksMany(m, submitted.map(({ event, context }) => ({ question: context.question!, keuzes: context.keuzes!, submittedAt: event.occurredAt })));
-        for (const { event, context } of events) if (!submitted.some((s) => s.event === event)) await this.afterEvent(m, event, context);
+        // The assignee of questions routed together: one update per expert.
+        const assigneeOnly = events.filter(({ event, context }) => ASSIGNEE_EVENTS.has(event.type) && !CLOCK_EVENTS.has(event.type) && context.question);
+        const byAssignee = new Map<string | null, string[]>();
+        for (const { context } of assigneeOnly) byAssignee.set(context.question!.assigneeId, [...(byAssignee.get(context.question!.assigneeId) ?? []), context.question!.id]);
+        for (const [assigneeId, questionIds] of byAssignee) await m.update(QuestionSla, { questionId: In(questionIds) }, { assigneeId });
+        const done = new Set([...submitted, ...assigneeOnly]);
+        for (const item of events) if (!done.has(item)) await this.afterEvent(m, item.event, item.context);
       },
     });
   }
