@@ -7,7 +7,7 @@ import { AuditService, type AuditActor } from '../audit/audit.service.js';
 import type { Principal } from '../accounts/principal.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { insertRows } from '../infra/database/sql.js';
+import { SqlParams, insertRows, queryRows } from '../infra/database/sql.js';
 import { organisationFacts } from '../infra/database/static-data.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
@@ -143,11 +143,14 @@ export class SlaService implements OnModuleInit {
       afterEvents: async (m, events) => {
         const submitted = events.filter(({ event, context }) => event.type === 'submitted' && context.question && context.keuzes);
         await this.startClocksMany(m, submitted.map(({ event, context }) => ({ question: context.question!, keuzes: context.keuzes!, submittedAt: event.occurredAt })));
-        // The assignee of questions routed together: one update per expert.
+        // The assignee of questions routed together, with one statement.
         const assigneeOnly = events.filter(({ event, context }) => ASSIGNEE_EVENTS.has(event.type) && !CLOCK_EVENTS.has(event.type) && context.question);
-        const byAssignee = new Map<string | null, string[]>();
-        for (const { context } of assigneeOnly) byAssignee.set(context.question!.assigneeId, [...(byAssignee.get(context.question!.assigneeId) ?? []), context.question!.id]);
-        for (const [assigneeId, questionIds] of byAssignee) await m.update(QuestionSla, { questionId: In(questionIds) }, { assigneeId });
+        if (assigneeOnly.length > 0) {
+          const sql = new SqlParams(this.db.kind);
+          const cases = assigneeOnly.map(({ context }) => `WHEN ${sql.add(context.question!.id)} THEN ${sql.add(context.question!.assigneeId)}`).join(' ');
+          const ids = assigneeOnly.map(({ context }) => sql.add(context.question!.id)).join(', ');
+          await queryRows(m, `UPDATE question_sla SET assignee_id = CASE question_id ${cases} END WHERE question_id IN (${ids})`, sql.values);
+        }
         const done = new Set([...submitted, ...assigneeOnly]);
         for (const item of events) if (!done.has(item)) await this.afterEvent(m, item.event, item.context);
       },
