@@ -145,9 +145,13 @@ export class AppConfig {
   @Env('OFFICE_HOURS') @IsOfficeHours()
   officeHours: string = '09:00-17:00';
 
-  /** Jobs one worker process runs at the same time (the BullMQ worker, or the in-process queue without Redis). */
+  /**
+   * Jobs one worker process runs at the same time (the BullMQ worker, or the in-process queue
+   * without Redis). Jobs mostly wait (for the database, SMTP), and the ones running at once share
+   * their statements (routing, mail claims), so many at once pay off (docs/benchmarks.md, "Intake").
+   */
   @Env('JOB_CONCURRENCY') @IsInt() @Min(1) @Max(100)
-  jobConcurrency: number = 8;
+  jobConcurrency: number = 64;
 
   /**
    * Question intake waits (at most 10 s) while this many jobs or more wait to run, so mails do not
