@@ -158,7 +158,7 @@ export class AppConfig {
    * fall minutes behind under overload; 0 turns this off.
    */
   @Env('JOB_BACKLOG_LIMIT') @IsInt() @Min(0)
-  jobBacklogLimit: number = 200;
+  jobBacklogLimit: number = 100;
 
   /** Milliseconds between reconciler runs, which re-enqueue work the database says is pending. */
   @Env('RECONCILE_INTERVAL_MS') @IsInt() @Min(1000) @Max(24 * 3600 * 1000)
