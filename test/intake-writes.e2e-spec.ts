@@ -1,6 +1,8 @@
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
+import { QuestionHooks } from '../src/questions/question-hooks.js';
+import { QuestionsService } from '../src/questions/questions.service.js';
 import { QuestionSla, QuestionSlaKeuze, SlaEvent } from '../src/sla/sla.entities.js';
 import { SlaService } from '../src/sla/sla.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
@@ -97,6 +99,79 @@ describe('question intake: direct writes equal the general paths (e2e)', () => {
     expect([a.reference, b.reference]).toEqual(['WBS-2026-99999', 'WBS-2026-100000']);
     expect((await t.http.get(`/api/v1/questions/${b.id}`).set(requester.auth).expect(200)).body.reference).toBe('WBS-2026-100000');
     await drain();
+  });
+
+  it('writes concurrent submissions together, each with its own reference, and a failing one fails alone', async () => {
+    const db = t.app.get(Database);
+    const batches: number[] = [];
+    t.app.get(QuestionHooks).register({
+      afterEvents: async (_m, events) => void batches.push(events.length),
+      afterSubmit: async (_m, q) => {
+        if (q.title === 'Mislukt') throw new Error('this submission fails inside the transaction');
+      },
+    });
+    const counter = async () => Number((await db.manager.query(`SELECT last_number FROM reference_counters WHERE year = 2026`))[0].last_number);
+    const before = await counter();
+    const titles = Array.from({ length: 12 }, (_, i) => (i === 5 ? 'Mislukt' : `Tegelijk ${i}`));
+    const responses = await Promise.all(titles.map((title) => t.http.post('/api/v1/questions').set(requester.auth).send({ title, body: 'Samen?', keuzeIds: [25, 26] })));
+    expect(responses.map((r) => r.status)).toEqual(titles.map((title) => (title === 'Mislukt' ? 500 : 201)));
+    expect(Math.max(...batches)).toBeGreaterThan(1); // some were written together
+
+    // Gapless: the eleven that succeeded took the counter's next eleven numbers.
+    const accepted = responses.filter((r) => r.status === 201).map((r) => r.body);
+    const numbers = accepted.map((q) => Number(q.reference.slice('WBS-2026-'.length))).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 11 }, (_, i) => before + 1 + i));
+    expect(await counter()).toBe(before + 11);
+    expect(await db.manager.query(`SELECT id FROM questions WHERE title = 'Mislukt'`)).toEqual([]);
+
+    // Each is stored whole: as read back, with its clocks, its search key and one receipt mail.
+    for (const q of accepted) {
+      const read = (await t.http.get(`/api/v1/questions/${q.id}`).set(requester.auth).expect(200)).body;
+      expect(read).toMatchObject({ id: q.id, reference: q.reference, title: q.title, keuzeIds: [25, 26] });
+      expect((await stored(q.id)).clocks).toHaveLength(2);
+      const p = db.kind === 'postgres' ? '$1' : '?';
+      expect(await db.manager.query(`SELECT COUNT(*) AS n FROM question_search_keys WHERE question_id = ${p}`, [q.id])).toEqual([{ n: expect.anything() }]);
+      const receipts = await db.manager.query(`SELECT subject FROM notification_outbox WHERE event_key = ${p}`, [`question:${q.id}:received`]);
+      expect(receipts).toHaveLength(1);
+      expect(receipts[0].subject).toContain(`[${q.reference}]`);
+    }
+    await drain();
+  });
+
+  it('routes questions whose jobs run together in one go, counting the experts chosen before within the batch', async () => {
+    const a = await signInAs(t, { roles: ['expert'], keuzeIds: [30], capacity: 2 });
+    const b = await signInAs(t, { roles: ['expert'], keuzeIds: [30, 31], capacity: 2 });
+    const questions = t.app.get(QuestionsService);
+    const routeMany = questions.routeMany.bind(questions);
+    const batches: number[] = [];
+    questions.routeMany = (m, routed, now) => (batches.push(routed.length), routeMany(m, routed, now));
+    const ids: string[] = [];
+    try {
+      await withJobsHeld(async () => {
+        for (let i = 0; i < 5; i++) ids.push((await t.http.post('/api/v1/questions').set(requester.auth).send({ title: `Samen routeren ${i}`, body: 'Wie?', keuzeIds: [30] }).expect(201)).body.id);
+      });
+    } finally {
+      questions.routeMany = routeMany;
+    }
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    const read = await Promise.all(ids.map(async (id) => (await t.http.get(`/api/v1/questions/${id}`).set(coordinator.auth).expect(200)).body));
+    // Capacity 2 each: four assigned, two per expert, the fifth to triage.
+    expect(read.map((q) => q.status).sort()).toEqual(['assigned', 'assigned', 'assigned', 'assigned', 'triage']);
+    const assignees = read.filter((q) => q.status === 'assigned').map((q) => q.assignee.id);
+    expect(assignees.filter((id) => id === a.user.id)).toHaveLength(2);
+    expect(assignees.filter((id) => id === b.user.id)).toHaveLength(2);
+    const db = t.app.get(Database);
+    const p = db.kind === 'postgres' ? '$1' : '?';
+    for (const q of read.filter((x) => x.status === 'assigned')) {
+      expect(q.timeline.filter((e: { type: string }) => e.type === 'routed')).toHaveLength(1);
+      expect((await stored(q.id)).clocks.map((c) => c.assigneeId)).toEqual([q.assignee.id, q.assignee.id]);
+      const mails = await db.manager.query(`SELECT recipient_user_id FROM notification_outbox WHERE event_key = ${p}`, [`question:${q.id}:assigned:1`]);
+      expect(mails).toEqual([{ recipient_user_id: q.assignee.id }]);
+    }
+    // The notes count the assignments made before within the batch: each choice saw the loads so far.
+    const notes = read.filter((q) => q.status === 'assigned').sort((x, y) => x.reference.localeCompare(y.reference));
+    const loadsSeen = notes.map((q) => q.timeline.find((e: { type: string }) => e.type === 'routed').details.considered.map((c: { openLoad: number }) => c.openLoad).sort());
+    expect(loadsSeen).toEqual([[0, 0], [0, 1], [1, 1], [1]]);
   });
 
   it('keeps the assignee on the clocks when the question is routed', async () => {

@@ -72,6 +72,14 @@ export class AppConfig {
   @Env('SMTP_URL') @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: '$property must be an smtp:// or smtps:// URL' })
   smtpUrl?: string;
 
+  /** SMTP connections the mailer keeps open at once; each carries one mail at a time. */
+  @Env('SMTP_POOL_SIZE') @IsInt() @Min(1) @Max(100)
+  smtpPoolSize: number = 8;
+
+  /** Mails sent over one SMTP connection before it is replaced (a new connection costs a handshake). */
+  @Env('SMTP_MESSAGES_PER_CONNECTION') @IsInt() @Min(1)
+  smtpMessagesPerConnection: number = 1000;
+
   @Env('MAIL_DIR') @IsOptional() @IsString()
   mailDirSetting?: string;
 
@@ -137,9 +145,20 @@ export class AppConfig {
   @Env('OFFICE_HOURS') @IsOfficeHours()
   officeHours: string = '09:00-17:00';
 
-  /** Jobs one worker process runs at the same time (the BullMQ worker, or the in-process queue without Redis). */
+  /**
+   * Jobs one worker process runs at the same time (the BullMQ worker, or the in-process queue
+   * without Redis). Jobs mostly wait (for the database, SMTP), and the ones running at once share
+   * their statements (routing, mail claims), so many at once pay off (docs/benchmarks.md, "Intake").
+   */
   @Env('JOB_CONCURRENCY') @IsInt() @Min(1) @Max(100)
-  jobConcurrency: number = 8;
+  jobConcurrency: number = 64;
+
+  /**
+   * Question intake waits (at most 10 s) while this many jobs or more wait to run, so mails do not
+   * fall minutes behind under overload; 0 turns this off.
+   */
+  @Env('JOB_BACKLOG_LIMIT') @IsInt() @Min(0)
+  jobBacklogLimit: number = 100;
 
   /** Milliseconds between reconciler runs, which re-enqueue work the database says is pending. */
   @Env('RECONCILE_INTERVAL_MS') @IsInt() @Min(1000) @Max(24 * 3600 * 1000)

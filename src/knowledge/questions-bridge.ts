@@ -4,7 +4,7 @@ import { pageOf, type Page } from '../common/pagination.js';
 import type { Principal } from '../accounts/principal.js';
 import { User } from '../accounts/user.entity.js';
 import { Database } from '../infra/database/database.service.js';
-import { placeholder, queryRows } from '../infra/database/sql.js';
+import { SqlParams, placeholder, queryRows } from '../infra/database/sql.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { QuestionHooks } from '../questions/question-hooks.js';
 import { Question, QuestionEvent, QuestionKeuze, QuestionMessage } from '../questions/question.entities.js';
@@ -44,6 +44,13 @@ export class QuestionsBridge implements OnModuleInit {
       afterEvent: async (m, event, context) => {
         if (REINDEX_ON.has(event.type)) await this.reindex(m, event.questionId, context.question);
       },
+      afterEvents: async (m, events) => {
+        const submitted = events.filter(({ event, context }) => event.type === 'submitted' && context.question).map(({ context }) => context.question!);
+        await this.indexSubmitted(m, submitted);
+        for (const { event, context } of events) {
+          if (REINDEX_ON.has(event.type) && !(event.type === 'submitted' && context.question)) await this.reindex(m, event.questionId, context.question);
+        }
+      },
       validateArticles: (m, ids) => this.knowledge.validateArticles(m, ids),
       recordReuse: async (m, questionId, ids) => {
         await this.knowledge.recordReuse(m, questionId, ids);
@@ -65,6 +72,24 @@ export class QuestionsBridge implements OnModuleInit {
     const fresh = row !== undefined;
     if (!fresh) [row] = (await m.query(`SELECT seq FROM ${QUESTION_KEYS_TABLE} WHERE question_id = ${p}`, [questionId])) as { seq: number }[];
     await this.index.index(m, questionSearchDocument(Number(row.seq), q), { fresh });
+  }
+
+  /**
+   * `reindex` for questions submitted together: their keys with one statement and, as nothing is
+   * indexed under new keys, their documents with one more.
+   */
+  private async indexSubmitted(m: EntityManager, questions: Question[]): Promise<void> {
+    if (questions.length === 0) return;
+    const p = new SqlParams(databaseKindOf(m));
+    const values = questions.map((q) => `(${p.add(q.id)})`).join(', ');
+    const rows = await queryRows<{ seq: number; question_id: string }>(
+      m,
+      `INSERT INTO ${QUESTION_KEYS_TABLE} (question_id) VALUES ${values} ON CONFLICT (question_id) DO NOTHING RETURNING seq, question_id`,
+      p.values,
+    );
+    const seqOf = new Map(rows.map((r) => [String(r.question_id), Number(r.seq)]));
+    await this.index.indexMany(m, questions.filter((q) => seqOf.has(q.id)).map((q) => questionSearchDocument(seqOf.get(q.id)!, q)));
+    for (const q of questions) if (!seqOf.has(q.id)) await this.reindex(m, q.id, q); // had a key already
   }
 
   private async search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>> {

@@ -3,7 +3,8 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { Brackets, EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { Database } from '../infra/database/database.service.js';
-import { hydrate, insertRows, placeholder, queryRows } from '../infra/database/sql.js';
+import { Batcher } from '../common/batcher.js';
+import { SqlParams, hydrate, insertRows, queryRows } from '../infra/database/sql.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
@@ -79,6 +80,10 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   private unregister: Array<() => void> = [];
   /** Status and due time of rows this process just inserted, so `dispatch` need not select them. */
   private readonly written = new Map<string, Pick<NotificationOutbox, 'status' | 'sendAfter'>>();
+  /** Claims of the send jobs running at once, taken with one statement. */
+  private readonly claims = new Batcher<string, NotificationOutbox | null>((ids) => this.claimAll(ids));
+  /** Deliveries of the send jobs running at once, recorded with one statement per claim time. */
+  private readonly deliveries = new Batcher<Delivered, void>((sent) => this.recordSent(sent));
 
   constructor(
     private readonly db: Database,
@@ -111,9 +116,39 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
    * same event and recipient changes nothing and returns the existing id.
    */
   async notify<T extends TemplateName>(manager: EntityManager, input: NotifyInput<T>): Promise<string> {
+    this.assertTransaction(manager);
+    return this.insertOnce(manager, this.outboxRow(input));
+  }
+
+  /**
+   * `notify` for many mails with one statement (mails of different events, as a batch of
+   * submissions writes them); returns their outbox ids in the order of `inputs`.
+   */
+  async notifyMany(manager: EntityManager, inputs: NotifyInput[]): Promise<string[]> {
+    this.assertTransaction(manager);
+    const rows = inputs.map((input) => this.outboxRow(input));
+    const inserted = await insertRows(manager, NotificationOutbox, rows, { onConflictDoNothing: ['eventKey', 'recipientEmail'], returning: ['id'] });
+    const fresh = new Set(inserted.map((r) => String(r.id)));
+    const ids: string[] = [];
+    for (const row of rows) {
+      if (fresh.has(row.id)) this.remember(row);
+      // A clash (the same event and recipient again) costs the lookup `insertOnce` makes.
+      ids.push(fresh.has(row.id) ? row.id : await this.insertOnce(manager, row));
+    }
+    return ids;
+  }
+
+  private assertTransaction(manager: EntityManager): void {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('NotificationsService.notify must run inside Database.transaction (pass its EntityManager)');
     }
+  }
+
+  /**
+   * The outbox row of a mail, rendered now, so bad data (a missing reference, an internal field,
+   * a link outside PUBLIC_URL) fails the caller's transaction rather than the delivery.
+   */
+  private outboxRow<T extends TemplateName>(input: NotifyInput<T>): NotificationOutbox {
     const eventKey = input.eventKey.trim();
     if (eventKey === '' || eventKey.length > 200) throw new Error(`Invalid notification event key "${input.eventKey}"`);
     const recipientEmail = normaliseEmail(input.recipient.email);
@@ -122,7 +157,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     const rendered = this.templates.render(input.template, data);
     const now = this.clock.now();
     const held = input.digest === true && !NEVER_DIGESTED.has(input.template);
-    return this.insertOnce(manager, {
+    return {
       id: randomUUID(),
       eventKey,
       recipientEmail,
@@ -141,7 +176,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       sentAt: null,
       messageId: null,
       digestId: null,
-    });
+    };
   }
 
   /**
@@ -200,7 +235,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
    */
   @JobHandler(JobName.SendNotification)
   async send({ outboxId }: JobPayloads[JobName.SendNotification]): Promise<void> {
-    const row = await this.claim(outboxId);
+    const row = await this.claims.run(outboxId);
     if (!row) return;
     let messageId: string;
     try {
@@ -216,15 +251,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       await this.recordFailure(row, error);
       return;
     }
-    await this.db.statement((m) => {
-      const p = (n: number) => placeholder(m, n);
-      return queryRows(
-        m,
-        `UPDATE notification_outbox SET status = 'sent', sent_at = ${p(1)}, message_id = ${p(2)}, last_error = NULL
-         WHERE id = ${p(3)} AND status = 'sending' AND claimed_at = ${p(4)}`,
-        [this.clock.now(), messageId, row.id, row.claimedAt!],
-      );
-    });
+    await this.deliveries.run({ id: row.id, claimedAt: row.claimedAt!, messageId });
     this.logger.debug(`Sent ${row.template} mail ${row.id} (${row.eventKey})`);
   }
 
@@ -341,8 +368,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     // The unique constraint decides, in one statement; only a clash costs a second one.
     const inserted = await insertRows(m, NotificationOutbox, [row], { onConflictDoNothing: ['eventKey', 'recipientEmail'], returning: ['id'] });
     if (inserted.length === 1) {
-      if (this.written.size >= WRITTEN_MEMORY) this.written.delete(this.written.keys().next().value!);
-      this.written.set(row.id, { status: row.status, sendAfter: row.sendAfter });
+      this.remember(row);
       return row.id;
     }
     const stored = await m.findOne(NotificationOutbox, {
@@ -353,22 +379,57 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     return stored.id;
   }
 
-  /** Takes the row for this worker; null when it is not (or no longer) this worker's to send. */
-  private claim(id: string): Promise<NotificationOutbox | null> {
-    // One conditional UPDATE … RETURNING: atomic by itself, so of two workers only one gets the row.
+  private remember(row: NotificationOutbox): void {
+    if (this.written.size >= WRITTEN_MEMORY) this.written.delete(this.written.keys().next().value!);
+    this.written.set(row.id, { status: row.status, sendAfter: row.sendAfter });
+  }
+
+  /**
+   * Takes the rows for this worker; null for a row that is not (or no longer) this worker's to
+   * send. One conditional UPDATE … RETURNING, atomic by itself: of two workers only one gets a row.
+   */
+  private claimAll(ids: string[]): Promise<(NotificationOutbox | null)[]> {
     return this.db.statement(async (m) => {
       const now = this.clock.now();
-      const p = (n: number) => placeholder(m, n);
-      const [raw] = await queryRows(
+      const sql = new SqlParams(this.db.kind);
+      const list = ids.map((id) => sql.add(id)).join(', ');
+      const rows = await queryRows(
         m,
-        `UPDATE notification_outbox SET status = 'sending', claimed_at = ${p(1)}, attempts = attempts + 1
-         WHERE id = ${p(2)} AND (status = 'pending' OR (status = 'sending' AND claimed_at <= ${p(3)}))
-           AND (send_after IS NULL OR send_after <= ${p(4)})
+        `UPDATE notification_outbox SET status = 'sending', claimed_at = ${sql.add(now)}, attempts = attempts + 1
+         WHERE id IN (${list}) AND (status = 'pending' OR (status = 'sending' AND claimed_at <= ${sql.add(new Date(now.getTime() - STALE_CLAIM_MS))}))
+           AND (send_after IS NULL OR send_after <= ${sql.add(now)})
          RETURNING *`,
-        [now, id, new Date(now.getTime() - STALE_CLAIM_MS), now],
+        sql.values,
       );
-      return raw ? hydrate(m, NotificationOutbox, raw) : null;
+      const byId = new Map(rows.map((raw) => [String(raw.id), hydrate(m, NotificationOutbox, raw)]));
+      // Two jobs for one row in the same batch (the reconciler beside the original): one gets it.
+      return ids.map((id) => {
+        const row = byId.get(id) ?? null;
+        byId.delete(id);
+        return row;
+      });
     });
+  }
+
+  /** Marks delivered rows sent, unless their claim was taken over meanwhile (then the other worker records it). */
+  private async recordSent(sent: Delivered[]): Promise<void[]> {
+    const byClaim = new Map<number, Delivered[]>();
+    for (const d of sent) byClaim.set(d.claimedAt.getTime(), [...(byClaim.get(d.claimedAt.getTime()) ?? []), d]);
+    const now = this.clock.now();
+    for (const group of byClaim.values()) {
+      await this.db.statement((m) => {
+        const sql = new SqlParams(this.db.kind);
+        const cases = group.map((d) => `WHEN ${sql.add(d.id)} THEN ${sql.add(d.messageId)}`).join(' ');
+        const list = group.map((d) => sql.add(d.id)).join(', ');
+        return queryRows(
+          m,
+          `UPDATE notification_outbox SET status = 'sent', sent_at = ${sql.add(now)}, message_id = CASE id ${cases} END, last_error = NULL
+           WHERE id IN (${list}) AND status = 'sending' AND claimed_at = ${sql.add(group[0].claimedAt)}`,
+          sql.values,
+        );
+      });
+    }
+    return sent.map(() => undefined);
   }
 
   private async recordFailure(row: NotificationOutbox, error: unknown): Promise<void> {
@@ -383,6 +444,13 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       `Mail ${row.id} (${row.template}, ${row.eventKey}) failed for good after ${row.attempts} attempt(s)${permanent ? ', rejected by the server' : ''}: ${lastError}`,
     );
   }
+}
+
+/** A mail the SMTP server (or MAIL_DIR) accepted, to be recorded on its claimed row. */
+interface Delivered {
+  id: string;
+  claimedAt: Date;
+  messageId: string;
 }
 
 function sendJob(outboxId: string): PendingWork {

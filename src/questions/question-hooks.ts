@@ -23,6 +23,11 @@ export interface EventContext {
 export interface QuestionExtension {
   /** Every timeline event, in the transaction that writes it (service levels start, pause and stop clocks here). */
   afterEvent?(m: EntityManager, event: QuestionEvent, context: EventContext): Promise<void>;
+  /**
+   * `afterEvent` for events written together (a batch of submissions), so an extension can write
+   * its rows for all of them at once; without it `afterEvent` runs once per event.
+   */
+  afterEvents?(m: EntityManager, events: { event: QuestionEvent; context: EventContext }[]): Promise<void>;
   afterSubmit?(m: EntityManager, q: Question): Promise<void>;
   validateArticles?(m: EntityManager, articleIds: string[]): Promise<void>;
   recordReuse?(m: EntityManager, questionId: string, articleIds: string[]): Promise<void>;
@@ -40,6 +45,13 @@ export class QuestionHooks {
 
   async afterEvent(m: EntityManager, event: QuestionEvent, context: EventContext = {}): Promise<void> {
     for (const e of this.extensions) await e.afterEvent?.(m, event, context);
+  }
+
+  async afterEvents(m: EntityManager, events: { event: QuestionEvent; context: EventContext }[]): Promise<void> {
+    for (const e of this.extensions) {
+      if (e.afterEvents) await e.afterEvents(m, events);
+      else for (const { event, context } of events) await e.afterEvent?.(m, event, context);
+    }
   }
 
   async afterSubmit(m: EntityManager, q: Question): Promise<void> {

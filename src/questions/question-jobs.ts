@@ -6,14 +6,15 @@ import { AccountEvents } from '../accounts/account-events.js';
 import { User } from '../accounts/user.entity.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { hydrate, placeholder, queryRows } from '../infra/database/sql.js';
+import { Batcher } from '../common/batcher.js';
+import { SqlParams, hydrate, placeholder, queryRows } from '../infra/database/sql.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RouterService } from '../routing/router.service.js';
-import { Question, QuestionEvent } from './question.entities.js';
+import { OPEN_LOAD_STATUSES, Question, QuestionEvent } from './question.entities.js';
 import { QuestionsService } from './questions.service.js';
 
 /** A submitted question whose routing job may still be on its way is left alone this long. */
@@ -27,6 +28,8 @@ const ROUTING_GRACE_MS = 30_000;
 @Injectable()
 export class QuestionJobs implements OnModuleInit {
   private readonly logger = new Logger(QuestionJobs.name);
+  /** Route jobs running at the same time, routed together. */
+  private readonly routing = new Batcher<string, { error?: unknown }>((ids) => this.routeBatch(ids), 32);
 
   constructor(
     private readonly db: Database,
@@ -66,6 +69,83 @@ export class QuestionJobs implements OnModuleInit {
 
   @JobHandler(JobName.RouteQuestion)
   async route({ questionId }: JobPayloads[JobName.RouteQuestion]): Promise<void> {
+    const outcome = await this.routing.run(questionId);
+    if (outcome.error !== undefined) throw outcome.error;
+  }
+
+  /**
+   * Routes the questions whose jobs run at the same time: their first routings together in one
+   * transaction (routeFirstTimes), everything else (re-routing, triage, a batch that hit a
+   * concurrent change) one by one as `routeOne`. Each job gets its own question's outcome.
+   */
+  private async routeBatch(ids: string[]): Promise<{ error?: unknown }[]> {
+    let handled = new Set<string>();
+    let mails: string[] = [];
+    try {
+      ({ handled, mails } = await this.db.transaction((m) => this.routeFirstTimes(m, [...new Set(ids)])));
+    } catch (error) {
+      if (!(error instanceof ConflictError)) this.logger.warn(`Routing ${ids.length} question(s) together failed, one by one now: ${(error as Error).message}`);
+    }
+    await this.notifications.dispatch(mails);
+    const outcomes = new Map<string, Promise<{ error?: unknown }>>();
+    for (const id of ids) {
+      if (handled.has(id) || outcomes.has(id)) continue;
+      outcomes.set(id, this.routeOne(id).then(() => ({}), (error: unknown) => ({ error })));
+    }
+    return Promise.all(ids.map((id) => outcomes.get(id) ?? {}));
+  }
+
+  /**
+   * First routings (a `submitted` question never assigned) decided one after another, each
+   * counting the experts chosen before it in this batch, and written together
+   * (QuestionsService.routeMany). Questions without a candidate are left to `routeOne` (triage).
+   */
+  private async routeFirstTimes(m: EntityManager, ids: string[]): Promise<{ handled: Set<string>; mails: string[] }> {
+    const now = this.clock.now();
+    const today = amsterdamDay(now);
+    const questions = await m.find(Question, { where: { id: In(ids) } });
+    const pending = new Map<string, { count: number; at: string }>();
+    const decided: { q: Question; expertId: string; note: Record<string, unknown> }[] = [];
+    for (const q of ids.map((id) => questions.find((x) => x.id === id)).filter((q): q is Question => !!q)) {
+      if (q.status !== 'submitted' || q.assignmentCount !== 0) continue;
+      const decision = await this.router.decide(m, q.id, [], today, pending);
+      if (!decision.chosen) continue;
+      const expertId = decision.chosen.expertId;
+      pending.set(expertId, { count: (pending.get(expertId)?.count ?? 0) + 1, at: now.toISOString() });
+      decided.push({ q, expertId, note: decision.note });
+    }
+    if (decided.length === 0) return { handled: new Set(), mails: [] };
+    // Take the experts' rows (row locks on PostgreSQL), then re-check capacity there: questions
+    // routed elsewhere at the same time must not take an expert's last free places as well.
+    const sql = new SqlParams(this.db.kind);
+    const list = [...pending.keys()].map((id) => sql.add(id)).join(', ');
+    const raws = await queryRows(m, `UPDATE users SET last_assigned_at = ${sql.add(now)} WHERE id IN (${list}) RETURNING *`, sql.values);
+    const experts = new Map(raws.map((raw) => [String(raw.id), hydrate(m, User, raw)]));
+    // SQLite runs write transactions one at a time, so the loads the router counted are exact.
+    const loads = this.db.kind === 'sqlite' ? null : await this.openLoads(m, [...pending.keys()]);
+    for (const [expertId, { count }] of pending) {
+      const expert = experts.get(expertId);
+      if (!expert) throw new Error(`expert ${expertId} vanished`);
+      if (loads && expert.capacity !== null && (loads.get(expertId) ?? 0) + count > expert.capacity) throw new ConflictError('capacity taken meanwhile', 'concurrent-change');
+    }
+    const mails = await this.questions.routeMany(m, decided.map(({ q, expertId, note }) => ({ q, expert: experts.get(expertId)!, note })), now);
+    return { handled: new Set(decided.map(({ q }) => q.id)), mails };
+  }
+
+  /** Open questions per expert, as the router counts them. */
+  private async openLoads(m: EntityManager, expertIds: string[]): Promise<Map<string, number>> {
+    const rows = await m
+      .createQueryBuilder(Question, 'q')
+      .select('q.assignee_id', 'assigneeId')
+      .addSelect('COUNT(*)', 'load')
+      .where('q.assignee_id IN (:...expertIds) AND q.status IN (:...open)', { expertIds, open: OPEN_LOAD_STATUSES })
+      .groupBy('q.assignee_id')
+      .getRawMany<{ assigneeId: string; load: string | number }>();
+    return new Map(rows.map((r) => [r.assigneeId, Number(r.load)]));
+  }
+
+  /** Routes (or re-routes) one question in a transaction of its own. */
+  private async routeOne(questionId: string): Promise<void> {
     const now = this.clock.now();
     const today = amsterdamDay(now);
     const mails = await this.retryOnConflict(() =>

@@ -2,44 +2,51 @@ import { EntityManager } from 'typeorm';
 import { placeholder, queryRows } from '../infra/database/sql.js';
 
 /**
- * Next human reference of a year, `WBS-2026-00042`: at least five digits, more when a year
- * needs them. The upsert bumps the year's counter and, on PostgreSQL, keeps its row locked
- * until the caller's transaction ends (SQLite runs write transactions one at a time), and
- * RETURNING hands back this transaction's own number, so concurrent submissions never share one.
- * That lock serialises submissions: call this as late in the transaction as possible.
+ * The year's next `count` human references, `WBS-2026-00042`: at least five digits, more when a
+ * year needs them. The upsert bumps the year's counter by `count` and, on PostgreSQL, keeps its
+ * row locked until the caller's transaction ends (SQLite runs write transactions one at a time),
+ * and RETURNING hands back this transaction's own last number, so concurrent submissions never
+ * share one. That lock serialises submissions: call this as late in the transaction as possible.
  */
-export async function allocateReference(m: EntityManager, year: number): Promise<string> {
+export async function allocateReferences(m: EntityManager, year: number, count: number): Promise<string[]> {
   const [row] = await queryRows<{ last_number: number | string }>(
     m,
-    `INSERT INTO reference_counters (year, last_number) VALUES (${placeholder(m, 1)}, 1)
-     ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1
+    `INSERT INTO reference_counters (year, last_number) VALUES (${placeholder(m, 1)}, ${placeholder(m, 2)})
+     ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + excluded.last_number
      RETURNING last_number`,
-    [year],
+    [year, count],
   );
-  return formatReference(year, Number(row.last_number));
+  const last = Number(row.last_number);
+  return Array.from({ length: count }, (_, i) => formatReference(year, last - count + 1 + i));
 }
 
 /**
- * PostgreSQL: `allocateReference` and writing it on the inserted question, in one statement, since
- * every round trip between taking the counter's row lock and the commit delays all other
- * submissions. (SQLite runs one write transaction at a time: intake allocates before inserting.)
+ * PostgreSQL: `allocateReferences` and writing them on the inserted questions (in the order of
+ * `questionIds`), in one statement, since every round trip between taking the counter's row lock
+ * and the commit delays all other submissions. (SQLite runs one write transaction at a time:
+ * intake allocates before inserting.)
  */
-export async function assignReference(m: EntityManager, year: number, questionId: string): Promise<string> {
-  const [row] = await queryRows<{ reference: string; last_number: number | string }>(
+export async function assignReferences(m: EntityManager, year: number, questionIds: string[]): Promise<string[]> {
+  const rows = await queryRows<{ id: string; reference: string; n: number | string }>(
     m,
     `WITH c AS (
-       INSERT INTO reference_counters (year, last_number) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1
-       RETURNING year, last_number)
-     UPDATE questions SET reference = 'WBS-' || c.year::text || '-' || lpad(c.last_number::text, greatest(5, length(c.last_number::text)), '0')
-     FROM c WHERE questions.id = $2
-     RETURNING questions.reference, c.last_number`,
-    [year, questionId],
+       INSERT INTO reference_counters (year, last_number) VALUES ($1, $2::int)
+       ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + excluded.last_number
+       RETURNING year, last_number),
+     v AS (SELECT t.id, c.year, c.last_number - $2::int + t.ord::int AS n FROM c, unnest($3::varchar[]) WITH ORDINALITY AS t(id, ord))
+     UPDATE questions SET reference = 'WBS-' || v.year::text || '-' || lpad(v.n::text, greatest(5, length(v.n::text)), '0')
+     FROM v WHERE questions.id = v.id
+     RETURNING questions.id, questions.reference, v.n`,
+    [year, questionIds.length, questionIds],
   );
-  if (!row) throw new Error(`question ${questionId} not found for its reference`);
-  // formatReference is the definition; the SQL above must agree with it.
-  if (row.reference !== formatReference(year, Number(row.last_number))) throw new Error(`reference ${row.reference} is not formatted as formatReference does`);
-  return row.reference;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return questionIds.map((id) => {
+    const row = byId.get(id);
+    if (!row) throw new Error(`question ${id} not found for its reference`);
+    // formatReference is the definition; the SQL above must agree with it.
+    if (row.reference !== formatReference(year, Number(row.n))) throw new Error(`reference ${row.reference} is not formatted as formatReference does`);
+    return row.reference;
+  });
 }
 
 /**

@@ -11,6 +11,9 @@ export interface Candidate {
   lastAssignedAt: string | null;
 }
 
+/** Assignments made in the caller's transaction that the database does not show yet, per expert. */
+export type PendingAssignments = ReadonlyMap<string, { count: number; at: string }>;
+
 export interface RoutingDecision {
   chosen: Candidate | null;
   /** Why: shown to coordinators on the question. */
@@ -31,7 +34,8 @@ export interface RoutingDecision {
  */
 @Injectable()
 export class RouterService {
-  async candidates(m: EntityManager, questionId: string, exclude: string[], today: string): Promise<Candidate[]> {
+  /** `pending`: assignments decided but not yet written (a batch), counted as if they were. */
+  async candidates(m: EntityManager, questionId: string, exclude: string[], today: string, pending?: PendingAssignments): Promise<Candidate[]> {
     const excluded = exclude.length ? exclude : ['00000000-0000-0000-0000-000000000000'];
     const qb = m
       .createQueryBuilder()
@@ -62,6 +66,10 @@ export class RouterService {
         matchingKeuzes: Number(r.matchingKeuzes),
         openLoad: Number(r.openLoad),
       }))
+      .map((c) => {
+        const extra = pending?.get(c.expertId);
+        return extra ? { ...c, openLoad: c.openLoad + extra.count, lastAssignedAt: extra.at } : c;
+      })
       .filter((c) => c.matchingKeuzes > 0 && (c.capacity === null || c.openLoad < c.capacity))
       .sort(
         (a, b) =>
@@ -72,8 +80,8 @@ export class RouterService {
       );
   }
 
-  async decide(m: EntityManager, questionId: string, exclude: string[], today: string): Promise<RoutingDecision> {
-    const candidates = await this.candidates(m, questionId, exclude, today);
+  async decide(m: EntityManager, questionId: string, exclude: string[], today: string, pending?: PendingAssignments): Promise<RoutingDecision> {
+    const candidates = await this.candidates(m, questionId, exclude, today, pending);
     const chosen = candidates[0] ?? null;
     return {
       chosen,

@@ -7,13 +7,13 @@ import { AuditService, type AuditActor } from '../audit/audit.service.js';
 import type { Principal } from '../accounts/principal.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { insertRows } from '../infra/database/sql.js';
+import { SqlParams, insertRows, queryRows } from '../infra/database/sql.js';
 import { organisationFacts } from '../infra/database/static-data.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { PRIORITIES, Question, QuestionEvent, QuestionKeuze } from '../questions/question.entities.js';
-import { QuestionHooks } from '../questions/question-hooks.js';
+import { QuestionHooks, type EventContext } from '../questions/question-hooks.js';
 import { QuestionsService, isStaff } from '../questions/questions.service.js';
 import { clockKey, replayClocks, type ComputedClock } from './sla-clock.js';
 import { QuestionSla, QuestionSlaKeuze, SlaEvent, SlaPolicy } from './sla.entities.js';
@@ -117,6 +117,9 @@ export function alarmOf(clock: Pick<QuestionSla, 'stoppedAt' | 'pausedSince' | '
   return null;
 }
 
+/** What `startClocks` needs of a question submitted in the caller's transaction. */
+type SubmittedQuestion = Pick<Question, 'id' | 'priority' | 'submittedAt' | 'organisationCode' | 'assigneeId'>;
+
 /**
  * Service levels: keeps every question's clocks (question_sla) and SLA event log up to date in
  * the transaction of each timeline event, recomputes them on demand (closure days, policy
@@ -136,15 +139,31 @@ export class SlaService implements OnModuleInit {
 
   onModuleInit(): void {
     this.hooks.register({
-      afterEvent: async (m, event, context) => {
-        if (event.type === 'submitted' && context.question && context.keuzes) await this.startClocks(m, context.question, context.keuzes, event.occurredAt);
-        else if (CLOCK_EVENTS.has(event.type)) await this.recompute(m, event.questionId);
-        else if (ASSIGNEE_EVENTS.has(event.type)) {
-          const q = context.question ?? (await m.findOne(Question, { select: { id: true, assigneeId: true }, where: { id: event.questionId } }));
-          if (q) await m.update(QuestionSla, { questionId: q.id }, { assigneeId: q.assigneeId });
+      afterEvent: (m, event, context) => this.afterEvent(m, event, context),
+      afterEvents: async (m, events) => {
+        const submitted = events.filter(({ event, context }) => event.type === 'submitted' && context.question && context.keuzes);
+        await this.startClocksMany(m, submitted.map(({ event, context }) => ({ question: context.question!, keuzes: context.keuzes!, submittedAt: event.occurredAt })));
+        // The assignee of questions routed together, with one statement.
+        const assigneeOnly = events.filter(({ event, context }) => ASSIGNEE_EVENTS.has(event.type) && !CLOCK_EVENTS.has(event.type) && context.question);
+        if (assigneeOnly.length > 0) {
+          const sql = new SqlParams(this.db.kind);
+          const cases = assigneeOnly.map(({ context }) => `WHEN ${sql.add(context.question!.id)} THEN ${sql.add(context.question!.assigneeId)}`).join(' ');
+          const ids = assigneeOnly.map(({ context }) => sql.add(context.question!.id)).join(', ');
+          await queryRows(m, `UPDATE question_sla SET assignee_id = CASE question_id ${cases} END WHERE question_id IN (${ids})`, sql.values);
         }
+        const done = new Set([...submitted, ...assigneeOnly]);
+        for (const item of events) if (!done.has(item)) await this.afterEvent(m, item.event, item.context);
       },
     });
+  }
+
+  private async afterEvent(m: EntityManager, event: QuestionEvent, context: EventContext): Promise<void> {
+    if (event.type === 'submitted' && context.question && context.keuzes) await this.startClocks(m, context.question, context.keuzes, event.occurredAt);
+    else if (CLOCK_EVENTS.has(event.type)) await this.recompute(m, event.questionId);
+    else if (ASSIGNEE_EVENTS.has(event.type)) {
+      const q = context.question ?? (await m.findOne(Question, { select: { id: true, assigneeId: true }, where: { id: event.questionId } }));
+      if (q) await m.update(QuestionSla, { questionId: q.id }, { assigneeId: q.assigneeId });
+    }
   }
 
   // ---- clocks -------------------------------------------------------------------------------
@@ -215,20 +234,35 @@ export class SlaService implements OnModuleInit {
    */
   async startClocks(
     m: EntityManager,
-    question: Pick<Question, 'id' | 'priority' | 'submittedAt' | 'organisationCode' | 'assigneeId'>,
+    question: SubmittedQuestion,
     keuzes: { keuzeId: number; themeId: number }[],
     submittedAt: Date,
   ): Promise<QuestionSla[]> {
-    const organisation = await organisationFacts(m, question.organisationCode);
-    const dimensions = dimensionsOf(question.submittedAt, organisation, question.assigneeId);
-    const policy = await this.policyFor(m, question.priority);
+    return this.startClocksMany(m, [{ question, keuzes, submittedAt }]);
+  }
+
+  /** `startClocks` for questions submitted together: one multi-row insert per table for all of them. */
+  async startClocksMany(m: EntityManager, submitted: { question: SubmittedQuestion; keuzes: { keuzeId: number; themeId: number }[]; submittedAt: Date }[]): Promise<QuestionSla[]> {
     const now = this.clock.now();
-    const { clocks, events } = replayClocks([{ type: 'submitted', occurredAt: submittedAt }], { time: this.calendar, priority: question.priority, targets: policy, now });
-    const stored = clocks.map((computed) => this.newRow(question, { ...computed, ...dimensions }, now));
-    await insertRows(m, QuestionSla, stored);
-    await insertRows(m, QuestionSlaKeuze, keuzeRowsOf(question, keuzes, stored));
-    await insertRows(m, SlaEvent, events.map((e) => ({ id: randomUUID(), questionId: question.id, ...e })));
-    return stored;
+    const policies = new Map<string, SlaPolicy>();
+    const clockRows: QuestionSla[] = [];
+    const keuzeRows: QuestionSlaKeuze[] = [];
+    const eventRows: SlaEvent[] = [];
+    for (const { question, keuzes, submittedAt } of submitted) {
+      const organisation = await organisationFacts(m, question.organisationCode);
+      const dimensions = dimensionsOf(question.submittedAt, organisation, question.assigneeId);
+      let policy = policies.get(question.priority);
+      if (!policy) policies.set(question.priority, (policy = await this.policyFor(m, question.priority)));
+      const { clocks, events } = replayClocks([{ type: 'submitted', occurredAt: submittedAt }], { time: this.calendar, priority: question.priority, targets: policy, now });
+      const stored = clocks.map((computed) => this.newRow(question, { ...computed, ...dimensions }, now));
+      clockRows.push(...stored);
+      keuzeRows.push(...keuzeRowsOf(question, keuzes, stored));
+      eventRows.push(...events.map((e) => ({ id: randomUUID(), questionId: question.id, ...e }) as SlaEvent));
+    }
+    await insertRows(m, QuestionSla, clockRows);
+    await insertRows(m, QuestionSlaKeuze, keuzeRows);
+    await insertRows(m, SlaEvent, eventRows);
+    return clockRows;
   }
 
   private newRow(question: Pick<Question, 'id' | 'submittedAt' | 'organisationCode'>, clock: ComputedClock & SlaDimensions, now: Date): QuestionSla {

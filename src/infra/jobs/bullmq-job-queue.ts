@@ -11,6 +11,8 @@ import { JOBS_OPTIONS, JobRunner, settledWithin, type JobsOptions } from './jobs
 const ENQUEUE_TIMEOUT_MS = 3000;
 /** Failed jobs stay a week for inspection; completed jobs are removed at once (see below). */
 const KEEP_FAILED_SECONDS = 7 * 24 * 3600;
+/** How often `waitForRoom` counts the waiting jobs in Redis. */
+const BACKLOG_POLL_MS = 100;
 
 /**
  * `JobQueue` on BullMQ (REDIS_URL set).
@@ -44,6 +46,8 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
   private workerConnection?: Redis;
   private worker?: Worker;
   private lastErrorLog = 0;
+  /** Jobs waiting in Redis as last counted, and when; shared by the callers of `waitForRoom`. */
+  private backlog: { count: number; at: number; counting?: Promise<number> } = { count: 0, at: 0 };
 
   constructor(
     private readonly handlers: JobHandlerRegistry,
@@ -79,6 +83,27 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
     } catch (error) {
       this.logger.warn(`Job ${name} ${jobId ?? ''} not enqueued (${(error as Error).message}); the reconciler will`);
     }
+  }
+
+  /** Polls the waiting count (at most every BACKLOG_POLL_MS, one query for all callers) until below the limit. */
+  async waitForRoom(maxWaitMs: number): Promise<void> {
+    const limit = this.options.backlogLimit;
+    if (limit <= 0) return;
+    const deadline = Date.now() + maxWaitMs;
+    while ((await this.waitingJobs()) >= limit && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, BACKLOG_POLL_MS));
+    }
+  }
+
+  private async waitingJobs(): Promise<number> {
+    if (Date.now() - this.backlog.at < BACKLOG_POLL_MS) return this.backlog.count;
+    this.backlog.counting ??= withTimeout(this.queue.getWaitingCount(), ENQUEUE_TIMEOUT_MS)
+      .then((count) => count ?? 0, () => 0) // Redis unreachable: do not hold the intake back
+      .then((count) => {
+        this.backlog = { count, at: Date.now() };
+        return count;
+      });
+    return this.backlog.counting;
   }
 
   async startWorkers(): Promise<void> {

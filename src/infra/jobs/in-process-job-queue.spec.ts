@@ -53,6 +53,40 @@ describe('InProcessJobQueue', () => {
     await moduleRef?.close();
   });
 
+  it('makes waitForRoom wait while JOB_BACKLOG_LIMIT jobs wait to run, and no longer than its maximum', async () => {
+    await boot({ concurrency: 1, backlogLimit: 3 });
+    const finish: Array<() => void> = [];
+    handler.impl = () => new Promise<void>((resolve) => finish.push(resolve));
+    for (const id of ['a', 'b', 'c', 'd']) await queue.enqueue(JobName.SendNotification, { outboxId: id });
+    await sleep(10); // 'a' runs, three wait
+    let admitted = false;
+    const waiting = queue.waitForRoom(10_000).then(() => (admitted = true));
+    await sleep(30);
+    expect(admitted).toBe(false);
+    finish.shift()!(); // 'a' done, 'b' starts: two wait
+    await waiting;
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'e' }); // three wait again
+    const before = Date.now();
+    await queue.waitForRoom(50); // full: gives up after its maximum
+    expect(Date.now() - before).toBeGreaterThanOrEqual(45);
+    expect(handler.ids()).toEqual(['a', 'b']);
+    handler.impl = async () => undefined;
+    while (finish.length > 0) finish.shift()!();
+  });
+
+  it('never makes waitForRoom wait with JOB_BACKLOG_LIMIT 0', async () => {
+    await boot({ concurrency: 1, backlogLimit: 0 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    handler.impl = () => gate;
+    for (let i = 0; i < 5; i++) await queue.enqueue(JobName.SendNotification, { outboxId: `x${i}` });
+    await sleep(10);
+    const before = Date.now();
+    await queue.waitForRoom(5_000);
+    expect(Date.now() - before).toBeLessThan(100);
+    release();
+  });
+
   it('is the JobQueue without REDIS_URL and runs jobs after the caller returns', async () => {
     await boot();
     expect(moduleRef.get(JobQueue)).toBe(queue);

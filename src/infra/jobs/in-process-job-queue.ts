@@ -36,6 +36,8 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
   private readonly waitingByKey = new Map<string, Task>();
   private readonly runningTasks = new Set<Promise<void>>();
   private idleWaiters: Array<{ options: DrainOptions; resolve: () => void }> = [];
+  /** Callers of `waitForRoom` waiting for the ready queue to shrink. */
+  private roomWaiters: Array<() => void> = [];
   private started = false;
   private stopped = false;
   private pumpScheduled = false;
@@ -58,6 +60,24 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
     const task: Task = { name, payload: JSON.parse(JSON.stringify(payload)), key, attemptsMade: 0 };
     if (key !== undefined) this.waitingByKey.set(key, task);
     this.schedule(task, Math.max(0, options.delayMs ?? 0));
+  }
+
+  waitForRoom(maxWaitMs: number): Promise<void> {
+    if (!this.isFull()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.roomWaiters = this.roomWaiters.filter((w) => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxWaitMs);
+      this.roomWaiters.push(done);
+    });
+  }
+
+  private isFull(): boolean {
+    const limit = this.options.backlogLimit;
+    return limit > 0 && this.started && !this.stopped && this.ready.length >= limit;
   }
 
   /**
@@ -87,6 +107,7 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
     this.delayed.clear();
     this.ready.length = 0;
     this.waitingByKey.clear();
+    for (const waiter of [...this.roomWaiters]) waiter();
     if (dropped > 0) this.logger.log(`Stopping with ${dropped} job(s) not run; the reconciler finds their work at the next start`);
     const running = this.runningTasks.size;
     if (!(await settledWithin(Promise.allSettled([...this.runningTasks]), this.options.shutdownGraceMs))) {
@@ -141,6 +162,8 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
       });
       this.runningTasks.add(running);
     }
+    // Below the limit again: let the waiting callers go (each adds its jobs only after its commit).
+    while (this.roomWaiters.length > 0 && !this.isFull()) this.roomWaiters[0]();
     this.notifyIdle();
   }
 

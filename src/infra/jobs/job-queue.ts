@@ -7,4 +7,14 @@ import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
  */
 export abstract class JobQueue {
   abstract enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
+
+  /**
+   * Backpressure for work that makes jobs faster than they run (question intake): resolves once
+   * fewer than JOB_BACKLOG_LIMIT jobs wait to run, or after `maxWaitMs` whatever the backlog. So
+   * under overload the intake slows down to the pace of the jobs instead of building a backlog
+   * that delays every mail (an immediate mail should leave within seconds of its event).
+   */
+  waitForRoom(_maxWaitMs: number): Promise<void> {
+    return Promise.resolve();
+  }
 }

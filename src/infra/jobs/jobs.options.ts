@@ -11,6 +11,8 @@ export interface JobsOptions {
   workersForcedInProcess: boolean;
   /** Jobs run at the same time in this process. */
   concurrency: number;
+  /** `waitForRoom` waits while this many jobs (or more) wait to run; 0: never. */
+  backlogLimit: number;
   /** Total tries of a job, the first included. */
   attempts: number;
   /** Exponential backoff base: retry n waits `backoffMs * 2^(n-1)`. */
@@ -46,6 +48,7 @@ export function resolveJobsOptions(config: AppConfig, overrides: Partial<JobsOpt
     runWorkers,
     workersForcedInProcess: !redisUrl && !config.workers,
     concurrency: config.jobConcurrency,
+    backlogLimit: config.jobBacklogLimit,
     attempts: redisUrl ? BULLMQ_ATTEMPTS : IN_PROCESS_ATTEMPTS,
     backoffMs: DEFAULT_BACKOFF_MS,
     reconcileIntervalMs: config.reconcileIntervalMs,
