@@ -37,24 +37,33 @@ export class RouterService {
   /** `pending`: assignments decided but not yet written (a batch), counted as if they were. */
   async candidates(m: EntityManager, questionId: string, exclude: string[], today: string, pending?: PendingAssignments): Promise<Candidate[]> {
     const excluded = exclude.length ? exclude : ['00000000-0000-0000-0000-000000000000'];
+    // The open load is counted only for experts who know one of the question's keuzes (the inner query
+    // keeps those): counting every expert's open questions for every routing was most of its cost.
     const qb = m
       .createQueryBuilder()
-      .select('u.id', 'expertId')
-      .addSelect('u.display_name', 'displayName')
-      .addSelect('u.capacity', 'capacity')
-      .addSelect('u.last_assigned_at', 'lastAssignedAt')
-      .addSelect(
-        `(SELECT COUNT(DISTINCT qk.keuze_id) FROM question_keuzes qk JOIN user_expertise ue
-            ON ue.user_id = u.id AND (ue.keuze_id = qk.keuze_id OR ue.theme_id = qk.theme_id)
-          WHERE qk.question_id = :questionId)`,
-        'matchingKeuzes',
+      .select('c.*')
+      .addSelect(`(SELECT COUNT(*) FROM questions oq WHERE oq.assignee_id = c."expertId" AND oq.status IN (:...open))`, 'openLoad')
+      .from(
+        (inner) =>
+          inner
+            .select('u.id', 'expertId')
+            .addSelect('u.display_name', 'displayName')
+            .addSelect('u.capacity', 'capacity')
+            .addSelect('u.last_assigned_at', 'lastAssignedAt')
+            .addSelect(
+              `(SELECT COUNT(DISTINCT qk.keuze_id) FROM question_keuzes qk JOIN user_expertise ue
+                  ON ue.user_id = u.id AND (ue.keuze_id = qk.keuze_id OR ue.theme_id = qk.theme_id)
+                WHERE qk.question_id = :questionId)`,
+              'matchingKeuzes',
+            )
+            .from('users', 'u')
+            .where('u.active = :active', { active: true })
+            .andWhere(`u.roles LIKE '%,expert,%'`)
+            .andWhere('u.id NOT IN (:...excluded)', { excluded })
+            .andWhere('NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = u.id AND a.starts_on <= :today AND a.ends_on >= :today)', { today }),
+        'c',
       )
-      .addSelect(`(SELECT COUNT(*) FROM questions oq WHERE oq.assignee_id = u.id AND oq.status IN (:...open))`, 'openLoad')
-      .from('users', 'u')
-      .where('u.active = :active', { active: true })
-      .andWhere(`u.roles LIKE '%,expert,%'`)
-      .andWhere('u.id NOT IN (:...excluded)', { excluded })
-      .andWhere('NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = u.id AND a.starts_on <= :today AND a.ends_on >= :today)', { today })
+      .where('c."matchingKeuzes" > 0')
       .setParameters({ questionId, open: OPEN_LOAD_STATUSES });
     const rows = await qb.getRawMany<{ expertId: string; displayName: string; capacity: number | null; lastAssignedAt: string | Date | null; matchingKeuzes: string | number; openLoad: string | number }>();
     return rows
