@@ -300,7 +300,7 @@ interface ArticleHitRow {
 
 /** Search-index condition: published articles only (the few others are excluded by their rowid). */
 export const publishedOnly = (p: SqlParams): string =>
-  `rowid NOT IN (SELECT seq FROM articles WHERE status IN (${UNPUBLISHED.map((status) => p.add(status)).join(', ')}))`;
+  `rowid NOT IN (SELECT seq FROM articles WHERE status IN (${p.list(UNPUBLISHED)}))`;
 const UNPUBLISHED: ArticleStatus[] = ['draft', 'in_review', 'archived'];
 
 /** Searches with the same stems group together, whatever the word forms and order. */

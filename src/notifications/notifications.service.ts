@@ -392,11 +392,10 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     return this.db.statement(async (m) => {
       const now = this.clock.now();
       const sql = new SqlParams(this.db.kind);
-      const list = ids.map((id) => sql.add(id)).join(', ');
       const rows = await queryRows(
         m,
         `UPDATE notification_outbox SET status = 'sending', claimed_at = ${sql.add(now)}, attempts = attempts + 1
-         WHERE id IN (${list}) AND (status = 'pending' OR (status = 'sending' AND claimed_at <= ${sql.add(new Date(now.getTime() - STALE_CLAIM_MS))}))
+         WHERE id IN (${sql.list(ids)}) AND (status = 'pending' OR (status = 'sending' AND claimed_at <= ${sql.add(new Date(now.getTime() - STALE_CLAIM_MS))}))
            AND (send_after IS NULL OR send_after <= ${sql.add(now)})
          RETURNING *`,
         sql.values,
@@ -419,12 +418,11 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     for (const group of byClaim.values()) {
       await this.db.statement((m) => {
         const sql = new SqlParams(this.db.kind);
-        const cases = group.map((d) => `WHEN ${sql.add(d.id)} THEN ${sql.add(d.messageId)}`).join(' ');
-        const list = group.map((d) => sql.add(d.id)).join(', ');
+        const messageId = sql.caseOf('id', group.map((d) => [d.id, d.messageId]));
         return queryRows(
           m,
-          `UPDATE notification_outbox SET status = 'sent', sent_at = ${sql.add(now)}, message_id = CASE id ${cases} END, last_error = NULL
-           WHERE id IN (${list}) AND status = 'sending' AND claimed_at = ${sql.add(group[0].claimedAt)}`,
+          `UPDATE notification_outbox SET status = 'sent', sent_at = ${sql.add(now)}, message_id = ${messageId}, last_error = NULL
+           WHERE id IN (${sql.list(group.map((d) => d.id))}) AND status = 'sending' AND claimed_at = ${sql.add(group[0].claimedAt)}`,
           sql.values,
         );
       });

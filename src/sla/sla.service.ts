@@ -147,9 +147,9 @@ export class SlaService implements OnModuleInit {
         const assigneeOnly = events.filter(({ event, context }) => ASSIGNEE_EVENTS.has(event.type) && !CLOCK_EVENTS.has(event.type) && context.question);
         if (assigneeOnly.length > 0) {
           const sql = new SqlParams(this.db.kind);
-          const cases = assigneeOnly.map(({ context }) => `WHEN ${sql.add(context.question!.id)} THEN ${sql.add(context.question!.assigneeId)}`).join(' ');
-          const ids = assigneeOnly.map(({ context }) => sql.add(context.question!.id)).join(', ');
-          await queryRows(m, `UPDATE question_sla SET assignee_id = CASE question_id ${cases} END WHERE question_id IN (${ids})`, sql.values);
+          const questions = assigneeOnly.map(({ context }) => context.question!);
+          const assignee = sql.caseOf('question_id', questions.map((q) => [q.id, q.assigneeId]));
+          await queryRows(m, `UPDATE question_sla SET assignee_id = ${assignee} WHERE question_id IN (${sql.list(questions.map((q) => q.id))})`, sql.values);
         }
         const done = new Set([...submitted, ...assigneeOnly]);
         for (const item of events) if (!done.has(item)) await this.afterEvent(m, item.event, item.context);

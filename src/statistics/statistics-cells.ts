@@ -88,7 +88,7 @@ export class StatisticsCells {
         // Every mark of these days committed before this statement goes; the recompute below reads
         // (at least) what those marks stand for. Marks not yet committed stay for the next round.
         const p = new SqlParams(this.db.kind);
-        await m.query(`DELETE FROM ${DIRTY_TABLE} WHERE day IN (${days.map((d) => p.add(d)).join(', ')})`, p.values);
+        await m.query(`DELETE FROM ${DIRTY_TABLE} WHERE day IN (${p.list(days)})`, p.values);
         await this.recompute(m, days);
       });
     }
@@ -105,7 +105,7 @@ export class StatisticsCells {
    */
   private async recompute(m: EntityManager, days: string[]): Promise<void> {
     const p = new SqlParams(this.db.kind);
-    await m.query(`DELETE FROM ${CELLS_TABLE} WHERE day IN (${days.map((d) => p.add(d)).join(', ')})`, p.values);
+    await m.query(`DELETE FROM ${CELLS_TABLE} WHERE day IN (${p.list(days)})`, p.values);
 
     const q = new SqlParams(this.db.kind);
     const ranges = dayRanges(days).map(([from, to]) => [amsterdamMidnight(from), amsterdamMidnight(shiftDay(to, 1))] as const);

@@ -160,7 +160,7 @@ export class StatisticsService {
     // A question is at least k working days old when submitted at or before the instant k working days ago.
     const [t3, t6, t11] = [3, 6, 11].map((k) => p.time(this.workingDaysAgo(now, k)));
     const where = this.where(filter, p, { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code' });
-    where.push(`q.status IN (${OPEN_STATUSES.map((s) => p.add(s)).join(', ')})`);
+    where.push(`q.status IN (${p.list(OPEN_STATUSES)})`);
     const rows: Row[] = await this.db.reader.query(
       `SELECT q.status AS status, count(*) AS total,
               sum(CASE WHEN q.submitted_at > ${t3} THEN 1 ELSE 0 END) AS b0,
@@ -679,7 +679,7 @@ export class StatisticsService {
 
   private async userNames(ids: string[]): Promise<Map<string, string>> {
     const p = new SqlParams(this.db.kind);
-    const rows = (await this.db.reader.query(`SELECT id, display_name FROM users WHERE id IN (${ids.map((id) => p.add(id)).join(', ')})`, p.values)) as Row[];
+    const rows = (await this.db.reader.query(`SELECT id, display_name FROM users WHERE id IN (${p.list(ids)})`, p.values)) as Row[];
     return new Map(rows.map((r) => [String(r.id), String(r.display_name)]));
   }
 

@@ -23,6 +23,16 @@ export class SqlParams {
     return this.kind === 'postgres' ? `$${this.values.length}` : `?${this.values.length}`;
   }
 
+  /** `?1, ?2, …`: a placeholder per value, for `IN (…)`. */
+  list(values: readonly unknown[]): string {
+    return values.map((value) => this.add(value)).join(', ');
+  }
+
+  /** `CASE column WHEN k1 THEN v1 … END`: a value per key, for updating many rows in one statement. */
+  caseOf(column: string, pairs: readonly (readonly [unknown, unknown])[]): string {
+    return `CASE ${column} ${pairs.map(([key, value]) => `WHEN ${this.add(key)} THEN ${this.add(value)}`).join(' ')} END`;
+  }
+
   /** An instant, comparable with timestamp columns. */
   time(instant: Date): string {
     return this.kind === 'postgres' ? `${this.add(instant)}::timestamptz` : this.add(sqliteTime(instant));

@@ -161,6 +161,13 @@ describe('search-index helpers', () => {
     expect(pg.values).toEqual([1, 'x']);
   });
 
+  it('builds IN lists and CASE … WHEN mappings with numbered placeholders', () => {
+    const p = new SqlParams('postgres');
+    expect(p.list(['a', 'b'])).toBe('$1, $2');
+    expect(p.caseOf('id', [['a', 1], ['b', 2]])).toBe('CASE id WHEN $3 THEN $4 WHEN $5 THEN $6 END');
+    expect(p.values).toEqual(['a', 'b', 'a', 1, 'b', 2]);
+  });
+
   it('folds tags and splits queries into parts', () => {
     expect(searchTag('status', 'in_review')).toBe('statusinreview');
     expect(queryParts(parseQuery('dijk "zoet water" peil')).map((p) => [p.terms.length, p.phrases.length])).toEqual([[1, 0], [1, 0], [0, 1]]);

@@ -524,7 +524,7 @@ export class SearchIndex {
                FROM unnest(${p.add(distinct)}::text[]) AS s(term)`,
             p.values,
           )
-        : await db.query(`SELECT term, doc FROM ${this.table}_vocab WHERE term IN (${distinct.map((stem) => p.add(stem)).join(', ')})`, p.values);
+        : await db.query(`SELECT term, doc FROM ${this.table}_vocab WHERE term IN (${p.list(distinct)})`, p.values);
     for (const row of rows) result.set(row.term, Number(row.doc));
     return result;
   }
