@@ -188,18 +188,19 @@ export class QuestionsService {
   /** Inserts the submissions (in the caller's transaction); returns the ids of their receipt mails. */
   private async insertSubmissions(m: EntityManager, batch: NewSubmission[]): Promise<string[]> {
     const questions = batch.map((s) => s.question);
-    const years = [...new Set(questions.map((q) => yearOf(q.submittedAt)))];
+    /** Gives the questions their references, per year of submission, from `take`. */
+    const number = async (take: (year: number, ofYear: Question[]) => Promise<string[]>) => {
+      for (const year of new Set(questions.map((q) => yearOf(q.submittedAt)))) {
+        const ofYear = questions.filter((q) => yearOf(q.submittedAt) === year);
+        const references = await take(year, ofYear);
+        ofYear.forEach((q, i) => (q.reference = references[i]));
+      }
+    };
     // SQLite runs write transactions one at a time: the references are taken at once and inserted
     // with the questions. PostgreSQL takes them last (see below) and holds placeholders until then.
     const referenceFirst = this.db.kind === 'sqlite';
     for (const q of questions) q.reference = provisionalReference(q.id); // also when written again after a failed batch
-    if (referenceFirst) {
-      for (const year of years) {
-        const ofYear = questions.filter((q) => yearOf(q.submittedAt) === year);
-        const references = await allocateReferences(m, year, ofYear.length);
-        ofYear.forEach((q, i) => (q.reference = references[i]));
-      }
-    }
+    if (referenceFirst) await number((year, ofYear) => allocateReferences(m, year, ofYear.length));
     await insertRows(m, Question, questions);
     await insertRows(m, QuestionKeuze, batch.flatMap((s) => s.keuzes));
     await insertRows(m, QuestionEvent, batch.map((s) => s.event));
@@ -208,13 +209,7 @@ export class QuestionsService {
     // On PostgreSQL the year's next references come last: the counter row stays locked from here
     // until the commit, so other submissions wait for these — only the statements below, not the
     // whole intake with its event hooks (docs/benchmarks.md, "Intake").
-    if (!referenceFirst) {
-      for (const year of years) {
-        const ofYear = questions.filter((q) => yearOf(q.submittedAt) === year);
-        const references = await assignReferences(m, year, ofYear.map((q) => q.id));
-        ofYear.forEach((q, i) => (q.reference = references[i]));
-      }
-    }
+    if (!referenceFirst) await number((year, ofYear) => assignReferences(m, year, ofYear.map((q) => q.id)));
     return this.notifications.notifyMany(
       m,
       batch.map((s) => this.requesterMail(s.question, 'question-received', 'received', {}, s.requester)),
@@ -415,9 +410,8 @@ export class QuestionsService {
   async routeMany(m: EntityManager, routed: { q: Question; expert: User; note: Record<string, unknown> }[], now: Date): Promise<string[]> {
     const sql = new SqlParams(this.db.kind);
     const noteColumn = m.connection.getMetadata(Question).findColumnWithPropertyName('routingNote')!;
-    const cases = (value: (r: (typeof routed)[number]) => unknown) => `CASE id ${routed.map((r) => `WHEN ${sql.add(r.q.id)} THEN ${sql.add(value(r))}`).join(' ')} END`;
-    const assignee = cases((r) => r.expert.id);
-    const note = cases((r) => m.connection.driver.preparePersistentValue(r.note, noteColumn));
+    const assignee = sql.caseOf('id', routed.map((r) => [r.q.id, r.expert.id]));
+    const note = sql.caseOf('id', routed.map((r) => [r.q.id, m.connection.driver.preparePersistentValue(r.note, noteColumn)]));
     const guard = routed.map((r) => `(id = ${sql.add(r.q.id)} AND version = ${sql.add(r.q.version)} AND status = 'submitted')`).join(' OR ');
     const at = sql.add(now);
     const updated = await queryRows(
