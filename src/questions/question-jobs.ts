@@ -14,7 +14,7 @@ import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RouterService } from '../routing/router.service.js';
-import { OPEN_LOAD_STATUSES, Question, QuestionEvent } from './question.entities.js';
+import { Question, QuestionEvent } from './question.entities.js';
 import { QuestionsService } from './questions.service.js';
 
 /** A submitted question whose routing job may still be on its way is left alone this long. */
@@ -118,11 +118,10 @@ export class QuestionJobs implements OnModuleInit {
     // Take the experts' rows (row locks on PostgreSQL), then re-check capacity there: questions
     // routed elsewhere at the same time must not take an expert's last free places as well.
     const sql = new SqlParams(this.db.kind);
-    const list = [...pending.keys()].map((id) => sql.add(id)).join(', ');
-    const raws = await queryRows(m, `UPDATE users SET last_assigned_at = ${sql.add(now)} WHERE id IN (${list}) RETURNING *`, sql.values);
+    const raws = await queryRows(m, `UPDATE users SET last_assigned_at = ${sql.add(now)} WHERE id IN (${sql.list([...pending.keys()])}) RETURNING *`, sql.values);
     const experts = new Map(raws.map((raw) => [String(raw.id), hydrate(m, User, raw)]));
     // SQLite runs write transactions one at a time, so the loads the router counted are exact.
-    const loads = this.db.kind === 'sqlite' ? null : await this.openLoads(m, [...pending.keys()]);
+    const loads = this.db.kind === 'sqlite' ? null : await this.router.openLoads(m, [...pending.keys()]);
     for (const [expertId, { count }] of pending) {
       const expert = experts.get(expertId);
       if (!expert) throw new Error(`expert ${expertId} vanished`);
@@ -130,18 +129,6 @@ export class QuestionJobs implements OnModuleInit {
     }
     const mails = await this.questions.routeMany(m, decided.map(({ q, expertId, note }) => ({ q, expert: experts.get(expertId)!, note })), now);
     return { handled: new Set(decided.map(({ q }) => q.id)), mails };
-  }
-
-  /** Open questions per expert, as the router counts them. */
-  private async openLoads(m: EntityManager, expertIds: string[]): Promise<Map<string, number>> {
-    const rows = await m
-      .createQueryBuilder(Question, 'q')
-      .select('q.assignee_id', 'assigneeId')
-      .addSelect('COUNT(*)', 'load')
-      .where('q.assignee_id IN (:...expertIds) AND q.status IN (:...open)', { expertIds, open: OPEN_LOAD_STATUSES })
-      .groupBy('q.assignee_id')
-      .getRawMany<{ assigneeId: string; load: string | number }>();
-    return new Map(rows.map((r) => [r.assigneeId, Number(r.load)]));
   }
 
   /** Routes (or re-routes) one question in a transaction of its own. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OPEN_LOAD_STATUSES } from '../questions/question.entities.js';
+import { OPEN_LOAD_STATUSES, Question } from '../questions/question.entities.js';
 
 export interface Candidate {
   expertId: string;
@@ -87,6 +87,18 @@ export class RouterService {
           (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '') ||
           a.expertId.localeCompare(b.expertId),
       );
+  }
+
+  /** Open questions per expert, counted as `candidates` counts them (capacity re-checks after a batch decision). */
+  async openLoads(m: EntityManager, expertIds: string[]): Promise<Map<string, number>> {
+    const rows = await m
+      .createQueryBuilder(Question, 'q')
+      .select('q.assignee_id', 'assigneeId')
+      .addSelect('COUNT(*)', 'load')
+      .where('q.assignee_id IN (:...expertIds) AND q.status IN (:...open)', { expertIds, open: OPEN_LOAD_STATUSES })
+      .groupBy('q.assignee_id')
+      .getRawMany<{ assigneeId: string; load: string | number }>();
+    return new Map(rows.map((r) => [r.assigneeId, Number(r.load)]));
   }
 
   async decide(m: EntityManager, questionId: string, exclude: string[], today: string, pending?: PendingAssignments): Promise<RoutingDecision> {
