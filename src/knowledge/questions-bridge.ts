@@ -4,7 +4,7 @@ import { pageOf, type Page } from '../common/pagination.js';
 import type { Principal } from '../accounts/principal.js';
 import { User } from '../accounts/user.entity.js';
 import { Database } from '../infra/database/database.service.js';
-import { SqlParams, placeholder, queryRows } from '../infra/database/sql.js';
+import { SqlParams, queryRows } from '../infra/database/sql.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { QuestionHooks } from '../questions/question-hooks.js';
 import { Question, QuestionEvent, QuestionKeuze, QuestionMessage } from '../questions/question.entities.js';
@@ -45,11 +45,9 @@ export class QuestionsBridge implements OnModuleInit {
         if (REINDEX_ON.has(event.type)) await this.reindex(m, event.questionId, context.question);
       },
       afterEvents: async (m, events) => {
-        const submitted = events.filter(({ event, context }) => event.type === 'submitted' && context.question).map(({ context }) => context.question!);
-        await this.indexSubmitted(m, submitted);
-        for (const { event, context } of events) {
-          if (REINDEX_ON.has(event.type) && !(event.type === 'submitted' && context.question)) await this.reindex(m, event.questionId, context.question);
-        }
+        const reindexed = events.filter(({ event }) => REINDEX_ON.has(event.type));
+        await this.indexQuestions(m, reindexed.flatMap(({ context }) => (context.question ? [context.question] : [])));
+        for (const { event, context } of reindexed) if (!context.question) await this.reindex(m, event.questionId);
       },
       validateArticles: (m, ids) => this.knowledge.validateArticles(m, ids),
       recordReuse: async (m, questionId, ids) => {
@@ -59,37 +57,33 @@ export class QuestionsBridge implements OnModuleInit {
     });
   }
 
-  /**
-   * Writes the question's current text to the index, in the caller's transaction. `known` is the
-   * question as the event's writer has it (no read back). A question seen for the first time gets
-   * its key in one statement and, as nothing can be indexed under a new key, no delete first.
-   */
+  /** Writes the question's current text to the index, in the caller's transaction; `known` is the question as the event's writer has it (no read back). */
   private async reindex(m: EntityManager, questionId: string, known?: Question): Promise<void> {
     const q = known ?? (await m.findOneBy(Question, { id: questionId }));
-    if (!q) return;
-    const p = placeholder(m, 1);
-    let [row] = await queryRows<{ seq: number }>(m, `INSERT INTO ${QUESTION_KEYS_TABLE} (question_id) VALUES (${p}) ON CONFLICT (question_id) DO NOTHING RETURNING seq`, [questionId]);
-    const fresh = row !== undefined;
-    if (!fresh) [row] = (await m.query(`SELECT seq FROM ${QUESTION_KEYS_TABLE} WHERE question_id = ${p}`, [questionId])) as { seq: number }[];
-    await this.index.index(m, questionSearchDocument(Number(row.seq), q), { fresh });
+    if (q) await this.indexQuestions(m, [q]);
   }
 
   /**
-   * `reindex` for questions submitted together: their keys with one statement and, as nothing is
-   * indexed under new keys, their documents with one more.
+   * Writes the questions' current texts to the index. Questions seen for the first time get their
+   * integer keys with one statement and, as nothing can be indexed under a new key, their documents
+   * with one more (no delete first); the others replace their documents under their known keys.
    */
-  private async indexSubmitted(m: EntityManager, questions: Question[]): Promise<void> {
-    if (questions.length === 0) return;
-    const p = new SqlParams(databaseKindOf(m));
-    const values = questions.map((q) => `(${p.add(q.id)})`).join(', ');
-    const rows = await queryRows<{ seq: number; question_id: string }>(
-      m,
-      `INSERT INTO ${QUESTION_KEYS_TABLE} (question_id) VALUES ${values} ON CONFLICT (question_id) DO NOTHING RETURNING seq, question_id`,
-      p.values,
+  private async indexQuestions(m: EntityManager, questions: Question[]): Promise<void> {
+    const byId = new Map(questions.map((q) => [q.id, q]));
+    if (byId.size === 0) return;
+    const kind = databaseKindOf(m);
+    const p = new SqlParams(kind);
+    const values = [...byId.keys()].map((id) => `(${p.add(id)})`).join(', ');
+    const keyed = (rows: { seq: number; question_id: string }[]) => rows.map((r) => ({ seq: Number(r.seq), q: byId.get(String(r.question_id))! }));
+    const fresh = keyed(
+      await queryRows(m, `INSERT INTO ${QUESTION_KEYS_TABLE} (question_id) VALUES ${values} ON CONFLICT (question_id) DO NOTHING RETURNING seq, question_id`, p.values),
     );
-    const seqOf = new Map(rows.map((r) => [String(r.question_id), Number(r.seq)]));
-    await this.index.indexMany(m, questions.filter((q) => seqOf.has(q.id)).map((q) => questionSearchDocument(seqOf.get(q.id)!, q)));
-    for (const q of questions) if (!seqOf.has(q.id)) await this.reindex(m, q.id, q); // had a key already
+    await this.index.indexMany(m, fresh.map(({ seq, q }) => questionSearchDocument(seq, q)));
+    const known = [...byId.keys()].filter((id) => !fresh.some(({ q }) => q.id === id));
+    if (known.length === 0) return;
+    const k = new SqlParams(kind);
+    const existing = keyed(await queryRows(m, `SELECT seq, question_id FROM ${QUESTION_KEYS_TABLE} WHERE question_id IN (${k.list(known)})`, k.values));
+    for (const { seq, q } of existing) await this.index.index(m, questionSearchDocument(seq, q));
   }
 
   private async search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>> {
