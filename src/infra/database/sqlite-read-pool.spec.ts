@@ -2,16 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { SqliteReadPool } from './sqlite-read-pool.js';
+import { SQLITE_READ_MMAP_BYTES, SqliteReadPool } from './sqlite-read-pool.js';
 
 describe('SqliteReadPool', () => {
   let dir: string;
   let writer: DataSource;
   let pool: SqliteReadPool;
+  let path: string;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vraagbaak-read-pool-'));
-    const path = join(dir, 'test.sqlite');
+    path = join(dir, 'test.sqlite');
     writer = await new DataSource({ type: 'sqlite', database: path, enableWAL: true }).initialize();
     await writer.query('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)');
     await writer.query(`INSERT INTO items (id, name) VALUES (1, 'een'), (2, 'twee'), (3, 'drie')`);
@@ -22,6 +23,17 @@ describe('SqliteReadPool', () => {
     await pool.close();
     await writer.destroy();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maps the database file into memory on every connection it opens (and not when told 0)', async () => {
+    const answers = await Promise.all(Array.from({ length: 3 }, () => pool.query('PRAGMA mmap_size')));
+    expect(answers.map((rows) => Number(rows[0].mmap_size))).toEqual([SQLITE_READ_MMAP_BYTES, SQLITE_READ_MMAP_BYTES, SQLITE_READ_MMAP_BYTES]);
+    const unmapped = new SqliteReadPool(path, 1, 5000, 0);
+    try {
+      expect(Number((await unmapped.query('PRAGMA mmap_size'))[0].mmap_size)).toBe(0);
+    } finally {
+      await unmapped.close();
+    }
   });
 
   it('runs a statement again with other parameters, concurrently and one after another', async () => {

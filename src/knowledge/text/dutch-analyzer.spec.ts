@@ -3,6 +3,7 @@ import {
   DUTCH_STOPWORDS,
   EmptyQueryError,
   analyze,
+  collapseWhitespace,
   escapeHtml,
   highlight,
   indexText,
@@ -10,6 +11,7 @@ import {
   stem,
   toFts5Match,
   toTsQuery,
+  wordAt,
 } from './dutch-analyzer.js';
 
 describe('stem', () => {
@@ -368,6 +370,33 @@ describe('highlight', () => {
       expect(plain).not.toMatch(/&(?!amp;|lt;|gt;|quot;|#39;)/);
       expect(plain.replace(/&(?:amp|lt|gt|quot|#39);/g, 'x').length).toBeLessThanOrEqual(maxLength + 2);
       expect(html).not.toContain('<mark></mark>');
+    }
+  });
+});
+
+describe('snippet text scanning (char-code versions of two regular expressions)', () => {
+  // Every kind of white space `\s` knows, letters with accents, combining marks, digits, punctuation, an
+  // astral letter (𝒜, U+1D49C), an astral symbol (🌊), and a lone surrogate.
+  const ALPHABET = ['a', 'Z', 'ë', 'é', 'ĳ', '\u0301', '7', '٣', '.', ',', '-', '<', '&', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u1680', '\u2003', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u200b', '𝒜', '🌊', '\ud800'];
+  let seed = 12345;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const samples = Array.from({ length: 3000 }, () => Array.from({ length: random(40) }, () => ALPHABET[random(ALPHABET.length)]).join(''));
+
+  it('collapseWhitespace equals replace(/\\s+/g, " ").trim()', () => {
+    for (const text of samples) expect(collapseWhitespace(text)).toBe(text.replace(/\s+/g, ' ').trim());
+    expect(collapseWhitespace('al  goed\n')).toBe('al goed');
+    expect(collapseWhitespace('niets te doen')).toBe('niets te doen');
+  });
+
+  it('wordAt finds the words /[\\p{L}\\p{M}\\p{N}]+/gu finds, and knows which are ASCII', () => {
+    for (const text of samples) {
+      const found: [number, number, boolean][] = [];
+      for (let word = wordAt(text, 0); word; word = wordAt(text, word.end)) found.push([word.start, word.end, word.ascii]);
+      const expected = [...text.matchAll(/[\p{L}\p{M}\p{N}]+/gu)].map((m) => [m.index, m.index + m[0].length, /^[\x00-\x7f]*$/.test(m[0])]);
+      expect(found).toEqual(expected);
     }
   });
 });
