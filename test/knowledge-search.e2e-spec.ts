@@ -4,6 +4,8 @@ import type { Role } from '../src/common/access.js';
 import type { Principal } from '../src/accounts/principal.js';
 import type { User } from '../src/accounts/user.entity.js';
 import { KnowledgeService } from '../src/knowledge/knowledge.service.js';
+import { SearchIndex, createSearchTable, dropSearchTable } from '../src/knowledge/search/search-index.js';
+import { parseQuery } from '../src/knowledge/text/dutch-analyzer.js';
 import { CORPUS, SEARCH_CASES, type CorpusArticle } from './fixtures/knowledge-corpus.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 
@@ -51,7 +53,10 @@ describe('knowledge search on the shared Dutch corpus (e2e)', () => {
     expect(new Set(CORPUS.flatMap((a) => a.keuzeIds))).toEqual(new Set(Array.from({ length: 33 }, (_, i) => i + 1)));
     expect(SEARCH_CASES.length).toBeGreaterThanOrEqual(40);
     const res = await t.http.get('/api/v1/articles?pageSize=1').expect(200);
-    expect(res.body.page.total).toBe(CORPUS.length);
+    expect(res.body.page).toMatchObject({ total: CORPUS.length, totalExact: true });
+    const search = await t.http.get('/api/v1/articles?q=water&pageSize=1').expect(200);
+    expect(search.body.page.totalExact).toBe(true); // fewer matches than the limit (1,000)
+    expect(search.body.page.total).toBeGreaterThan(10);
     expect(res.body.facets.themes.map((f: { id: number }) => f.id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
@@ -103,4 +108,35 @@ describe('knowledge search on the shared Dutch corpus (e2e)', () => {
     expect(applied).toEqual(undone);
     for (const [i, c] of SEARCH_CASES.entries()) expect({ q: c.q, hit: applied[i].ids.includes(ids.get(c.expect)!) }).toEqual({ q: c.q, hit: true });
   }, 120_000);
+
+  it('counts a search total up to the limit and says when it stopped there (the same on both databases)', async () => {
+    const definition = { table: 'total_probe_fts', fields: [{ name: 'title', weight: 2 }, { name: 'body', weight: 1 }] };
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      await createSearchTable(runner, definition);
+      const index = new SearchIndex(definition, { window: 5, totalLimit: 12 });
+      // 30 documents on "peilbeheer", 12 of them also on "bodemdaling", 13 on "verzilting"; every third tagged.
+      await index.indexMany(
+        runner,
+        Array.from({ length: 30 }, (_, i) => ({
+          rowid: i + 1,
+          fields: [`Peilbeheer ${i + 1}`, [i < 12 ? 'bodemdaling' : '', i >= 17 ? 'verzilting' : ''].join(' ')],
+          tags: i % 3 === 0 ? ['probe'] : [],
+        })),
+      );
+      const search = (q: string, tags: string[] = [], offset = 0) => index.search(runner, parseQuery(q), { tags }, { offset, limit: 5 });
+      expect(await search('peilbeheer')).toMatchObject({ mode: 'all', total: 12, totalExact: false });
+      expect(await search('bodemdaling')).toMatchObject({ total: 12, totalExact: true });
+      expect(await search('verzilting')).toMatchObject({ total: 12, totalExact: false });
+      expect(await search('peilbeheer', ['probe'])).toMatchObject({ total: 10, totalExact: true });
+      // Ranking and paging are unaffected: the window holds the most recent matches, older ones follow by recency.
+      expect((await search('peilbeheer')).hits.map((hit) => hit.rowid).sort((a, b) => b - a)).toEqual([30, 29, 28, 27, 26]);
+      expect((await search('peilbeheer', [], 10)).hits.map((hit) => hit.rowid)).toEqual([20, 19, 18, 17, 16]);
+      expect(await index.count(runner, parseQuery('peilbeheer'), 'all')).toBe(30);
+      expect(await index.count(runner, parseQuery('peilbeheer'), 'all', {}, 7)).toBe(7);
+    } finally {
+      await dropSearchTable(runner, definition);
+      await runner.release();
+    }
+  });
 });

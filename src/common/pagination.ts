@@ -31,8 +31,10 @@ export class PageInfo {
   number: number;
   @ApiProperty({ description: 'The requested page size.', example: 20 })
   size: number;
-  @ApiProperty({ description: 'Total number of items over all pages.', example: 33 })
+  @ApiProperty({ description: 'Total number of items over all pages (a search counts up to 1,000 matches: see totalExact).', example: 33 })
   total: number;
+  @ApiPropertyOptional({ description: 'Searches only: false when there are more matches than `total` (more than 1,000); counting stops there.', example: true })
+  totalExact?: boolean;
 }
 
 export interface Page<T> {
@@ -40,6 +42,7 @@ export interface Page<T> {
   page: PageInfo;
 }
 
-export function pageOf<T>(data: T[], total: number, query: PageQuery): Page<T> {
-  return { data, page: { number: query.page, size: query.pageSize, total } };
+/** A page of `data`; `totalExact` for searches, whose totals stop counting at a limit. */
+export function pageOf<T>(data: T[], total: number, query: PageQuery, totalExact?: boolean): Page<T> {
+  return { data, page: { number: query.page, size: query.pageSize, total, ...(totalExact === undefined ? {} : { totalExact }) } };
 }

@@ -65,6 +65,7 @@ export class KnowledgeSearchService {
 
     let hits: RankedHit[];
     let total: number;
+    let totalExact = true;
     let matchMode: 'all' | 'any' | null = null;
     let facets: FacetsDto;
     let data: ArticleHitDto[];
@@ -82,7 +83,7 @@ export class KnowledgeSearchService {
       // the facets count the rowids it returned.
       const reader = this.db.reader;
       const outcome = await this.index.search(reader, parsed, filter, page);
-      ({ hits, total } = outcome);
+      ({ hits, total, totalExact } = outcome);
       matchMode = outcome.mode;
       // Facets and the page's articles are independent reads: both at once.
       [facets, data] = await Promise.all([
@@ -108,7 +109,7 @@ export class KnowledgeSearchService {
       gapThemeId: await this.gapTheme(query, data),
       staff,
     });
-    return { data, page: { number: query.page, size: query.pageSize, total }, facets, meta: { searchId, matchMode } };
+    return { data, page: { number: query.page, size: query.pageSize, total, totalExact }, facets, meta: { searchId, matchMode } };
   }
 
   /** Listing without search text: by publication (readers, published) or by last change (staff). */

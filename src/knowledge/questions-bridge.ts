@@ -91,7 +91,7 @@ export class QuestionsBridge implements OnModuleInit {
     const m = this.db.manager;
     const outcome = await this.index.search(m, parsed, {}, { offset: query.offset, limit: query.pageSize });
     const seqs = outcome.hits.map((h) => h.rowid);
-    if (seqs.length === 0) return pageOf([], outcome.total, query);
+    if (seqs.length === 0) return pageOf([], outcome.total, query, outcome.totalExact);
     const p = databaseKindOf(m) === 'postgres' ? seqs.map((_, i) => `$${i + 1}`) : seqs.map(() => '?');
     const keys = (await m.query(`SELECT seq, question_id FROM ${QUESTION_KEYS_TABLE} WHERE seq IN (${p.join(', ')})`, seqs)) as { seq: number; question_id: string }[];
     const bySeq = new Map(keys.map((k) => [Number(k.seq), k.question_id]));
@@ -103,6 +103,7 @@ export class QuestionsBridge implements OnModuleInit {
       dtos.map((dto, i) => ({ ...dto, snippet: highlight(`${ordered[i].title} ${ordered[i].body} ${ordered[i].answerBody ?? ''}`, parsed) })),
       outcome.total,
       query,
+      outcome.totalExact,
     );
   }
 

@@ -20,6 +20,10 @@
  *   Every extra evaluation costs as much again (an FTS5 prefix term first merges the doclists of every
  *   term with that prefix), so the total needs a `count` only when the window is full, and facets count
  *   the window's rowids (`SearchOutcome.window`) instead of running the MATCH once more.
+ * - Totals are exact up to `totalLimit` (1,000) matches; above it the total is that limit and
+ *   `totalExact` is false ("more than 1,000", as Elasticsearch's `track_total_hits`). The count reads
+ *   matches in rowid order and stops there: a term in 87 % of 100,000 articles counts in 0.7 ms
+ *   instead of 57 ms on PostgreSQL (the primary key walked backwards instead of every match fetched).
  * - All terms are preferred; when that finds fewer than `minResults`, the any-term fallback ranks by
  *   the number of matched query parts, then relevance, from bounded candidate lists: every query with
  *   one part left out (up to 6 parts), then — if still short — each part's own window; one single-pass
@@ -51,6 +55,8 @@ export interface SearchIndexOptions {
   window?: number;
   /** The fallback never returns more than this many results. */
   anyModeLimit?: number;
+  /** Totals are exact up to this many matches (see the file comment). */
+  totalLimit?: number;
 }
 
 export interface SearchDocument {
@@ -88,8 +94,10 @@ export type MatchSet =
 
 export interface SearchOutcome {
   mode: MatchMode;
-  /** All matches ('all' mode) or all fallback candidates ('any' mode). */
+  /** All matches ('all' mode) or all fallback candidates ('any' mode); at most `totalLimit`. */
   total: number;
+  /** False when there are more matches than `total` says (more than `totalLimit`). */
+  totalExact: boolean;
   /** The requested page. */
   hits: RankedHit[];
   /** Number of query parts (terms + phrases). */
@@ -108,7 +116,7 @@ export interface MatchWindow {
   hits: { rowid: number; score: number }[];
   /** True when there are more matches than the window holds. */
   full: boolean;
-  /** Every match, when counted in the same pass (PostgreSQL `withTotal`). */
+  /** The matches, when counted in the same pass (PostgreSQL `withTotal`), up to `totalLimit` + 1. */
   total?: number;
 }
 
@@ -201,6 +209,7 @@ function withoutPart(parsed: ParsedQuery, index: number): ParsedQuery {
 export class SearchIndex {
   readonly window: number;
   readonly anyModeLimit: number;
+  readonly totalLimit: number;
   private readonly pgWeights: string;
 
   constructor(
@@ -210,6 +219,7 @@ export class SearchIndex {
     checkDefinition(definition);
     this.window = options.window ?? 250;
     this.anyModeLimit = options.anyModeLimit ?? 200;
+    this.totalLimit = Math.max(options.totalLimit ?? 1000, this.window);
     // ts_rank_cd weights are given as {D, C, B, A}; field i gets label A, B, C, D.
     const byLabel = [1, 1, 1, 1].map((_, labelIndex) => definition.fields[labelIndex]?.weight ?? 0);
     const max = Math.max(...byLabel);
@@ -298,18 +308,23 @@ export class SearchIndex {
     return `SELECT rowid FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(this.window)}`;
   }
 
-  /** Number of matching documents. */
-  async count(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter = {}): Promise<number> {
+  /** Number of matching documents; with `upTo`, counting stops there (reading matches in rowid order). */
+  async count(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter = {}, upTo?: number): Promise<number> {
     const p = new SqlParams(databaseKindOf(db));
-    const rows = await db.query(`SELECT count(*) AS n FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)}`, p.values);
+    const condition = this.condition(p, parsed, mode, filter);
+    const sql =
+      upTo === undefined
+        ? `SELECT count(*) AS n FROM ${this.table} WHERE ${condition}`
+        : `SELECT count(*) AS n FROM (SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(upTo)}) m`;
+    const rows = await db.query(sql, p.values);
     return Number(rows[0]?.n ?? 0);
   }
 
   /**
    * The analysis window in one pass: the `window` most recent matches with their scores, sorted by
    * score. Reading window + 1 rows tells whether there are more matches than the window holds.
-   * `withTotal` (PostgreSQL) counts every match in the same statement, for when the caller needs the
-   * total anyway: one bitmap scan instead of a window scan plus a count scan.
+   * `withTotal` (PostgreSQL) counts the matches up to `totalLimit` + 1 in the same statement, for when
+   * the caller needs the total anyway: one scan instead of a window scan plus a count scan.
    */
   async matchWindow(db: Queryable, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter = {}, withTotal = false): Promise<MatchWindow> {
     const p = new SqlParams(databaseKindOf(db));
@@ -319,11 +334,13 @@ export class SearchIndex {
       const rank = `ts_rank_cd('${this.pgWeights}'::float4[], f.document, to_tsquery('simple', ${tsquery}), 2)`;
       const condition = this.condition(p, parsed, mode, filter, tsquery);
       // Ranks only the window: the inner query picks it by rowid, ts_rank_cd runs on those rows alone.
-      // With the total, `rowid + 0` keeps the planner from walking the primary key backwards through
-      // every row: counting visits each match anyway, so the bitmap scan plus a top-N sort is cheaper.
+      // With the total, the matches are read up to the total limit (the planner walks the primary key
+      // backwards for a common term, or takes a bitmap scan and a top-N sort for a rare one) and the
+      // window is the most recent of them.
       const window = withTotal
-        ? `SELECT w.rowid, w.total, ${rank} AS score
-             FROM (SELECT rowid, count(*) OVER () AS total FROM ${this.table} WHERE ${condition} ORDER BY rowid + 0 DESC LIMIT ${p.add(this.window + 1)}) w
+        ? `WITH m AS (SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(this.totalLimit + 1)})
+           SELECT w.rowid, (SELECT count(*) FROM m) AS total, ${rank} AS score
+             FROM (SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) w
              JOIN ${this.table} f ON f.rowid = w.rowid`
         : `SELECT f.rowid, NULL::bigint AS total, ${rank} AS score
              FROM (SELECT rowid, document FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) f`;
@@ -386,8 +403,8 @@ export class SearchIndex {
 
   /**
    * All terms first; with fewer than `minResults` matches (and more than one query part) the bounded
-   * any-term fallback. Returns one page plus what aggregates need. `countAll` is asked for the total
-   * only when the window is full and the database did not count in the same pass (SQLite).
+   * any-term fallback. Returns one page plus what aggregates need. The total is counted (up to
+   * `totalLimit` + 1) only when the window is full and the database did not count in the same pass (SQLite).
    */
   async search(
     db: Queryable,
@@ -395,18 +412,19 @@ export class SearchIndex {
     filter: SearchFilter,
     page: { offset: number; limit: number },
     minResults = 3,
-    countAll: () => Promise<number> = () => this.count(db, parsed, 'all', filter),
   ): Promise<SearchOutcome> {
     const kind = databaseKindOf(db);
     const parts = queryParts(parsed).length;
     const window = await this.matchWindow(db, parsed, 'all', filter, kind === 'postgres');
-    const total = window.full ? (window.total ?? (await countAll())) : window.hits.length;
+    const counted = window.full ? (window.total ?? (await this.count(db, parsed, 'all', filter, this.totalLimit + 1))) : window.hits.length;
+    const total = Math.min(counted, this.totalLimit);
     if (total >= minResults || parts < 2) {
       const hits = total > page.offset ? await this.rank(db, parsed, 'all', filter, page.limit, page.offset, window) : [];
       const p = new SqlParams(kind);
       return {
         mode: 'all',
         total,
+        totalExact: counted <= this.totalLimit,
         hits,
         parts,
         matchSet: { kind: 'query', sql: this.windowSql(p, parsed, 'all', filter), params: p },
@@ -419,6 +437,7 @@ export class SearchIndex {
     return {
       mode: 'any',
       total: candidates.length,
+      totalExact: true,
       hits: candidates.slice(page.offset, page.offset + page.limit),
       parts,
       matchSet: { kind: 'rowids', rowids },
