@@ -36,7 +36,9 @@ const { parseQuery } = await dist('src/knowledge/text/dutch-analyzer.js');
 const ARTICLES = Number(process.env.ARTICLES ?? 100_000);
 const QUERIES = Number(process.env.QUERIES ?? 2_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 8);
-const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+// SQLite first whatever the order given: opening PostgreSQL switches the entities' timestamp columns to
+// timestamptz for the rest of the process (useDriverColumnTypes), a type SQLite does not know.
+const DATABASES = ['sqlite', 'postgres'].filter((kind) => (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).includes(kind));
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEEP = process.env.SEARCH_KEEP === '1';
 const PHASES = (process.env.SEARCH_PHASES ?? 'engine,http').split(',').map((s) => s.trim());
