@@ -6,9 +6,9 @@ const STATEMENTS_PER_CONNECTION = 64;
 /**
  * Bytes of the database file each read connection maps into memory (`PRAGMA mmap_size`). Pages are then
  * read straight from the OS page cache, shared by all connections, instead of copied by a `pread` into
- * each connection's own small page cache: engine CPU per search 3.7–4.1 → 2.6–2.8 ms, system time
- * 0.5 → 0.05 ms, on 100,000 articles (docs/benchmarks.md, "Search"). Address space only; the pages
- * stay the kernel's file cache.
+ * each connection's own 2 MB page cache: engine CPU per search 2.85–3.60 → 2.64–3.30 ms, system time
+ * 0.11–0.16 → 0.05–0.10 ms, on 100,000 articles (docs/benchmarks.md, "Search"). Address space only; the
+ * pages stay the kernel's file cache.
  */
 export const SQLITE_READ_MMAP_BYTES = 1024 * 1024 * 1024;
 
