@@ -109,7 +109,7 @@ export class KnowledgeSearchService {
       gapThemeId: await this.gapTheme(query, data),
       staff,
     });
-    return { data, page: { number: query.page, size: query.pageSize, total, totalExact }, facets, meta: { searchId, matchMode } };
+    return { ...pageOf(data, total, query, totalExact), facets, meta: { searchId, matchMode } };
   }
 
   /** Listing without search text: by publication (readers, published) or by last change (staff). */
