@@ -303,9 +303,16 @@ export class SearchIndex {
     return `${this.table} MATCH ${p.add(`{${columns}} : (${toFts5Match(parsed, mode)})${tagExpression}`)}${restrict}`;
   }
 
+  /** SQL selecting `columns` of the `limit` most recent documents (highest rowids) meeting `condition`, after skipping `offset`. */
+  private recentMatches(p: SqlParams, condition: string, limit: number, columns = 'rowid', offset?: number): string {
+    const top = p.add(limit);
+    const skip = offset === undefined ? '' : ` OFFSET ${p.add(offset)}`;
+    return `SELECT ${columns} FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${top}${skip}`;
+  }
+
   /** SQL selecting the rowids of the analysis window (the `window` most recent matches). */
   windowSql(p: SqlParams, parsed: ParsedQuery, mode: MatchMode, filter: SearchFilter): string {
-    return `SELECT rowid FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(this.window)}`;
+    return this.recentMatches(p, this.condition(p, parsed, mode, filter), this.window);
   }
 
   /** Number of matching documents; with `upTo`, counting stops there (reading matches in rowid order). */
@@ -315,7 +322,7 @@ export class SearchIndex {
     const sql =
       upTo === undefined
         ? `SELECT count(*) AS n FROM ${this.table} WHERE ${condition}`
-        : `SELECT count(*) AS n FROM (SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(upTo)}) m`;
+        : `SELECT count(*) AS n FROM (${this.recentMatches(p, condition, upTo)}) m`;
     const rows = await db.query(sql, p.values);
     return Number(rows[0]?.n ?? 0);
   }
@@ -338,12 +345,12 @@ export class SearchIndex {
       // backwards for a common term, or takes a bitmap scan and a top-N sort for a rare one) and the
       // window is the most recent of them.
       const window = withTotal
-        ? `WITH m AS (SELECT rowid FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(this.totalLimit + 1)})
+        ? `WITH m AS (${this.recentMatches(p, condition, this.totalLimit + 1)})
            SELECT w.rowid, (SELECT count(*) FROM m) AS total, ${rank} AS score
              FROM (SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) w
              JOIN ${this.table} f ON f.rowid = w.rowid`
         : `SELECT f.rowid, NULL::bigint AS total, ${rank} AS score
-             FROM (SELECT rowid, document FROM ${this.table} WHERE ${condition} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)}) f`;
+             FROM (${this.recentMatches(p, condition, this.window + 1, 'rowid, document')}) f`;
       // One row of JSON arrays (see the SQLite branch).
       const [packed] = await db.query(
         `SELECT coalesce(json_agg(x.rowid), '[]') AS rowids, coalesce(json_agg(x.score), '[]') AS scores, max(x.total) AS total FROM (${window}) x`,
@@ -355,7 +362,7 @@ export class SearchIndex {
       // the event loop, which under load cost more than the query itself.
       const [packed] = await db.query(
         `SELECT json_group_array(rowid) AS rowids, json_group_array(score) AS scores
-           FROM (SELECT rowid, -rank AS score FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(this.window + 1)})`,
+           FROM (${this.recentMatches(p, this.condition(p, parsed, mode, filter), this.window + 1, 'rowid, -rank AS score')})`,
         p.values,
       );
       const rowids: number[] = JSON.parse(packed.rowids);
@@ -390,7 +397,7 @@ export class SearchIndex {
       const p = new SqlParams(databaseKindOf(db));
       const beyondOffset = Math.max(0, offset - this.window);
       const rows = await db.query(
-        `SELECT rowid FROM ${this.table} WHERE ${this.condition(p, parsed, mode, filter)} ORDER BY rowid DESC LIMIT ${p.add(limit - hits.length)} OFFSET ${p.add(this.window + beyondOffset)}`,
+        this.recentMatches(p, this.condition(p, parsed, mode, filter), limit - hits.length, 'rowid', this.window + beyondOffset),
         p.values,
       );
       hits.push(...rows.map((row: { rowid: number }) => ({ rowid: Number(row.rowid), score: 0, matched })));
