@@ -3,9 +3,10 @@ import { MIGRATIONS } from '../migrations/index.js';
 import type { Role } from '../src/common/access.js';
 import type { Principal } from '../src/accounts/principal.js';
 import type { User } from '../src/accounts/user.entity.js';
+import { ARTICLE_INDEX } from '../src/knowledge/article-index.js';
 import { KnowledgeService } from '../src/knowledge/knowledge.service.js';
-import { SearchIndex, createSearchTable, dropSearchTable } from '../src/knowledge/search/search-index.js';
-import { parseQuery } from '../src/knowledge/text/dutch-analyzer.js';
+import { SearchIndex, createSearchTable, createSearchTermsTable, dropSearchTable, dropSearchTermsTable } from '../src/knowledge/search/search-index.js';
+import { parseQuery, stem } from '../src/knowledge/text/dutch-analyzer.js';
 import { CORPUS, SEARCH_CASES, type CorpusArticle } from './fixtures/knowledge-corpus.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 
@@ -81,7 +82,7 @@ describe('knowledge search on the shared Dutch corpus (e2e)', () => {
     if (c.mode) expect(mode).toBe(c.mode);
   });
 
-  it('finds the same articles after the search-index rebuild migration, undone and applied again', async () => {
+  it('finds the same articles after the search-index migrations (prefix indexes, lexeme table), undone and applied again', async () => {
     const results = async () => {
       const out: { q: string; total: number; mode: string; ids: string[] }[] = [];
       for (const c of SEARCH_CASES) {
@@ -93,12 +94,20 @@ describe('knowledge search on the shared Dutch corpus (e2e)', () => {
     };
     const counts = (r: Awaited<ReturnType<typeof results>>) => r.map(({ q, total, mode }) => ({ q, total, mode }));
     const dataSource = t.app.get(DataSource);
-    expect(MIGRATIONS[MIGRATIONS.length - 1].name).toBe('SearchPrefixIndexes1795823380080');
+    const searchMigrations = ['SearchPrefixIndexes1795823380080', 'SearchTerms1795823380090'];
+    expect(MIGRATIONS.slice(-2).map((m) => m.name)).toEqual(searchMigrations);
     const before = await results();
 
     await dataSource.undoLastMigration({ transaction: 'all' });
+    await dataSource.undoLastMigration({ transaction: 'all' });
+    // This build's search reads the lexeme table on PostgreSQL: put it back for the measurement of the old
+    // prefix indexes (a no-op on SQLite), and take it away again before the migrations run.
+    const runner = dataSource.createQueryRunner();
+    await createSearchTermsTable(runner, ARTICLE_INDEX);
     const undone = await results();
-    expect((await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name)).toEqual(['SearchPrefixIndexes1795823380080']);
+    await dropSearchTermsTable(runner, ARTICLE_INDEX);
+    await runner.release();
+    expect((await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name)).toEqual(searchMigrations);
     const applied = await results();
 
     // The same matches everywhere. The order may move slightly against the index built article by article:
@@ -135,6 +144,44 @@ describe('knowledge search on the shared Dutch corpus (e2e)', () => {
       expect(await index.count(runner, parseQuery('peilbeheer'), 'all')).toBe(30);
       expect(await index.count(runner, parseQuery('peilbeheer'), 'all', {}, 7)).toBe(7);
     } finally {
+      await dropSearchTable(runner, definition);
+      await runner.release();
+    }
+  });
+
+  it('drops a word that occurs nowhere before the fallback ranks by matched words, and keeps the lexeme table current (both databases)', async () => {
+    const definition = { table: 'terms_probe_fts', fields: [{ name: 'title', weight: 2 }, { name: 'body', weight: 1 }], postgresTerms: true };
+    const dataSource = t.app.get(DataSource);
+    const runner = dataSource.createQueryRunner();
+    try {
+      await createSearchTable(runner, definition);
+      await createSearchTermsTable(runner, definition);
+      const index = new SearchIndex(definition);
+      await index.indexMany(runner, [
+        { rowid: 1, fields: ['Lisdodde op natte veengrond', 'Paludicultuur met lisdodde.'], tags: [] },
+        { rowid: 2, fields: ['Lisdodde', 'Een gewas.'], tags: [] },
+        { rowid: 3, fields: ['Paludicultuur', 'Natte teelten.'], tags: [] },
+      ]);
+      await index.index(runner, { rowid: 4, fields: ['Fietsenstalling', 'Bij het station.'], tags: [] });
+      const search = (q: string) => index.search(runner, parseQuery(q), {}, { offset: 0, limit: 10 });
+      const ranked = (outcome: Awaited<ReturnType<typeof search>>) => outcome.hits.map((hit) => [hit.rowid, hit.matched]);
+      const known = await search('lisdodde paludicultuur fietsenstalling');
+      expect(known.mode).toBe('any');
+      const typo = await search('lisdodde paludicultuur fietsenstalling xyzzyplof');
+      expect(typo.mode).toBe('any');
+      expect(ranked(typo)).toEqual(ranked(known));
+      expect(typo.hits[0]).toMatchObject({ rowid: 1, matched: 2 });
+      expect(await search('xyzzyplof plofxyzzy')).toMatchObject({ mode: 'any', total: 0, hits: [] });
+      // A replaced document's new words are known at once (the update trigger on PostgreSQL, fts5vocab on SQLite).
+      await index.index(runner, { rowid: 2, fields: ['Lisdodde', 'Een gewas voor xyzzyplof.'], tags: [] });
+      expect(ranked(await search('xyzzyplof plofxyzzy'))).toEqual([[2, 1]]);
+      if (dataSource.options.type === 'postgres') {
+        const expected = ['fietsenstalling', 'lisdodde', 'xyzzyplof'].map(stem).sort();
+        const terms = await runner.query(`SELECT term FROM terms_probe_fts_terms WHERE term = ANY($1) ORDER BY term`, [expected]);
+        expect(terms.map((row: { term: string }) => row.term)).toEqual(expected);
+      }
+    } finally {
+      await dropSearchTermsTable(runner, definition);
       await dropSearchTable(runner, definition);
       await runner.release();
     }

@@ -8,6 +8,7 @@ export const ARTICLE_INDEX: SearchIndexDefinition = {
     { name: 'title', weight: 4 },
     { name: 'body', weight: 1 },
   ],
+  postgresTerms: true, // migration 1795823380090
 };
 
 export const statusTag = (status: ArticleStatus | string) => searchTag('status', status);
