@@ -160,6 +160,15 @@ export class AppConfig {
   @Env('JOB_BACKLOG_LIMIT') @IsInt() @Min(0)
   jobBacklogLimit: number = 100;
 
+  /**
+   * Question intake also waits while jobs wait to run and the jobs of this process lately took longer
+   * than this from ready to done (a moving average): the backlog bounded by the delay it causes rather
+   * than by a count, whose delay depends on the machine; 0 turns this off. Needs workers in the
+   * process (a WORKERS=false process has only the count).
+   */
+  @Env('JOB_LATENCY_TARGET_MS') @IsInt() @Min(0) @Max(60_000)
+  jobLatencyTargetMs: number = 250;
+
   /** Milliseconds between reconciler runs, which re-enqueue work the database says is pending. */
   @Env('RECONCILE_INTERVAL_MS') @IsInt() @Min(1000) @Max(24 * 3600 * 1000)
   reconcileIntervalMs: number = 60_000;

@@ -202,6 +202,58 @@ describe('BullMqJobQueue (real Redis)', () => {
     expect(worker.handler.ids()).toEqual(['boot']);
   });
 
+  it('makes waitForRoom wait while JOB_BACKLOG_LIMIT jobs wait in Redis', async () => {
+    const { queue, handler } = await boot({ JOB_CONCURRENCY: '1' }, { backlogLimit: 2, latencyTargetMs: 0 });
+    const finish: Array<() => void> = [];
+    handler.impl = () => new Promise<void>((resolve) => finish.push(resolve));
+    for (const id of ['a', 'b', 'c']) await queue.enqueue(JobName.SendNotification, { outboxId: id });
+    await waitFor(() => handler.calls.length === 1); // 'a' runs, two wait
+    let admitted = false;
+    const waiting = queue.waitForRoom(10_000).then(() => (admitted = true));
+    await sleep(300);
+    expect(admitted).toBe(false);
+    finish.shift()!(); // 'b' runs, one waits
+    await waiting;
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'd' }); // two wait again
+    await sleep(150); // the count is taken at most every 100 ms
+    const before = Date.now();
+    await queue.waitForRoom(150); // full: gives up after its maximum
+    expect(Date.now() - before).toBeGreaterThanOrEqual(145);
+    handler.impl = async () => undefined;
+    while (finish.length > 0) finish.shift()!();
+    await waitFor(() => handler.calls.length === 4);
+  });
+
+  it('makes waitForRoom wait while jobs wait and lately took longer than JOB_LATENCY_TARGET_MS', async () => {
+    const { queue, handler } = await boot({ JOB_CONCURRENCY: '1' }, { backlogLimit: 0, latencyTargetMs: 40 });
+    const finish: Array<() => void> = [];
+    handler.impl = () => new Promise<void>((resolve) => finish.push(resolve));
+    for (const id of ['a', 'b', 'c']) await queue.enqueue(JobName.SendNotification, { outboxId: id });
+    await waitFor(() => handler.calls.length === 1); // 'a' runs, two wait; no job has finished yet
+    const first = Date.now();
+    await queue.waitForRoom(10_000);
+    expect(Date.now() - first).toBeLessThan(1_000);
+    await sleep(100);
+    finish.shift()!(); // 'a' took over 100 ms from enqueue to done; 'b' runs, 'c' waits
+    await waitFor(() => handler.calls.length === 2);
+    let admitted = false;
+    const waiting = queue.waitForRoom(10_000).then(() => (admitted = true));
+    await sleep(300);
+    expect(admitted).toBe(false);
+    finish.shift()!(); // 'c' runs, nothing waits: room, however slow the jobs were
+    await waiting;
+    finish.shift()!();
+    await waitFor(() => handler.calls.length === 3);
+  });
+
+  it('has only the count in a process without workers (the latency is measured where jobs run)', async () => {
+    const { queue } = await boot({ WORKERS: 'false' }, { backlogLimit: 0, latencyTargetMs: 1 });
+    for (const id of ['a', 'b']) await queue.enqueue(JobName.SendNotification, { outboxId: id });
+    const before = Date.now();
+    await queue.waitForRoom(5_000);
+    expect(Date.now() - before).toBeLessThan(1_000);
+  });
+
   it('on shutdown lets a running job finish before closing', async () => {
     const { moduleRef, queue, handler } = await boot();
     let finished = false;

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobHandlerRegistry } from './jobs-explorer.js';
+import { JobLatency } from './job-latency.js';
 import { JOBS_OPTIONS, JobRunner, settledWithin, type JobsOptions } from './jobs.options.js';
 
 /** How long an enqueue may wait for Redis before it gives up (the reconciler catches up later). */
@@ -48,6 +49,8 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
   private lastErrorLog = 0;
   /** Jobs waiting in Redis as last counted, and when; shared by the callers of `waitForRoom`. */
   private backlog: { count: number; at: number; counting?: Promise<number> } = { count: 0, at: 0 };
+  /** Ready-to-done time of the jobs this process's worker finished lately. */
+  private readonly latency = new JobLatency();
 
   constructor(
     private readonly handlers: JobHandlerRegistry,
@@ -85,12 +88,17 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
     }
   }
 
-  /** Polls the waiting count (at most every BACKLOG_POLL_MS, one query for all callers) until below the limit. */
+  /** Polls the waiting count (at most every BACKLOG_POLL_MS, one query for all callers) until there is room. */
   async waitForRoom(maxWaitMs: number): Promise<void> {
-    const limit = this.options.backlogLimit;
-    if (limit <= 0) return;
+    const { backlogLimit, latencyTargetMs } = this.options;
+    const latencyBound = latencyTargetMs > 0 && this.worker !== undefined; // measured only where jobs run
+    if (backlogLimit <= 0 && !latencyBound) return;
+    const full = async (): Promise<boolean> => {
+      const waiting = await this.waitingJobs();
+      return (backlogLimit > 0 && waiting >= backlogLimit) || (latencyBound && waiting > 0 && this.latency.current() > latencyTargetMs);
+    };
     const deadline = Date.now() + maxWaitMs;
-    while ((await this.waitingJobs()) >= limit && Date.now() < deadline) {
+    while ((await full()) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, BACKLOG_POLL_MS));
     }
   }
@@ -117,6 +125,10 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
       concurrency: this.options.concurrency,
     });
     this.worker.on('error', (error) => this.logRedisError('worker', error));
+    this.worker.on('completed', (job) => {
+      // A retry's timestamp is its first enqueue: only first attempts say how long a job waits now.
+      if (job.attemptsStarted <= 1) this.latency.record(job.timestamp + (job.opts.delay ?? 0));
+    });
     this.worker.on('failed', (job, error) => {
       if (!job) return;
       const attempts = job.opts.attempts ?? 1;

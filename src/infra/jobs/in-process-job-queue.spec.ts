@@ -74,8 +74,52 @@ describe('InProcessJobQueue', () => {
     while (finish.length > 0) finish.shift()!();
   });
 
-  it('never makes waitForRoom wait with JOB_BACKLOG_LIMIT 0', async () => {
-    await boot({ concurrency: 1, backlogLimit: 0 });
+  it('makes waitForRoom wait while jobs wait and lately took longer than JOB_LATENCY_TARGET_MS', async () => {
+    await boot({ concurrency: 1, backlogLimit: 0, latencyTargetMs: 40 });
+    const finish: Array<() => void> = [];
+    handler.impl = () => new Promise<void>((resolve) => finish.push(resolve));
+    for (const id of ['a', 'b', 'c', 'd']) await queue.enqueue(JobName.SendNotification, { outboxId: id });
+    await sleep(10); // 'a' runs, three wait; no job has finished yet: nothing to go by
+    await queue.waitForRoom(10_000);
+    await sleep(60);
+    finish.shift()!(); // 'a' took ~70 ms from ready to done; 'b' runs
+    await sleep(10);
+    let admitted = false;
+    const waiting = queue.waitForRoom(10_000).then(() => (admitted = true));
+    await sleep(30);
+    expect(admitted).toBe(false);
+    finish.shift()!(); // 'b' (~110 ms): still slow; 'c' runs, 'd' waits
+    await sleep(10);
+    expect(admitted).toBe(false);
+    finish.shift()!(); // 'd' runs, nothing waits: room, however slow the jobs were
+    await waiting;
+    finish.shift()!();
+    await queue.drain();
+    expect(handler.ids()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('lets waitForRoom go once jobs are quick again, while jobs still wait', async () => {
+    await boot({ concurrency: 1, backlogLimit: 0, latencyTargetMs: 200 });
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    handler.impl = (payload) => (payload.outboxId === 'slow' ? slow : sleep(2));
+    await queue.enqueue(JobName.SendNotification, { outboxId: 'slow' });
+    await sleep(300);
+    release();
+    await queue.drain(); // ~300 ms from ready to done
+    for (let i = 0; i < 40; i++) await queue.enqueue(JobName.SendNotification, { outboxId: `quick${i}` });
+    // Jobs wait and the average says 300 ms; a few quick ones bring it under 200 long before the last runs.
+    const before = Date.now();
+    await queue.waitForRoom(10_000);
+    expect(handler.calls.length).toBeGreaterThan(3); // it did wait for quick ones…
+    expect(queue.size).toBeGreaterThan(10); // …but not for the queue to empty
+    expect(Date.now() - before).toBeLessThan(5_000);
+    await queue.drain();
+    expect(handler.calls).toHaveLength(41);
+  });
+
+  it('never makes waitForRoom wait with JOB_BACKLOG_LIMIT 0 and JOB_LATENCY_TARGET_MS 0', async () => {
+    await boot({ concurrency: 1, backlogLimit: 0, latencyTargetMs: 0 });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     handler.impl = () => gate;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobHandlerRegistry } from './jobs-explorer.js';
+import { JobLatency } from './job-latency.js';
 import { JOBS_OPTIONS, JobRunner, settledWithin, type JobsOptions } from './jobs.options.js';
 
 interface Task {
@@ -14,6 +15,8 @@ interface Task {
   timer?: NodeJS.Timeout;
   /** Waiting for a retry (as opposed to an enqueue delay); `drain({ includeRetries })` waits for these. */
   retrying?: boolean;
+  /** When it joined the ready queue (epoch ms), for `JobLatency`. */
+  readyAt?: number;
 }
 
 export interface DrainOptions {
@@ -41,6 +44,7 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
   private started = false;
   private stopped = false;
   private pumpScheduled = false;
+  private readonly latency = new JobLatency();
 
   constructor(
     private readonly handlers: JobHandlerRegistry,
@@ -76,8 +80,9 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
   }
 
   private isFull(): boolean {
-    const limit = this.options.backlogLimit;
-    return limit > 0 && this.started && !this.stopped && this.ready.length >= limit;
+    if (!this.started || this.stopped || this.ready.length === 0) return false;
+    const { backlogLimit, latencyTargetMs } = this.options;
+    return (backlogLimit > 0 && this.ready.length >= backlogLimit) || (latencyTargetMs > 0 && this.latency.current() > latencyTargetMs);
   }
 
   /**
@@ -126,7 +131,7 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
 
   private schedule(task: Task, delayMs: number): void {
     if (delayMs === 0 && !task.retrying) {
-      this.ready.push(task);
+      this.makeReady(task);
       this.schedulePump();
       return;
     }
@@ -135,10 +140,15 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
       this.delayed.delete(task);
       task.timer = undefined;
       task.retrying = false;
-      this.ready.push(task);
+      this.makeReady(task);
       this.pump();
     }, delayMs);
     task.timer.unref();
+  }
+
+  private makeReady(task: Task): void {
+    task.readyAt = Date.now();
+    this.ready.push(task);
   }
 
   private schedulePump(): void {
@@ -156,6 +166,7 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
       const task = this.ready.shift()!;
       if (task.key !== undefined && this.waitingByKey.get(task.key) === task) this.waitingByKey.delete(task.key);
       const running: Promise<void> = this.run(task).finally(() => {
+        this.latency.record(task.readyAt!);
         this.runningTasks.delete(running);
         this.pump();
         this.notifyIdle();

@@ -10,8 +10,9 @@ export abstract class JobQueue {
 
   /**
    * Backpressure for work that makes jobs faster than they run (question intake): resolves once
-   * fewer than JOB_BACKLOG_LIMIT jobs wait to run, or after `maxWaitMs` whatever the backlog. So
-   * under overload the intake slows down to the pace of the jobs instead of building a backlog
+   * fewer than JOB_BACKLOG_LIMIT jobs wait to run and, while any wait, this process's jobs lately
+   * took at most JOB_LATENCY_TARGET_MS (`JobLatency`) — or after `maxWaitMs` whatever the backlog.
+   * So under overload the intake slows down to the pace of the jobs instead of building a backlog
    * that delays every mail (an immediate mail should leave within seconds of its event).
    */
   waitForRoom(_maxWaitMs: number): Promise<void> {

@@ -13,6 +13,8 @@ export interface JobsOptions {
   concurrency: number;
   /** `waitForRoom` waits while this many jobs (or more) wait to run; 0: never. */
   backlogLimit: number;
+  /** `waitForRoom` also waits while jobs wait and this process's jobs lately took longer than this (ms); 0: never. */
+  latencyTargetMs: number;
   /** Total tries of a job, the first included. */
   attempts: number;
   /** Exponential backoff base: retry n waits `backoffMs * 2^(n-1)`. */
@@ -49,6 +51,7 @@ export function resolveJobsOptions(config: AppConfig, overrides: Partial<JobsOpt
     workersForcedInProcess: !redisUrl && !config.workers,
     concurrency: config.jobConcurrency,
     backlogLimit: config.jobBacklogLimit,
+    latencyTargetMs: config.jobLatencyTargetMs,
     attempts: redisUrl ? BULLMQ_ATTEMPTS : IN_PROCESS_ATTEMPTS,
     backoffMs: DEFAULT_BACKOFF_MS,
     reconcileIntervalMs: config.reconcileIntervalMs,
