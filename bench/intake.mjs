@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, freePort, freshDataDir, startServer } from './support.mjs';
+import { ROOT, freePort, freshDataDir, httpClient, startServer } from './support.mjs';
 import { AppConfig } from '../dist/src/config/app-config.js';
 import { createCliContext } from '../dist/src/cli-context.js';
 import { cpuSeconds, freshPostgres, machineCpu, memory, percentile, startSmtpSink, summariseProfile } from './intake-support.mjs';
@@ -62,6 +62,7 @@ async function measure(kind) {
     env: { ...env, CPU_PROFILE_PATH: profilePath, ...(separateWorker ? { WORKERS: 'false' } : {}) },
     timeoutMs: 60_000,
   });
+  const client = httpClient(PORT, CLIENTS);
   // The server has migrated the database; the worker starts on it (the warm-up waits for its mails).
   const worker = separateWorker
     ? spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'inherit'] })
@@ -84,7 +85,6 @@ async function measure(kind) {
     const seedMs = performance.now() - seedStart;
 
     const random = lcg(42);
-    const url = `http://127.0.0.1:${PORT}/api/v1/questions`;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const body = (i) => {
       const first = 1 + Math.floor(random() * 33);
@@ -101,21 +101,21 @@ async function measure(kind) {
       const started = new Map();
       const latencies = [];
       let next = 0;
-      const client = async () => {
+      const submitter = async () => {
         while (next < count) {
           const i = offset + next++;
           const payload = body(i);
           const t0 = performance.now();
-          const res = await fetch(url, { method: 'POST', headers, body: payload });
-          const json = await res.json();
+          const res = await client.request('POST', '/api/v1/questions', { headers, body: payload });
           const t1 = performance.now();
-          if (res.status !== 201) throw new Error(`submission ${i}: ${res.status} ${JSON.stringify(json)}`);
+          if (res.status !== 201) throw new Error(`submission ${i}: ${res.status} ${res.text}`);
+          const json = JSON.parse(res.text);
           started.set(json.reference, t0);
           latencies.push(t1 - t0);
         }
       };
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: CLIENTS }, client));
+      await Promise.all(Array.from({ length: CLIENTS }, submitter));
       return { started, latencies, ms: performance.now() - t0 };
     };
     const waitForMails = async (kind, count) => {
@@ -210,6 +210,7 @@ async function measure(kind) {
     }
     return result;
   } finally {
+    client.close();
     if (worker && worker.exitCode === null && worker.signalCode === null) {
       const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.kill('SIGTERM');

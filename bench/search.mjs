@@ -13,12 +13,11 @@
 // reuse it instead of loading again; SEARCH_PHASES=http (or engine) runs only that phase. Such runs
 // leave docs/benchmarks.md alone.
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ROOT, freshDataDir, startServer } from './support.mjs';
+import { ROOT, freshDataDir, httpClient, startServer } from './support.mjs';
 import { cpuSeconds, summariseProfile } from './intake-support.mjs';
 import { generateQueries, loadArticles, randomSource } from './search-corpus.mjs';
 
@@ -106,20 +105,11 @@ async function benchHttp(env, queries) {
   });
   try {
     const path = ({ q, keuzeId }) => `/api/v1/articles?${new URLSearchParams({ q, ...(keuzeId ? { keuzeId: String(keuzeId) } : {}) })}`;
-    // node:http with keep-alive rather than fetch: the clients share the two cores with the server, and
-    // fetch (undici) spent 2–3 times the CPU per request of node:http here (0.33–0.53 against 0.09–0.19 ms).
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const get = (item) =>
-      new Promise((resolve, reject) => {
-        http
-          .get({ host: '127.0.0.1', port, path: path(item), agent }, (res) => {
-            const chunks = [];
-            res.on('data', (chunk) => chunks.push(chunk));
-            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${res.statusCode} for ${path(item)}: ${Buffer.concat(chunks)}`))));
-            res.on('error', reject);
-          })
-          .on('error', reject);
-      });
+    const client = httpClient(port, CLIENTS);
+    const get = async (item) => {
+      const res = await client.request('GET', path(item));
+      if (res.status !== 200) throw new Error(`${res.status} for ${path(item)}: ${res.text}`);
+    };
     for (const item of queries.slice(0, 100)) await get(item); // warm-up
     if (PROFILE) process.kill(server.pid, 'SIGWINCH');
     const cpuBefore = cpuSeconds(server.pid);
@@ -127,7 +117,7 @@ async function benchHttp(env, queries) {
     // Server CPU per request (all its threads: event loop and the SQLite work on libuv's pool).
     const cpuMsPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / queries.length;
     if (PROFILE) await writeProfile(server.pid, profilePath, queries.length);
-    agent.destroy();
+    client.close();
     return { ...stats(latencies, elapsedMs), cpuMsPerRequest, load: load() };
   } finally {
     await server.stop();

@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: start the built app in a child process and wait for it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +20,29 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Requests to the app on 127.0.0.1:`port` over `sockets` keep-alive connections, with node:http rather
+ * than fetch: the clients share the two cores with the server, and fetch (undici) spent 2–3 times the CPU
+ * per request of node:http here (0.33–0.53 against 0.09–0.19 ms). `request` resolves with the status and
+ * the body as text.
+ */
+export function httpClient(port, sockets) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const request = (method, path, { headers = {}, body } = {}) =>
+    new Promise((resolve, reject) => {
+      const sent = body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) };
+      const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: sent }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { request, close: () => agent.destroy() };
 }
 
 export function freshDataDir(prefix = 'vraagbaak-bench-') {
