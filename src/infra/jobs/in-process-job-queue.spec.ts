@@ -102,7 +102,9 @@ describe('InProcessJobQueue', () => {
     await boot({ concurrency: 1, backlogLimit: 0, latencyTargetMs: 200 });
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
-    handler.impl = (payload) => (payload.outboxId === 'slow' ? slow : sleep(2));
+    handler.impl = async (payload) => {
+      await (payload.outboxId === 'slow' ? slow : sleep(2));
+    };
     await queue.enqueue(JobName.SendNotification, { outboxId: 'slow' });
     await sleep(300);
     release();
