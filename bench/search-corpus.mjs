@@ -99,6 +99,7 @@ export async function loadArticles(dataSource, kind, count) {
   let rowsMs = 0;
   let indexMs = 0;
   const CHUNK = 1000;
+  await index.beginBulkLoad(dataSource.manager);
   for (let start = 1; start <= ARTICLES; start += CHUNK) {
     const articles = [];
     for (let seq = start; seq < Math.min(start + CHUNK, ARTICLES + 1); seq++) {
@@ -132,7 +133,8 @@ export async function loadArticles(dataSource, kind, count) {
     indexMs += performance.now() - t0;
   }
   const t0 = performance.now();
-  await index.optimize(dataSource.manager);
+  await index.endBulkLoad(dataSource.manager);
+  const optimizeMs = performance.now() - t0;
   if (kind === 'postgres') {
     await dataSource.query(`SELECT setval(pg_get_serial_sequence('articles', 'seq'), ${ARTICLES})`);
     await dataSource.query('VACUUM ANALYZE articles');
@@ -142,5 +144,5 @@ export async function loadArticles(dataSource, kind, count) {
     await dataSource.query('ANALYZE');
   }
   indexMs += performance.now() - t0;
-  return { rowsMs, indexMs };
+  return { rowsMs, indexMs, optimizeMs };
 }

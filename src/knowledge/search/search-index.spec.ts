@@ -144,9 +144,19 @@ describe('SearchIndex on SQLite FTS5', () => {
   });
 
   it('bulk-loads, optimizes and drops', async () => {
-    await index.indexMany(dataSource.manager, Array.from({ length: 450 }, (_, i) => ({ rowid: i + 1, fields: [`Titel ${i}`, i % 2 ? 'bodemdaling' : 'verzilting'], tags: [] })));
-    await index.optimize(dataSource.manager);
-    expect(await index.count(dataSource.manager, parseQuery('bodemdaling'), 'all')).toBe(225);
+    const m = dataSource.manager;
+    const automerge = async () => (await m.query(`SELECT v FROM ${DEFINITION.table}_config WHERE k = 'automerge'`))[0]?.v;
+    const segments = async () => (await m.query(`SELECT count(*) AS n FROM ${DEFINITION.table}_data WHERE id > 10`))[0].n as number;
+    await index.beginBulkLoad(m);
+    expect(await automerge()).toBe(16); // merges held back while loading
+    for (let batch = 0; batch < 3; batch++) {
+      await index.indexMany(m, Array.from({ length: 150 }, (_, i) => ({ rowid: batch * 150 + i + 1, fields: [`Titel ${i}`, i % 2 ? 'bodemdaling' : 'verzilting'], tags: [] })));
+    }
+    const beforeMerge = await segments();
+    await index.endBulkLoad(m);
+    expect(await automerge()).toBe(4); // FTS5's default again
+    expect(await segments()).toBeLessThan(beforeMerge); // merged
+    expect(await index.count(m, parseQuery('bodemdaling'), 'all')).toBe(225);
     await dropSearchTable(runner, DEFINITION);
     await expect(index.count(dataSource.manager, parseQuery('bodemdaling'), 'all')).rejects.toThrow();
   });

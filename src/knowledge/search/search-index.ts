@@ -139,6 +139,9 @@ export function databaseKindOf(queryable: Queryable | EntityManager | QueryRunne
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 const PG_WEIGHT_LABELS = ['A', 'B', 'C', 'D'];
+/** FTS5 merges a level's segments once this many exist (its default), and during a bulk load. */
+const FTS5_DEFAULT_AUTOMERGE = 4;
+const BULK_AUTOMERGE = 16;
 
 /**
  * SQLite: the lengths FTS5 keeps a prefix index for. Every query term is a prefix term (compounds), and
@@ -219,8 +222,9 @@ export async function rebuildSearchTable(
   await dropSearchTable(runner, definition);
   await createSearchTable(runner, definition, prefixLengths);
   const index = new SearchIndex(definition);
+  await index.beginBulkLoad(runner);
   for await (const batch of documents) await index.indexMany(runner, batch);
-  await index.optimize(runner);
+  await index.endBulkLoad(runner);
 }
 
 function checkDefinition(definition: SearchIndexDefinition): void {
@@ -322,6 +326,26 @@ export class SearchIndex {
   /** Merges FTS5 segments (after bulk loads); a no-op on PostgreSQL. */
   async optimize(db: Queryable): Promise<void> {
     if (databaseKindOf(db) === 'sqlite') await db.query(`INSERT INTO ${this.table}(${this.table}) VALUES ('optimize')`);
+  }
+
+  /**
+   * Before indexing many documents (a rebuild, a bulk load): on SQLite, FTS5 merges its segments less
+   * often while they are written (`automerge` 16 instead of 4), since `endBulkLoad` merges them all at
+   * once anyway — 20–25 % less time for 30,000 articles (docs/benchmarks.md, "Search").
+   */
+  async beginBulkLoad(db: Queryable): Promise<void> {
+    if (databaseKindOf(db) === 'sqlite') await this.setAutomerge(db, BULK_AUTOMERGE);
+  }
+
+  /** After a bulk load: merges the segments into one and restores FTS5's default merging. */
+  async endBulkLoad(db: Queryable): Promise<void> {
+    if (databaseKindOf(db) !== 'sqlite') return;
+    await this.optimize(db);
+    await this.setAutomerge(db, FTS5_DEFAULT_AUTOMERGE);
+  }
+
+  private async setAutomerge(db: Queryable, segments: number): Promise<void> {
+    await db.query(`INSERT INTO ${this.table}(${this.table}, rank) VALUES ('automerge', ${Math.floor(segments)})`);
   }
 
   // -------------------------------------------------------------------------------------------------
