@@ -314,7 +314,7 @@ for (const kind of DATABASES) {
     if (!loaded) {
       console.log(`[${kind}] loading ${ARTICLES} articles… (load average ${load()})`);
       loading = await loadArticles(dataSource, kind, ARTICLES);
-      console.log(`[${kind}] rows ${ms(loading.rowsMs / 1000)} s, search index ${ms(loading.indexMs / 1000)} s`);
+      console.log(`[${kind}] rows ${ms(loading.rowsMs / 1000)} s, search index ${ms(loading.indexMs / 1000)} s (final merge ${ms(loading.optimizeMs / 1000)} s)`);
       loading.load = load();
     }
     const engine = PHASES.includes('engine') ? await benchEngine(dataSource, kind, config, queries) : null;

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobHandlerRegistry } from './jobs-explorer.js';
-import { JobLatency } from './job-latency.js';
+import { JobLatency, backlogIsFull } from './job-latency.js';
 import { JOBS_OPTIONS, JobRunner, settledWithin, type JobsOptions } from './jobs.options.js';
 
 /** How long an enqueue may wait for Redis before it gives up (the reconciler catches up later). */
@@ -90,15 +90,10 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
 
   /** Polls the waiting count (at most every BACKLOG_POLL_MS, one query for all callers) until there is room. */
   async waitForRoom(maxWaitMs: number): Promise<void> {
-    const { backlogLimit, latencyTargetMs } = this.options;
-    const latencyBound = latencyTargetMs > 0 && this.worker !== undefined; // measured only where jobs run
-    if (backlogLimit <= 0 && !latencyBound) return;
-    const full = async (): Promise<boolean> => {
-      const waiting = await this.waitingJobs();
-      return (backlogLimit > 0 && waiting >= backlogLimit) || (latencyBound && waiting > 0 && this.latency.current() > latencyTargetMs);
-    };
+    const latency = this.worker ? this.latency : undefined; // measured only where jobs run
+    if (this.options.backlogLimit <= 0 && (!latency || this.options.latencyTargetMs <= 0)) return; // no need to count
     const deadline = Date.now() + maxWaitMs;
-    while ((await full()) && Date.now() < deadline) {
+    while (backlogIsFull(await this.waitingJobs(), this.options, latency) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, BACKLOG_POLL_MS));
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobHandlerRegistry } from './jobs-explorer.js';
-import { JobLatency } from './job-latency.js';
+import { JobLatency, backlogIsFull } from './job-latency.js';
 import { JOBS_OPTIONS, JobRunner, settledWithin, type JobsOptions } from './jobs.options.js';
 
 interface Task {
@@ -80,9 +80,7 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
   }
 
   private isFull(): boolean {
-    if (!this.started || this.stopped || this.ready.length === 0) return false;
-    const { backlogLimit, latencyTargetMs } = this.options;
-    return (backlogLimit > 0 && this.ready.length >= backlogLimit) || (latencyTargetMs > 0 && this.latency.current() > latencyTargetMs);
+    return this.started && !this.stopped && backlogIsFull(this.ready.length, this.options, this.latency);
   }
 
   /**

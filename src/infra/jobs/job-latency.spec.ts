@@ -1,4 +1,4 @@
-import { JobLatency } from './job-latency.js';
+import { JobLatency, backlogIsFull } from './job-latency.js';
 
 describe('JobLatency', () => {
   let now = 0;
@@ -37,5 +37,26 @@ describe('JobLatency', () => {
     expect(l.current()).toBe(0);
     l.record(now - 100);
     expect(l.current()).toBe(100);
+  });
+});
+
+describe('backlogIsFull', () => {
+  const slow = new JobLatency(() => 10_000);
+  slow.record(9_000); // 1,000 ms
+
+  it('is never full while nothing waits', () => {
+    expect(backlogIsFull(0, { backlogLimit: 1, latencyTargetMs: 1 }, slow)).toBe(false);
+  });
+
+  it('is full at the backlog limit, whatever the latency', () => {
+    expect(backlogIsFull(3, { backlogLimit: 3, latencyTargetMs: 0 }, undefined)).toBe(true);
+    expect(backlogIsFull(2, { backlogLimit: 3, latencyTargetMs: 0 }, slow)).toBe(false);
+  });
+
+  it('is full while jobs wait and lately took longer than the target; not without a measurement', () => {
+    expect(backlogIsFull(1, { backlogLimit: 0, latencyTargetMs: 999 }, slow)).toBe(true);
+    expect(backlogIsFull(1, { backlogLimit: 0, latencyTargetMs: 1000 }, slow)).toBe(false);
+    expect(backlogIsFull(1, { backlogLimit: 0, latencyTargetMs: 0 }, slow)).toBe(false);
+    expect(backlogIsFull(1, { backlogLimit: 0, latencyTargetMs: 1 }, undefined)).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import type { JobsOptions } from './jobs.options.js';
+
 /** Weight of the newest job in the moving average: about the last 20 jobs count. */
 const WEIGHT = 0.1;
 /** An average no job has confirmed for this long says nothing about the queue now. */
@@ -32,4 +34,15 @@ export class JobLatency {
   private isStale(now: number): boolean {
     return now - this.updatedAt > STALE_MS;
   }
+}
+
+/**
+ * The one rule of `JobQueue.waitForRoom`, for both queues: no room while JOB_BACKLOG_LIMIT jobs or more
+ * wait, or while any wait and the jobs lately took longer than JOB_LATENCY_TARGET_MS. `latency` is
+ * undefined where no jobs run (a WORKERS=false process): there only the count applies.
+ */
+export function backlogIsFull(waiting: number, options: Pick<JobsOptions, 'backlogLimit' | 'latencyTargetMs'>, latency: JobLatency | undefined): boolean {
+  if (waiting === 0) return false;
+  if (options.backlogLimit > 0 && waiting >= options.backlogLimit) return true;
+  return latency !== undefined && options.latencyTargetMs > 0 && latency.current() > options.latencyTargetMs;
 }
