@@ -9,7 +9,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsOptional,
+  IsObject,
   IsString,
   Matches,
   Max,
@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../common/access.js';
 import { PageQuery } from '../common/pagination.js';
-import { IsCalendarDate } from '../common/validators.js';
+import { IsCalendarDate, NullableField, OptionalField } from '../common/validators.js';
 import type { MailPreference } from './user.entity.js';
 import { RETURN_PATH_PATTERN } from './return-path.js';
 
@@ -28,11 +28,11 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class SignInLinkRequestDto {
   @ApiProperty({ description: 'E-mail address to send the sign-in link to.', example: 'j.jansen@amsterdam.nl', maxLength: 254 })
-  @Transform(trim) @IsEmail({}, { message: 'email moet een geldig e-mailadres zijn' }) @MaxLength(254)
+  @Transform(trim) @IsEmail() @MaxLength(254)
   email: string;
 
   @ApiPropertyOptional({ description: 'Page to open after signing in: a question (`/vragen/{id}`) or the evaluation report.', example: '/vragen/019a1577-6f82-7da9-88e0-901e9581cbb1', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200) @Matches(RETURN_PATH_PATTERN, { message: 'returnTo moet een pagina van Vraagbaak zijn (/vragen/{id} of /reports/evaluation)' })
+  @OptionalField() @IsString() @MaxLength(200) @Matches(RETURN_PATH_PATTERN, { message: 'moet een pagina van Vraagbaak zijn (/vragen/{id} of /reports/evaluation)' })
   returnTo?: string;
 }
 
@@ -42,7 +42,7 @@ export class SessionRequestDto {
   token: string;
 
   @ApiPropertyOptional({ description: 'Staff: the current code of the authenticator app, or a recovery code.', example: '123456', maxLength: 20 })
-  @IsOptional() @IsString() @MaxLength(20)
+  @OptionalField() @IsString() @MaxLength(20)
   totp?: string;
 }
 
@@ -57,12 +57,21 @@ export class SessionDto {
 
 export class ExpertiseDto {
   @ApiProperty({ description: 'Keuzes (1–33) the expert covers.', type: [Number], example: [21, 23] })
-  @IsArray() @ArrayMaxSize(33) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(33, { each: true })
   keuzeIds: number[];
 
   @ApiProperty({ description: 'Whole themes (1–8) the expert covers.', type: [Number], example: [6] })
-  @IsArray() @ArrayMaxSize(8) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(8, { each: true })
   themeIds: number[];
+}
+
+/** Expertise as sent: keuzes, whole themes or both; a list left out counts as empty. */
+export class ExpertiseInputDto {
+  @ApiPropertyOptional({ description: 'Keuzes (1–33) the expert covers; left out: none.', type: [Number], example: [21, 23] })
+  @OptionalField() @IsArray() @ArrayMaxSize(33) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(33, { each: true })
+  keuzeIds?: number[];
+
+  @ApiPropertyOptional({ description: 'Whole themes (1–8) the expert covers; left out: none.', type: [Number], example: [6] })
+  @OptionalField() @IsArray() @ArrayMaxSize(8) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(8, { each: true })
+  themeIds?: number[];
 }
 
 export class AbsenceDto {
@@ -84,7 +93,7 @@ export class CreateAbsenceDto {
   @IsCalendarDate()
   endsOn: string;
   @ApiPropertyOptional({ description: 'Optional note (e.g. "vakantie").', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
+  @OptionalField() @IsString() @MaxLength(200)
   note?: string;
 }
 
@@ -126,17 +135,17 @@ export class MeDto extends UserDto {
 
 export class UpdateMeDto {
   @ApiPropertyOptional({ description: 'Name shown to others.', maxLength: 200 })
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @OptionalField() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
   displayName?: string;
 
   @ApiPropertyOptional({ description: 'Mail delivery preference.', enum: ['immediate', 'daily'] })
-  @IsOptional() @IsIn(['immediate', 'daily'])
+  @OptionalField() @IsIn(['immediate', 'daily'])
   mailPreference?: MailPreference;
 }
 
 export class CreateUserDto {
   @ApiProperty({ description: 'E-mail address of the new member.', maxLength: 254 })
-  @Transform(trim) @IsEmail({}, { message: 'email moet een geldig e-mailadres zijn' }) @MaxLength(254)
+  @Transform(trim) @IsEmail() @MaxLength(254)
   email: string;
 
   @ApiProperty({ description: 'Name shown to others.', maxLength: 200 })
@@ -148,55 +157,55 @@ export class CreateUserDto {
   roles: Role[];
 
   @ApiPropertyOptional({ description: 'Organisation code (required for requesters).', example: 'MIN-IENW' })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
+  @OptionalField() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
   organisationCode?: string;
 
-  @ApiPropertyOptional({ description: 'Experts: keuzes and themes covered.', type: ExpertiseDto })
-  @IsOptional() @ValidateNested() @Type(() => ExpertiseDto)
-  expertise?: ExpertiseDto;
+  @ApiPropertyOptional({ description: 'Experts: keuzes and themes covered.', type: ExpertiseInputDto })
+  @OptionalField() @IsObject() @ValidateNested() @Type(() => ExpertiseInputDto)
+  expertise?: ExpertiseInputDto;
 
   @ApiPropertyOptional({ description: 'Experts: maximum open questions.', minimum: 0, maximum: 10000 })
-  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @OptionalField() @IsInt() @Min(0) @Max(10000)
   capacity?: number;
 }
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ description: 'Name shown to others.', maxLength: 200 })
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @OptionalField() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
   displayName?: string;
 
   @ApiPropertyOptional({ description: 'Roles (replaces the current set).', enum: ROLES, isArray: true })
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(ROLES, { each: true }) @ArrayMaxSize(4)
+  @OptionalField() @IsArray() @ArrayUnique() @IsIn(ROLES, { each: true }) @ArrayMaxSize(4)
   roles?: Role[];
 
   @ApiPropertyOptional({ description: 'Organisation code; null removes it (staff only).', nullable: true, type: String })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
+  @NullableField() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
   organisationCode?: string | null;
 
-  @ApiPropertyOptional({ description: 'Experts: keuzes and themes covered (replaces the current set).', type: ExpertiseDto })
-  @IsOptional() @ValidateNested() @Type(() => ExpertiseDto)
-  expertise?: ExpertiseDto;
+  @ApiPropertyOptional({ description: 'Experts: keuzes and themes covered (replaces the current set).', type: ExpertiseInputDto })
+  @OptionalField() @IsObject() @ValidateNested() @Type(() => ExpertiseInputDto)
+  expertise?: ExpertiseInputDto;
 
   @ApiPropertyOptional({ description: 'Experts: maximum open questions; null for no limit.', nullable: true, type: Number, minimum: 0, maximum: 10000 })
-  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @NullableField() @IsInt() @Min(0) @Max(10000)
   capacity?: number | null;
 
   @ApiPropertyOptional({ description: 'Mail delivery preference.', enum: ['immediate', 'daily'] })
-  @IsOptional() @IsIn(['immediate', 'daily'])
+  @OptionalField() @IsIn(['immediate', 'daily'])
   mailPreference?: MailPreference;
 }
 
 export class UserQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only users with this role.', enum: ROLES })
-  @IsOptional() @IsIn(ROLES)
+  @OptionalField() @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'Part of the name or e-mail address.', maxLength: 100 })
-  @IsOptional() @IsString() @MaxLength(100)
+  @OptionalField() @IsString() @MaxLength(100)
   q?: string;
 
   @ApiPropertyOptional({ description: 'Only active (true) or deactivated (false) users.' })
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @OptionalField() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
   active?: boolean;
 }
 
@@ -228,7 +237,7 @@ export class CreateApiTokenDto {
   name: string;
 
   @ApiPropertyOptional({ description: 'When the token stops working (in the future).', format: 'date-time' })
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalField() @IsDateString({ strict: true })
   expiresAt?: string;
 }
 
@@ -243,7 +252,7 @@ export class TotpEnrolmentDto {
 
 export class TotpConfirmDto {
   @ApiProperty({ description: 'Current 6-digit code from the authenticator app.', example: '123456' })
-  @IsString() @Matches(/^\d{6}$/, { message: 'code moet uit 6 cijfers bestaan' })
+  @IsString() @Matches(/^\d{6}$/, { message: 'moet uit 6 cijfers bestaan' })
   code: string;
 }
 
@@ -264,7 +273,7 @@ export class SignInDomainDto {
 export class CreateSignInDomainDto {
   @ApiProperty({ description: 'E-mail domain (lower case, no @).', example: 'amsterdam.nl' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
-  @IsString() @MaxLength(253) @Matches(/^(?=.{1,253}$)([a-z0-9](-?[a-z0-9])*\.)+[a-z]{2,63}$/, { message: 'domain moet een domeinnaam zijn, zoals amsterdam.nl' })
+  @IsString() @MaxLength(253) @Matches(/^(?=.{1,253}$)([a-z0-9](-?[a-z0-9])*\.)+[a-z]{2,63}$/, { message: 'moet een domeinnaam zijn, zoals amsterdam.nl' })
   domain: string;
 
   @ApiProperty({ description: 'Organisation code.', example: 'GM0363' })
@@ -291,7 +300,7 @@ export class AccessRequestDto {
 
 export class AccessRequestQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only requests with this status.', enum: ['pending', 'approved', 'rejected'] })
-  @IsOptional() @IsIn(['pending', 'approved', 'rejected'])
+  @OptionalField() @IsIn(['pending', 'approved', 'rejected'])
   status?: 'pending' | 'approved' | 'rejected';
 }
 
@@ -301,6 +310,6 @@ export class ApproveAccessRequestDto {
   organisationCode: string;
 
   @ApiPropertyOptional({ description: 'Also allow the whole e-mail domain from now on.' })
-  @IsOptional() @IsBoolean()
+  @OptionalField() @IsBoolean()
   allowDomain?: boolean;
 }

@@ -11,7 +11,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { Organisation } from '../organisations/organisation.entity.js';
 import { AccountEvents } from './account-events.js';
 import { AuthService, normaliseEmail } from './auth.service.js';
-import { AbsenceDto, CreateAbsenceDto, CreateUserDto, ExpertiseDto, UpdateMeDto, UpdateUserDto, UserDto, UserQuery } from './accounts.dto.js';
+import { AbsenceDto, CreateAbsenceDto, CreateUserDto, ExpertiseInputDto, UpdateMeDto, UpdateUserDto, UserDto, UserQuery } from './accounts.dto.js';
 import { Absence, User, UserExpertise } from './user.entity.js';
 
 export interface UserFields {
@@ -19,7 +19,7 @@ export interface UserFields {
   displayName?: string;
   roles: Role[];
   organisationCode?: string | null;
-  expertise?: ExpertiseDto;
+  expertise?: ExpertiseInputDto;
   capacity?: number | null;
 }
 
@@ -126,11 +126,11 @@ export class UsersService {
     }
   }
 
-  private async replaceExpertise(m: EntityManager, userId: string, expertise: ExpertiseDto): Promise<void> {
+  private async replaceExpertise(m: EntityManager, userId: string, expertise: ExpertiseInputDto): Promise<void> {
     await m.delete(UserExpertise, { userId });
     const rows = [
-      ...expertise.keuzeIds.map((keuzeId) => ({ id: randomUUID(), userId, keuzeId, themeId: null })),
-      ...expertise.themeIds.map((themeId) => ({ id: randomUUID(), userId, keuzeId: null, themeId })),
+      ...(expertise.keuzeIds ?? []).map((keuzeId) => ({ id: randomUUID(), userId, keuzeId, themeId: null })),
+      ...(expertise.themeIds ?? []).map((themeId) => ({ id: randomUUID(), userId, keuzeId: null, themeId })),
     ];
     if (rows.length) await m.insert(UserExpertise, rows);
   }

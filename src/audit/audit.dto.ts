@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsDateString, IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { OptionalField } from '../common/validators.js';
 import { PageQuery } from '../common/pagination.js';
 import type { AuditEvent, AuditResult } from './audit-event.entity.js';
 
@@ -30,30 +31,30 @@ export class AuditEventDto {
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only events by this user.', format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @OptionalField() @IsUUID()
   actorId?: string;
 
   @ApiPropertyOptional({ description: 'Only events on this kind of object.', example: 'user' })
-  @IsOptional() @IsString() @Matches(/^[a-z-]{1,40}$/)
+  @OptionalField() @IsString() @Matches(/^[a-z-]{1,40}$/)
   objectType?: string;
 
   @ApiPropertyOptional({ description: 'Only events on this object.' })
-  @IsOptional() @IsString() @MaxLength(254)
+  @OptionalField() @IsString() @MaxLength(254)
   objectId?: string;
 
   @ApiPropertyOptional({ description: 'Only actions starting with this (e.g. `auth.`).', example: 'auth.' })
-  @IsOptional() @IsString() @Matches(/^[a-z.-]{1,80}$/)
+  @OptionalField() @IsString() @Matches(/^[a-z.-]{1,80}$/)
   action?: string;
 
   @ApiPropertyOptional({ enum: ['success', 'failure', 'denied'], description: 'Only this outcome.' })
-  @IsOptional() @IsIn(['success', 'failure', 'denied'])
+  @OptionalField() @IsIn(['success', 'failure', 'denied'])
   result?: AuditResult;
 
   @ApiPropertyOptional({ description: 'From this instant (inclusive).', format: 'date-time' })
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalField() @IsDateString({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ description: 'Until this instant (exclusive).', format: 'date-time' })
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalField() @IsDateString({ strict: true })
   to?: string;
 }

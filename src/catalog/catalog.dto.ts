@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { OptionalField } from '../common/validators.js';
 import { ReferencePageQuery } from '../common/pagination.js';
 import type { Keuze, Maatregel, Theme } from './catalog.entities.js';
 
@@ -59,12 +60,12 @@ export class MaatregelDto {
 
 export class KeuzeQuery extends ReferencePageQuery {
   @ApiPropertyOptional({ description: 'Only keuzes of this theme.', minimum: 1, maximum: 8 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
   themeId?: number;
 }
 
 export class MaatregelQuery extends KeuzeQuery {
   @ApiPropertyOptional({ description: 'Only measures the document links to this keuze.', minimum: 1, maximum: 33 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
   keuzeId?: number;
 }

@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { OptionalField } from './validators.js';
 
 export const MAX_PAGE_SIZE = 100;
 
 /** `page`/`pageSize` query parameters shared by every collection. */
 export class PageQuery {
   @ApiPropertyOptional({ description: 'Page number, starting at 1.', minimum: 1, maximum: 100000, default: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
   page: number = 1;
 
   @ApiPropertyOptional({ description: 'Items per page.', minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
   pageSize: number = 20;
 
   get offset(): number {
@@ -22,7 +23,7 @@ export class PageQuery {
 /** Small reference lists (themes, keuzes, measures) fit in one page by default. */
 export class ReferencePageQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Items per page.', minimum: 1, maximum: MAX_PAGE_SIZE, default: MAX_PAGE_SIZE })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
   override pageSize: number = MAX_PAGE_SIZE;
 }
 

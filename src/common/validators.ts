@@ -1,4 +1,4 @@
-import { ValidationOptions, registerDecorator } from 'class-validator';
+import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
 
 /** A calendar day written as YYYY-MM-DD that exists (no 2026-02-30). */
 export function isCalendarDate(value: unknown): value is string {
@@ -13,7 +13,29 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       name: 'isCalendarDate',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: { message: `${String(propertyName)} moet een bestaande datum zijn (JJJJ-MM-DD)`, ...options },
+      options: { message: 'moet een bestaande datum zijn (JJJJ-MM-DD)', ...options },
       validator: { validate: isCalendarDate },
     });
+}
+
+/** Condition of {@link OptionalField}: validate whatever was sent, null included. */
+export const wasSent = (_object: object, value: unknown): boolean => value !== undefined;
+/** Condition of {@link NullableField}: validate only a value other than null. */
+export const wasSentNotNull = (_object: object, value: unknown): boolean => value !== undefined && value !== null;
+
+/**
+ * A field that may be left out. Use it instead of class-validator's `IsOptional`, which also
+ * skips every rule for `null` — and so let null through to services and database columns
+ * that cannot hold it. Here null is checked like any value: a 400 from the field's rules.
+ */
+export function OptionalField(): PropertyDecorator {
+  return ValidateIf(wasSent);
+}
+
+/**
+ * A field that may be left out, or be null to clear it; the service must treat null as
+ * "none", and the OpenAPI property must say `nullable: true` (a unit test checks both ways).
+ */
+export function NullableField(): PropertyDecorator {
+  return ValidateIf(wasSentNotNull);
 }

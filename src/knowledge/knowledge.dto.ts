@@ -8,7 +8,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Max,
@@ -18,7 +17,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../common/pagination.js';
-import { IsCalendarDate } from '../common/validators.js';
+import { IsCalendarDate, NullableField, OptionalField } from '../common/validators.js';
 import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
 import { ARTICLE_STATUSES } from './knowledge.entities.js';
 import type { Article, ArticleSnapshot, ArticleStatus, ArticleVersion, ArticleVersionAction } from './knowledge.entities.js';
@@ -32,14 +31,14 @@ const NOT_BLANK = /\S/;
 
 /** An optional text field that may not be blank. */
 function OptionalText(description: string, maxLength: number): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ description, maxLength }), IsOptional(), IsString(), Matches(NOT_BLANK, { message: '$property mag niet leeg zijn' }), MaxLength(maxLength));
+  return applyDecorators(ApiPropertyOptional({ description, maxLength }), OptionalField(), IsString(), Matches(NOT_BLANK, { message: 'mag niet leeg zijn' }), MaxLength(maxLength));
 }
 
 /** Optional keuze ids: at least one, each 1–33 at most once. */
 function OptionalKeuzeIds(description: string): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ description, type: [Number], example: [21, 25] }),
-    IsOptional(),
+    OptionalField(),
     IsArray(),
     ArrayMinSize(1),
     ArrayMaxSize(33),
@@ -54,7 +53,7 @@ function OptionalKeuzeIds(description: string): PropertyDecorator {
 function OptionalRelatedArticles(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ description: 'Related published articles.', type: [String], format: 'uuid' }),
-    IsOptional(),
+    OptionalField(),
     IsArray(),
     ArrayMaxSize(20),
     ArrayUnique(),
@@ -71,7 +70,7 @@ function OptionalRelatedArticles(): PropertyDecorator {
  */
 export class CreateArticleDto {
   @ApiPropertyOptional({ description: 'Answered question to pre-fill the draft from. Not together with the other fields.', format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @OptionalField() @IsUUID()
   questionId?: string;
 
   @OptionalText('Title (required without questionId).', TITLE_MAX)
@@ -90,13 +89,13 @@ export class CreateArticleDto {
   relatedArticleIds?: string[];
 
   @ApiPropertyOptional({ description: 'Kind of organisation that asked.', enum: ORGANISATION_TYPES })
-  @IsOptional() @IsIn(ORGANISATION_TYPES)
+  @OptionalField() @IsIn(ORGANISATION_TYPES)
   organisationType?: string;
 }
 
 export class UpdateArticleDto {
   @ApiPropertyOptional({ description: 'Version the change is based on; a different current version is a 409 conflict.', minimum: 1 })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT)
+  @OptionalField() @IsInt() @Min(1) @Max(MAX_INT)
   version?: number;
 
   @OptionalText('Title.', TITLE_MAX)
@@ -114,26 +113,26 @@ export class UpdateArticleDto {
   @OptionalRelatedArticles()
   relatedArticleIds?: string[];
 
-  @ApiPropertyOptional({ description: 'Kind of organisation that asked.', enum: ORGANISATION_TYPES })
-  @IsOptional() @IsIn(ORGANISATION_TYPES)
-  organisationType?: string;
+  @ApiPropertyOptional({ description: 'Kind of organisation that asked; null clears it.', enum: ORGANISATION_TYPES, nullable: true, type: String })
+  @NullableField() @IsIn(ORGANISATION_TYPES)
+  organisationType?: string | null;
 }
 
 export class ArticleQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Search text: Dutch words (stemmed, accents ignored, compounds match their parts), "quoted phrases". Without it: most recent first.', maxLength: 200 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @OptionalField() @IsString() @MinLength(1) @MaxLength(200)
   q?: string;
 
   @ApiPropertyOptional({ description: 'Only articles about this keuze.', minimum: 1, maximum: 33 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
   keuzeId?: number;
 
   @ApiPropertyOptional({ description: 'Only articles about this theme.', minimum: 1, maximum: 8 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
   themeId?: number;
 
   @ApiPropertyOptional({ description: 'Only articles in this status (staff; readers only see published articles).', enum: ARTICLE_STATUSES })
-  @IsOptional() @IsIn(ARTICLE_STATUSES)
+  @OptionalField() @IsIn(ARTICLE_STATUSES)
   status?: ArticleStatus;
 }
 
@@ -151,15 +150,15 @@ export class ArticleReferenceDto {
 
 export class GapQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'First day (Europe/Amsterdam), default 30 days before `to`.', format: 'date' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last day (inclusive, Europe/Amsterdam), default today.', format: 'date' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only searches about this theme.', minimum: 1, maximum: 8 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
   themeId?: number;
 }
 

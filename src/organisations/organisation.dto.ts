@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsCalendarDate } from '../common/validators.js';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsCalendarDate, OptionalField } from '../common/validators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ORGANISATION_TYPES } from './organisation.entity.js';
 import type { Organisation, OrganisationType } from './organisation.entity.js';
@@ -39,14 +39,14 @@ export class OrganisationDto {
 
 export class OrganisationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORGANISATION_TYPES, description: 'Only organisations of this kind.' })
-  @IsOptional() @IsIn(ORGANISATION_TYPES)
+  @OptionalField() @IsIn(ORGANISATION_TYPES)
   type?: OrganisationType;
 
   @ApiPropertyOptional({ description: 'Part of the name or a common name; case and accents are ignored ("sudwest", "Den Haag").', maxLength: 100 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @OptionalField() @IsString() @MinLength(1) @MaxLength(100)
   q?: string;
 
   @ApiPropertyOptional({ description: 'Only organisations that exist on this day (default: today).', format: 'date' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   validOn?: string;
 }

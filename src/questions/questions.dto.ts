@@ -8,7 +8,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -18,7 +17,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
-import { IsCalendarDate } from '../common/validators.js';
+import { IsCalendarDate, OptionalField } from '../common/validators.js';
 import { PRIORITIES, QUESTION_EVENT_TYPES, QUESTION_STATUSES, type Priority, type QuestionEventType, type QuestionStatus } from './question.entities.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -26,11 +25,11 @@ const NOT_BLANK = /\S/;
 
 export class SubmitQuestionDto {
   @ApiProperty({ description: 'Short title of the question.', minLength: 1, maxLength: 200, example: 'Mogen we bouwen in de uiterwaarden bij Zutphen?' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) @Matches(NOT_BLANK, { message: 'title mag niet leeg zijn' })
+  @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) @Matches(NOT_BLANK, { message: 'mag niet leeg zijn' })
   title: string;
 
   @ApiProperty({ description: 'The question in plain text.', minLength: 1, maxLength: 20000 })
-  @IsString() @MinLength(1) @MaxLength(20000) @Matches(NOT_BLANK, { message: 'body mag niet leeg zijn' })
+  @IsString() @MinLength(1) @MaxLength(20000) @Matches(NOT_BLANK, { message: 'mag niet leeg zijn' })
   body: string;
 
   @ApiProperty({ description: 'The keuzes (1–33) the question is about: one to five.', type: [Number], example: [10, 22] })
@@ -38,19 +37,19 @@ export class SubmitQuestionDto {
   keuzeIds: number[];
 
   @ApiPropertyOptional({ description: 'Organisation asking; defaults to the requester’s own.', example: 'GM0301' })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
+  @OptionalField() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
   organisationCode?: string;
 
   @ApiPropertyOptional({ description: 'When an answer would help most.', format: 'date', example: '2027-01-15' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   desiredAnswerDate?: string;
 
   @ApiPropertyOptional({ description: 'Location or project the question is about.', maxLength: 200, example: 'Woonwijk De Mars, Zutphen' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(200)
+  @OptionalField() @Transform(trim) @IsString() @MaxLength(200)
   context?: string;
 
   @ApiPropertyOptional({ description: 'The suggestion response (GET /articles/suggestions) shown before submitting, for deflection statistics.', format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @OptionalField() @IsUUID()
   suggestionId?: string;
 }
 
@@ -179,27 +178,27 @@ export class QuestionDetailDto extends QuestionDto {
 
 export class QuestionQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only questions in this status.', enum: QUESTION_STATUSES })
-  @IsOptional() @IsIn(QUESTION_STATUSES)
+  @OptionalField() @IsIn(QUESTION_STATUSES)
   status?: QuestionStatus;
 
   @ApiPropertyOptional({ description: 'Only questions about this keuze.', minimum: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
   keuzeId?: number;
 
   @ApiPropertyOptional({ description: 'Only questions about this theme.', minimum: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
   themeId?: number;
 
   @ApiPropertyOptional({ description: 'Only questions of this organisation.', example: 'GM0363' })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
+  @OptionalField() @IsString() @Matches(/^[A-Za-z0-9-]{2,20}$/)
   organisationCode?: string;
 
   @ApiPropertyOptional({ description: 'Only questions assigned to the caller.', enum: ['me'] })
-  @IsOptional() @IsIn(['me'])
+  @OptionalField() @IsIn(['me'])
   assignee?: 'me';
 
   @ApiPropertyOptional({ description: 'Staff: full-text search over titles, questions and answers.', maxLength: 200 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @OptionalField() @IsString() @MinLength(1) @MaxLength(200)
   q?: string;
 }
 
@@ -223,11 +222,11 @@ export class MessageBodyDto {
 
 export class AnswerDto {
   @ApiProperty({ description: 'The answer (plain text or Markdown).', minLength: 1, maxLength: 20000 })
-  @IsString() @MinLength(1) @MaxLength(20000) @Matches(NOT_BLANK, { message: 'body mag niet leeg zijn' })
+  @IsString() @MinLength(1) @MaxLength(20000) @Matches(NOT_BLANK, { message: 'mag niet leeg zijn' })
   body: string;
 
   @ApiPropertyOptional({ description: 'Knowledge-base articles the answer refers to (counted as reuse).', type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsUUID('all', { each: true })
+  @OptionalField() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsUUID('all', { each: true })
   articleIds?: string[];
 }
 
@@ -243,17 +242,17 @@ export class ReferDto {
 
 export class PostMessageDto {
   @ApiProperty({ description: 'The message.', minLength: 1, maxLength: 20000 })
-  @IsString() @MinLength(1) @MaxLength(20000) @Matches(NOT_BLANK, { message: 'body mag niet leeg zijn' })
+  @IsString() @MinLength(1) @MaxLength(20000) @Matches(NOT_BLANK, { message: 'mag niet leeg zijn' })
   body: string;
 
   @ApiPropertyOptional({ description: 'Staff: an internal note, never shown to the requester or mailed.', default: false })
-  @IsOptional() @IsBoolean()
+  @OptionalField() @IsBoolean()
   internal?: boolean;
 }
 
 export class ConfirmDto {
   @ApiPropertyOptional({ description: 'May an anonymised article based on this question name your organisation?', default: false })
-  @IsOptional() @IsBoolean()
+  @OptionalField() @IsBoolean()
   consentToNameOrganisation?: boolean;
 }
 
@@ -263,7 +262,7 @@ export class RateDto extends ConfirmDto {
   score: number;
 
   @ApiPropertyOptional({ description: 'Comment.', maxLength: 2000 })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  @OptionalField() @Transform(trim) @IsString() @MaxLength(2000)
   comment?: string;
 }
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
-import { IsCalendarDate } from '../common/validators.js';
+import { IsCalendarDate, OptionalField } from '../common/validators.js';
 import { PRIORITIES } from '../questions/question.entities.js';
 import { CLOCK_KINDS, SLA_EVENT_TYPES, type ClockKind, type SlaEventType } from './sla.entities.js';
 
@@ -31,7 +31,7 @@ export class UpdateSlaPolicyDto {
   answerDays: number;
 
   @ApiPropertyOptional({ description: 'Reminder at this percentage of the target (default: unchanged, initially 80).', minimum: 10, maximum: 99, example: 80 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(99)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(10) @Max(99)
   reminderPct?: number;
 }
 
@@ -52,17 +52,17 @@ export class CreateClosureDto {
   day: string;
 
   @ApiPropertyOptional({ description: 'Why the office is closed.', maxLength: 200, example: 'Kerstavond: kantoor gesloten' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(200)
+  @OptionalField() @Transform(trim) @IsString() @MaxLength(200)
   reason?: string;
 }
 
 export class ClosureQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only closures on or after this day.', format: 'date' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Only closures on or before this day.', format: 'date' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   to?: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { IsCalendarDate } from '../common/validators.js';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDate, OptionalField } from '../common/validators.js';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity.js';
 
 export const BREAKDOWN_DIMENSIONS = ['keuze', 'theme', 'organisationType', 'province', 'month', 'quarter', 'expert'] as const;
@@ -11,27 +11,27 @@ export const EXPORT_FORMATS = ['csv', 'json'] as const;
 /** Filters every statistics endpoint takes. A question belongs to the period in which it was submitted. */
 export class StatisticsQuery {
   @ApiPropertyOptional({ description: 'First day of the period (inclusive, Europe/Amsterdam); default: all time.', format: 'date', example: '2026-01-01' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last day of the period (inclusive); default: today.', format: 'date', example: '2026-12-31' })
-  @IsOptional() @IsCalendarDate()
+  @OptionalField() @IsCalendarDate()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only questions about this keuze (1–33).', minimum: 1, maximum: 33 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(33)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(33)
   keuzeId?: number;
 
   @ApiPropertyOptional({ description: 'Only questions about a keuze of this theme (1–8).', minimum: 1, maximum: 8 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(8)
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(8)
   themeId?: number;
 
   @ApiPropertyOptional({ description: 'Only questions from this kind of organisation.', enum: ORGANISATION_TYPES })
-  @IsOptional() @IsIn(ORGANISATION_TYPES)
+  @OptionalField() @IsIn(ORGANISATION_TYPES)
   organisationType?: OrganisationType;
 
   @ApiPropertyOptional({ description: 'Only questions from this province or a municipality in it (PV20–PV31).', example: 'PV25' })
-  @IsOptional() @Matches(/^PV(2\d|3[01])$/, { message: 'provinceCode moet een provinciecode zijn (PV20–PV31)' })
+  @OptionalField() @Matches(/^PV(2\d|3[01])$/, { message: 'moet een provinciecode zijn (PV20–PV31)' })
   provinceCode?: string;
 }
 
@@ -43,11 +43,11 @@ export class BreakdownQuery extends StatisticsQuery {
 
 export class ExportQuery extends StatisticsQuery {
   @ApiPropertyOptional({ description: 'Group by this dimension; without it one row with the totals.', enum: BREAKDOWN_DIMENSIONS })
-  @IsOptional() @IsIn(BREAKDOWN_DIMENSIONS)
+  @OptionalField() @IsIn(BREAKDOWN_DIMENSIONS)
   by?: BreakdownDimension;
 
   @ApiPropertyOptional({ description: 'csv (Dutch Excel: UTF-8 with BOM, `;`, decimal comma, CRLF) or json.', enum: EXPORT_FORMATS, default: 'csv' })
-  @IsOptional() @IsIn(EXPORT_FORMATS)
+  @OptionalField() @IsIn(EXPORT_FORMATS)
   format?: (typeof EXPORT_FORMATS)[number];
 }
 
