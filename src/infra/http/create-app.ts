@@ -13,7 +13,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { API_PREFIX, API_VERSION, buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { PinoNestLogger, createRootLogger, logRequests } from '../logging.js';
-import { RejectNulBytesPipe, createValidationPipe } from './validation.js';
+import { WellFormedInputPipe, boundedJsonParser, createValidationPipe } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -72,6 +72,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   await app.register(fastifyCookie);
   await registerRateLimits(fastify, config);
+  // Replaces the default JSON parser (before init registers it): the same parser, depth-bounded.
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, boundedJsonParser(fastify));
   await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 20 } });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('API-Version', API_VERSION);
@@ -79,7 +81,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
 
   app.setGlobalPrefix(API_PREFIX, { exclude: NON_API_ROUTES });
-  app.useGlobalPipes(new RejectNulBytesPipe(), createValidationPipe());
+  app.useGlobalPipes(new WellFormedInputPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   serveOpenApi(app, buildOpenApiDocument(app, config));

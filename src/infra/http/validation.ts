@@ -1,51 +1,134 @@
-import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInputError, InvalidParam } from '../../common/domain-errors.js';
+import { dutchReason } from './validation-messages.js';
 
-/** Flattens class-validator errors to `invalidParams`, naming nested fields by dotted path. */
+/** Flattens class-validator errors to `invalidParams` with Dutch reasons, naming nested fields by dotted path. */
 export function toInvalidParams(errors: ValidationError[], prefix = ''): InvalidParam[] {
   const params: InvalidParam[] = [];
   for (const error of errors) {
-    const name = prefix ? (/^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`) : error.property;
-    for (const reason of Object.values(error.constraints ?? {})) params.push({ name, reason });
+    // A body that is no object at all fails as a whole (class-validator leaves the property out).
+    const property = error.property ?? 'body';
+    const name = prefix ? (/^\d+$/.test(property) ? `${prefix}[${property}]` : `${prefix}.${property}`) : property;
+    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+      const reason = dutchReason(error, constraint, message);
+      if (!params.some((p) => p.name === name && p.reason === reason)) params.push({ name, reason });
+    }
     if (error.children?.length) params.push(...toInvalidParams(error.children, name));
   }
   return params;
 }
 
-/** Whitelisting, transforming validation; unknown fields are rejected, not silently dropped. */
+/**
+ * Whitelisting, transforming validation; unknown fields are rejected, not silently dropped.
+ * Rules without a message of their own get a Dutch reason (validation-messages.ts), never
+ * class-validator's English default; the failing object stays on the error (`target`) only so
+ * that the reason can name the rule's arguments — it never leaves the process.
+ */
+export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: false,
+  dismissDefaultMessages: true,
+  validationError: { target: true, value: false },
+  exceptionFactory: (errors: ValidationError[]) => new InvalidInputError(toInvalidParams(errors)),
+};
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    stopAtFirstError: false,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new InvalidInputError(toInvalidParams(errors)),
-  });
+  return new ValidationPipe(VALIDATION_OPTIONS);
 }
 
-/** NUL bytes are never legitimate text; reject them before they reach a database driver. */
+/**
+ * Deepest nesting of objects and arrays accepted in any input. Real bodies nest two or three
+ * levels; class-transformer and class-validator recurse per level, so an unbounded depth
+ * would overflow the stack (a 3 KB body of brackets did).
+ */
+export const MAX_INPUT_DEPTH = 20;
+
+function tooDeep(name: string): InvalidInputError {
+  return new InvalidInputError([{ name, reason: `mag hoogstens ${MAX_INPUT_DEPTH} niveaus diep genest zijn` }], 'De aanvraag is te diep genest.');
+}
+
+/** Whether `value` nests objects or arrays more than `limit` levels deep (recursion bounded by `limit`). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (nestsDeeperThan(child, limit - 1)) return true;
+  }
+  return false;
+}
+
+type JsonParser = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => void;
+
+/**
+ * The JSON body parser of every route: Fastify's own (prototype poisoning is an error), then
+ * bounded in depth, so that no JSON route ever hands a deeper structure to validation.
+ */
+export function boundedJsonParser(fastify: FastifyInstance): JsonParser {
+  const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig as { onProtoPoisoning?: 'error' | 'remove' | 'ignore'; onConstructorPoisoning?: 'error' | 'remove' | 'ignore' };
+  const parse = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error') as unknown as JsonParser;
+  return (request, body, done) =>
+    parse(request, body, (error, value) => {
+      if (error) done(error);
+      else if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) done(tooDeep('body'));
+      else done(null, value);
+    });
+}
+
+const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+const toWellFormed = (text: string) => (text as string & { toWellFormed(): string }).toWellFormed();
+
+/** Why a piece of text is not acceptable, if it is not. */
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'mag geen NUL-teken bevatten';
+  if (!isWellFormed(text)) return 'mag alleen geldige Unicode-tekst bevatten (geen losse surrogaten)';
+  return undefined;
+}
+
+/**
+ * Input every route receives as well-formed text before anything else looks at it: no NUL
+ * bytes (never legitimate, and PostgreSQL refuses them), no lone UTF-16 surrogates (the JSON
+ * escape `\ud800`, which validators such as isEmail throw on and databases store mangled), in
+ * any string or key of a body, query or path parameter — and no structure deeper than
+ * {@link MAX_INPUT_DEPTH}, whatever parser produced it. A body declared as a DTO must be an
+ * object (or absent).
+ */
 @Injectable()
-export class RejectNulBytesPipe implements PipeTransform {
+export class WellFormedInputPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') return value;
-    const path = findNul(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
-    if (path !== undefined) {
-      throw new InvalidInputError([{ name: path || metadata.type, reason: 'mag geen NUL-teken bevatten' }]);
+    const root = metadata.type === 'body' ? '' : (metadata.data ?? '');
+    if (metadata.type === 'body' && isDtoClass(metadata.metatype) && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new InvalidInputError([{ name: 'body', reason: 'moet een JSON-object zijn' }]);
     }
+    const problem = findProblem(value, root, MAX_INPUT_DEPTH);
+    if (problem) throw problem.name === undefined ? tooDeep(root || metadata.type) : new InvalidInputError([{ name: problem.name || metadata.type, reason: problem.reason }]);
     return value;
   }
 }
 
-function findNul(value: unknown, path: string, depth = 0): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+function isDtoClass(metatype: unknown): boolean {
+  return typeof metatype === 'function' && ![Object, String, Number, Boolean, Array].includes(metatype as never);
+}
+
+/** The first bad string or key under `value`; `name: undefined` when it nests too deep. */
+function findProblem(value: unknown, path: string, depthLeft: number): { name?: string; reason: string } | undefined {
+  if (typeof value === 'string') {
+    const reason = textProblem(value);
+    return reason ? { name: path, reason } : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depthLeft === 0) return { reason: 'te diep genest' };
+  const isArray = Array.isArray(value);
   for (const [key, child] of Object.entries(value)) {
-    if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
-    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    const found = findNul(child, childPath, depth + 1);
-    if (found !== undefined) return found;
+    const childPath = isArray ? `${path}[${key}]` : path ? `${path}.${toWellFormed(key)}` : toWellFormed(key);
+    const keyReason = isArray ? undefined : textProblem(key);
+    if (keyReason) return { name: childPath, reason: keyReason };
+    const found = findProblem(child, childPath, depthLeft - 1);
+    if (found) return found;
   }
   return undefined;
 }
