@@ -2,10 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles, SignedIn } from '../common/access.js';
-import { InvalidInputError, PayloadTooLargeError } from '../common/domain-errors.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import { ApiPageResponse } from '../infra/http/openapi.decorators.js';
+import { readUploadedFile } from '../infra/http/multipart.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { AttachmentsService, MAX_ATTACHMENT_BYTES } from './attachments.service.js';
 import {
@@ -175,16 +175,8 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Attach a file (PDF, image or office document; ≤ 10 MB; ≤ 5 per question). The type is checked from the content.' })
   @ApiCreatedResponse({ type: AttachmentDto, description: 'The stored attachment.' })
   async upload(@Param('id', UuidPipe) id: string, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal) {
-    if (!request.isMultipart()) throw new InvalidInputError([{ name: 'file', reason: 'stuur het bestand als multipart/form-data' }]);
-    const file = await request.file({ limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
-    if (!file) throw new InvalidInputError([{ name: 'file', reason: 'ontbreekt' }]);
-    let data: Buffer;
-    try {
-      data = await file.toBuffer();
-    } catch {
-      throw new PayloadTooLargeError('Een bijlage mag hoogstens 10 MB zijn.');
-    }
-    return this.attachments.add(principal, id, { filename: file.filename, data, truncated: file.file.truncated });
+    const file = await readUploadedFile(request, 'file', MAX_ATTACHMENT_BYTES, 'Een bijlage mag hoogstens 10 MB zijn.');
+    return this.attachments.add(principal, id, file);
   }
 
   @Get(':id/attachments/:attachmentId')
