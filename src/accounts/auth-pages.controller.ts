@@ -4,11 +4,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { Public, SignedIn } from '../common/access.js';
-import { DomainError } from '../common/domain-errors.js';
+import { DomainError, InvalidInputError } from '../common/domain-errors.js';
 import type { AuditActor } from '../audit/audit.service.js';
+import { validateForm } from '../infra/http/forms.js';
 import { html, page, raw } from '../infra/http/html.js';
 import { AppSecrets } from '../infra/secrets.js';
 import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.guard.js';
+import { SignInLinkRequestDto } from './accounts.dto.js';
 import { AuthService } from './auth.service.js';
 import { CredentialsService } from './credentials.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from './principal.js';
@@ -103,13 +105,18 @@ export class AuthPagesController {
   @Public()
   @HttpCode(200)
   async requestLink(@Body() body: Record<string, unknown> | undefined, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
-    const email = typeof body?.email === 'string' ? body.email.trim() : '';
-    if (!/^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/.test(email)) {
-      reply.status(400).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">Vul een geldig e-mailadres in.</p>`));
+    // The API's rules (length included): a form must not store what the API refuses.
+    const returnTo = safeReturnPath(body?.returnTo);
+    let email: string;
+    try {
+      ({ email } = await validateForm(SignInLinkRequestDto, { email: body?.email, ...(returnTo ? { returnTo } : {}) }, { email: 'Het e-mailadres' }));
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      reply.status(400).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">Vul een geldig e-mailadres in. ${error.message}</p>`));
       return;
     }
     try {
-      await this.auth.requestSignInLink(email, actor, safeReturnPath(body?.returnTo));
+      await this.auth.requestSignInLink(email, actor, returnTo);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       reply.status(error.status).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">${error.message}</p>`));

@@ -7,9 +7,10 @@ import type { AuditActor } from '../audit/audit.service.js';
 import { AuthService } from '../accounts/auth.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import { html, page, raw } from '../infra/http/html.js';
+import { validateForm } from '../infra/http/forms.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { AppSecrets } from '../infra/secrets.js';
-import type { QuestionDetailDto } from './questions.dto.js';
+import { AnswerDto, MessageBodyDto, PostMessageDto, RateDto, ReasonDto, type QuestionDetailDto } from './questions.dto.js';
 import { QuestionsService } from './questions.service.js';
 
 const STATUS: Record<string, string> = {
@@ -42,6 +43,8 @@ const EVENT: Record<string, string> = {
   handover_needed: 'Overdracht nodig',
   rated: 'Beoordeeld',
 };
+/** The fields of the forms below as the page names them, for validation messages. */
+const LABELS: Record<string, string> = { reason: 'De reden', message: 'De vraag', body: 'Het bericht', score: 'Het cijfer', comment: 'De toelichting' };
 const dateTime = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' });
 
 /**
@@ -86,25 +89,29 @@ export class QuestionPagesController {
           await this.questions.accept(principal, id);
           break;
         case 'decline':
-          await this.questions.decline(principal, id, required(text('reason'), 'reden'));
+          await this.questions.decline(principal, id, (await validateForm(ReasonDto, { reason: required(text('reason'), 'reden') }, LABELS)).reason);
           break;
         case 'clarification-request':
-          await this.questions.requestClarification(principal, id, required(text('message'), 'vraag'));
+          await this.questions.requestClarification(principal, id, (await validateForm(MessageBodyDto, { message: required(text('message'), 'vraag') }, LABELS)).message);
           break;
         case 'answer':
-          await this.questions.answer(principal, id, { body: required(text('body'), 'antwoord') });
+          await this.questions.answer(principal, id, await validateForm(AnswerDto, { body: required(text('body'), 'antwoord') }, { body: 'Het antwoord' }));
           break;
         case 'messages':
-          await this.questions.postMessage(principal, id, { body: required(text('body'), 'bericht'), internal: body?.internal === 'on' });
+          await this.questions.postMessage(principal, id, await validateForm(PostMessageDto, { body: required(text('body'), 'bericht'), internal: body?.internal === 'on' }, LABELS));
           break;
         case 'confirm':
           await this.questions.confirm(principal, id, body?.consent === 'on');
           break;
         case 'reopen':
-          await this.questions.reopen(principal, id, required(text('reason'), 'reden'));
+          await this.questions.reopen(principal, id, (await validateForm(ReasonDto, { reason: required(text('reason'), 'reden') }, LABELS)).reason);
           break;
         case 'rating':
-          await this.questions.rate(principal, id, { score: Number(text('score')), comment: text('comment') || undefined, consentToNameOrganisation: body?.consent === 'on' ? true : undefined });
+          await this.questions.rate(
+            principal,
+            id,
+            await validateForm(RateDto, { score: Number(text('score')), comment: text('comment') || undefined, consentToNameOrganisation: body?.consent === 'on' ? true : undefined }, LABELS),
+          );
           break;
         default:
           reply.status(404).type('text/html; charset=utf-8').send(page('Niet gevonden', html`<p class="error">Deze actie bestaat niet.</p>`));
