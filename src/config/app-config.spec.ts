@@ -36,9 +36,15 @@ describe('AppConfig', () => {
     ['PUBLIC_URL', 'https://example.nl/'],
     ['WORKERS', 'maybe'],
     ['LOG_LEVEL', 'loud'],
+    ['EXPERT_VISIBILITY', 'all'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(new RegExp(`${name} `));
+  });
+
+  it('shows experts their assignments unless EXPERT_VISIBILITY widens it', () => {
+    expect(AppConfig.fromEnv({}).expertVisibility).toBe('assigned');
+    expect(AppConfig.fromEnv({ EXPERT_VISIBILITY: 'keuzes' }).expertVisibility).toBe('keuzes');
   });
 
   it('lists every problem at once', () => {

@@ -38,6 +38,9 @@ export class ConfigError extends Error {
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** What experts see besides their own assignments (see src/questions/question-visibility.ts). */
+export const EXPERT_VISIBILITIES = ['assigned', 'keuzes'] as const;
+export type ExpertVisibility = (typeof EXPERT_VISIBILITIES)[number];
 
 /**
  * The one typed configuration of Vraagbaak. Every variable is documented in `.env.example`.
@@ -120,6 +123,13 @@ export class AppConfig {
   /** On first start with an empty user table this address becomes the first secretariat member. */
   @Env('BOOTSTRAP_ADMIN_EMAIL') @IsOptional() @IsEmail({}, { message: '$property must be an e-mail address' })
   bootstrapAdminEmail?: string;
+
+  /**
+   * Experts see the questions they are or were assigned (`assigned`); `keuzes` also shows them the
+   * answered and closed questions about keuzes their expertise covers, to reuse earlier answers.
+   */
+  @Env('EXPERT_VISIBILITY') @IsIn(EXPERT_VISIBILITIES)
+  expertVisibility: ExpertVisibility = 'assigned';
 
   /** Requests per minute per IP for callers that are not signed in (a whole office may share one IP). */
   @Env('RATE_LIMIT_ANONYMOUS_PER_MINUTE') @IsInt() @Min(1)

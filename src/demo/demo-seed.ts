@@ -198,7 +198,7 @@ export class DemoSeeder {
     return { questions: n, experts: people.experts.length, requesters: people.requesterCount, articles, milliseconds: Date.now() - started };
   }
 
-  private articleCandidates: { id: string; closedAt: Date; keuze: number }[] = [];
+  private articleCandidates: { id: string; closedAt: Date; keuze: number; expert: string }[] = [];
   private candidateTarget = 10;
 
   /** Secondary indexes of the tables the generator fills: dropped, returning the statements that recreate them. */
@@ -391,7 +391,7 @@ export class DemoSeeder {
     policies: Map<string, ClockTargets>,
     counters: Map<number, number>,
     rows: ReturnType<DemoSeeder['emptyBatch']>,
-  ): { id: string; closedAt: Date; keuze: number } | null {
+  ): { id: string; closedAt: Date; keuze: number; expert: string } | null {
     const r = this.random;
     const time = this.time;
     const id = this.id();
@@ -607,13 +607,13 @@ export class DemoSeeder {
       ]);
     }
     for (const e of slaEvents) rows.slaEvents.push([this.id(), id, e.kind, e.round, e.type, this.ts(e.occurredAt), e.details ? JSON.stringify(e.details) : null]);
-    return status === 'closed' && closedAt && answeredAt ? { id, closedAt, keuze: main } : null;
+    return status === 'closed' && closedAt && answeredAt ? { id, closedAt, keuze: main, expert } : null;
   }
 
   // ---- knowledge ----------------------------------------------------------------------------
 
   /** Published articles from a sample of closed questions, their reuse in later answers, and search analytics. */
-  private async knowledge(candidates: { id: string; closedAt: Date; keuze: number }[], people: Awaited<ReturnType<DemoSeeder['createPeople']>>, n: number): Promise<number> {
+  private async knowledge(candidates: { id: string; closedAt: Date; keuze: number; expert: string }[], people: Awaited<ReturnType<DemoSeeder['createPeople']>>, n: number): Promise<number> {
     const m = this.db.manager;
     const tables = (await m.query(
       this.kind === 'postgres'
@@ -632,7 +632,9 @@ export class DemoSeeder {
       return 0;
     }
     const principal = async (id: string): Promise<Principal> => ({ user: await m.findOneByOrFail(User, { id }), via: 'bearer', mfaSatisfied: true });
-    const authors = await Promise.all(people.experts.slice(1, 6).map((e) => principal(e.id)));
+    // An article is started by the expert who answered the question (only they, coordinators and the
+    // secretariat may).
+    const authors = new Map<string, Principal>();
     const publisher = await principal(people.secretariat[0].id);
     const actor = { actorId: null, ip: 'demo:seed' };
     const published: { id: string; at: Date; keuze: number }[] = [];
@@ -642,7 +644,8 @@ export class DemoSeeder {
       if (publishAt >= this.now) continue;
       try {
         this.clock.now = () => new Date(draftAt);
-        const author = this.random.pick(authors);
+        const author = authors.get(candidate.expert) ?? (await principal(candidate.expert));
+        authors.set(candidate.expert, author);
         const draft = await knowledge.createFromQuestion(candidate.id, author, actor);
         await knowledge.transition(draft.id, 'submit', author, actor);
         this.clock.now = () => new Date(publishAt);

@@ -142,7 +142,7 @@ export class KnowledgeService {
    */
   async createFromQuestion(questionId: string, principal: Principal | undefined, actor: AuditActor = auditActorOf(principal)): Promise<ArticleStaffDto> {
     const author = requireRole(principal, ARTICLE_AUTHOR_ROLES);
-    const source = await this.questions.getForPublication(questionId);
+    const source = await this.questions.getForPublication(questionId, author);
     if (!source) throw new NotFoundError('Vraag', questionId);
     const existing = await this.db.manager.findOne(Article, { where: { sourceQuestionId: questionId, status: In(['draft', 'in_review', 'published']) } });
     if (existing) {

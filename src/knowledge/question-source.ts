@@ -1,3 +1,5 @@
+import type { Principal } from '../accounts/principal.js';
+
 /**
  * Integration point with the questions module (which does not exist yet): the knowledge base asks it
  * for the material of a question to pre-fill an article. Until that module binds a source,
@@ -6,7 +8,7 @@
  * The questions module binds itself on start-up:
  *
  *     constructor(@Inject(QUESTION_SOURCE) private readonly binding: QuestionSourceBinding) {}
- *     onModuleInit() { this.binding.bind({ getForPublication: (id) => this.forPublication(id) }); }
+ *     onModuleInit() { this.binding.bind({ getForPublication: (id, author) => this.forPublication(id, author) }); }
  */
 export interface QuestionForPublication {
   title: string;
@@ -25,8 +27,11 @@ export interface QuestionForPublication {
 }
 
 export interface QuestionSource {
-  /** The question's material, or null when it does not exist (or may not be published). */
-  getForPublication(id: string): Promise<QuestionForPublication | null>;
+  /**
+   * The question's material for `author`, or null when it does not exist (or may not be published);
+   * throws a domain error when the author may not use it (NotFoundError when they may not see it).
+   */
+  getForPublication(id: string, author: Principal): Promise<QuestionForPublication | null>;
 }
 
 export const QUESTION_SOURCE = 'QUESTION_SOURCE';
@@ -44,7 +49,7 @@ export class QuestionSourceBinding implements QuestionSource {
   }
 
   /** Unbound: no question exists yet (the caller turns null into a 404). */
-  getForPublication(id: string): Promise<QuestionForPublication | null> {
-    return this.source ? this.source.getForPublication(id) : Promise.resolve(null);
+  getForPublication(id: string, author: Principal): Promise<QuestionForPublication | null> {
+    return this.source ? this.source.getForPublication(id, author) : Promise.resolve(null);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { ForbiddenError } from '../common/domain-errors.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import type { Principal } from '../accounts/principal.js';
 import { User } from '../accounts/user.entity.js';
@@ -9,6 +10,8 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { QuestionHooks } from '../questions/question-hooks.js';
 import { Question, QuestionEvent, QuestionKeuze, QuestionMessage } from '../questions/question.entities.js';
 import type { QuestionDto, QuestionQuery } from '../questions/questions.dto.js';
+import { QuestionsService } from '../questions/questions.service.js';
+import { QuestionScope, seesAllQuestions } from '../questions/question-visibility.js';
 import { KnowledgeService } from './knowledge.service.js';
 import { QUESTION_INDEX, QUESTION_KEYS_TABLE, questionSearchDocument } from './question-index.js';
 import { QUESTION_SOURCE, QuestionForPublication, QuestionSourceBinding } from './question-source.js';
@@ -31,12 +34,13 @@ export class QuestionsBridge implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly hooks: QuestionHooks,
+    private readonly questions: QuestionsService,
     private readonly knowledge: KnowledgeService,
     @Inject(QUESTION_SOURCE) private readonly source: QuestionSourceBinding,
   ) {}
 
   onModuleInit(): void {
-    this.source.bind({ getForPublication: (id) => this.forPublication(id) });
+    this.source.bind({ getForPublication: (id, author) => this.forPublication(id, author) });
     this.hooks.register({
       afterSubmit: async (m, q) => {
         if (q.suggestionId) await this.knowledge.markSuggestionSubmitted(m, q.suggestionId);
@@ -53,7 +57,7 @@ export class QuestionsBridge implements OnModuleInit {
       recordReuse: async (m, questionId, ids) => {
         await this.knowledge.recordReuse(m, questionId, ids);
       },
-      search: (principal, query, toDtos) => this.search(principal, query, toDtos),
+      search: (principal, query, toDtos, visible) => this.search(query, toDtos, visible),
     });
   }
 
@@ -86,10 +90,18 @@ export class QuestionsBridge implements OnModuleInit {
     for (const { seq, q } of existing) await this.index.index(m, questionSearchDocument(seq, q));
   }
 
-  private async search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>> {
+  /**
+   * Staff search: matches among the questions the caller may see (`visible`, the rule of the list and
+   * the detail), so hits, snippets and the total never reveal another question.
+   */
+  private async search(query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>, visible: QuestionScope): Promise<Page<QuestionDto>> {
     const parsed = parseQuery(query.q ?? '');
     const m = this.db.manager;
-    const outcome = await this.index.search(m, parsed, {}, { offset: query.offset, limit: query.pageSize });
+    const restrict = (p: SqlParams): string => {
+      const condition = visible('vq', (value) => p.add(value));
+      return condition === null ? '1 = 1' : `rowid IN (SELECT vs.seq FROM ${QUESTION_KEYS_TABLE} vs JOIN questions vq ON vq.id = vs.question_id WHERE ${condition})`;
+    };
+    const outcome = await this.index.search(m, parsed, { restrict }, { offset: query.offset, limit: query.pageSize });
     const seqs = outcome.hits.map((h) => h.rowid);
     if (seqs.length === 0) return pageOf([], outcome.total, query, outcome.totalExact);
     const p = databaseKindOf(m) === 'postgres' ? seqs.map((_, i) => `$${i + 1}`) : seqs.map(() => '?');
@@ -107,11 +119,21 @@ export class QuestionsBridge implements OnModuleInit {
     );
   }
 
-  /** A question's material for a draft article, with every person involved named for removal. */
-  private async forPublication(id: string): Promise<QuestionForPublication | null> {
+  /**
+   * A question's material for a draft article, with every person involved named for removal. Only
+   * for those who handled it: its assignee, the expert who answered it, coordinators and the
+   * secretariat. Someone who may not see the question gets a 404 (visibility); someone who may see
+   * but did not handle it (a former assignee, an expert reading answers in their keuzes) a 403.
+   */
+  private async forPublication(id: string, author: Principal): Promise<QuestionForPublication | null> {
     const m = this.db.manager;
-    const q = await m.findOneBy(Question, { id });
-    if (!q || !q.answerBody) return null;
+    const q = await this.questions.findVisible(m, author, id);
+    if (!q.answerBody) return null;
+    const handled =
+      seesAllQuestions(author) ||
+      q.assigneeId === author.user.id ||
+      (await m.existsBy(QuestionEvent, { questionId: id, type: 'answered', actorId: author.user.id }));
+    if (!handled) throw new ForbiddenError('Alleen wie de vraag behandelde, coördinatoren en het secretariaat kunnen er een artikel van maken.');
     const [keuzes, organisation, events, messages] = await Promise.all([
       m.findBy(QuestionKeuze, { questionId: id }),
       m.findOneBy(Organisation, { code: q.organisationCode }),

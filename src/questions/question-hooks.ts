@@ -5,6 +5,7 @@ import type { Page } from '../common/pagination.js';
 import type { Principal } from '../accounts/principal.js';
 import type { Question, QuestionEvent } from './question.entities.js';
 import type { QuestionDto, QuestionQuery } from './questions.dto.js';
+import type { QuestionScope } from './question-visibility.js';
 
 /**
  * What the writer of an event has at hand, so extensions need not read it back: the question
@@ -32,7 +33,8 @@ export interface QuestionExtension {
   validateArticles?(m: EntityManager, articleIds: string[]): Promise<void>;
   recordReuse?(m: EntityManager, questionId: string, articleIds: string[]): Promise<void>;
   afterPriorityChange?(m: EntityManager, q: Question, now: Date): Promise<void>;
-  search?(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>>;
+  /** Staff search; `visible` is the caller's visibility rule, which every hit and the total must respect. */
+  search?(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>, visible: QuestionScope): Promise<Page<QuestionDto>>;
 }
 
 @Injectable()
@@ -72,9 +74,9 @@ export class QuestionHooks {
     for (const e of this.extensions) await e.afterPriorityChange?.(m, q, now);
   }
 
-  search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>): Promise<Page<QuestionDto>> {
+  search(principal: Principal, query: QuestionQuery, toDtos: (rows: Question[]) => Promise<QuestionDto[]>, visible: QuestionScope): Promise<Page<QuestionDto>> {
     const engine = this.extensions.find((e) => e.search);
     if (!engine) throw new ForbiddenError('Zoeken in vragen is niet beschikbaar.');
-    return engine.search!(principal, query, toDtos);
+    return engine.search!(principal, query, toDtos, visible);
   }
 }

@@ -47,7 +47,7 @@ export class QuestionsController {
 
   @Get()
   @SignedIn()
-  @ApiOperation({ summary: 'Questions the caller may see: requesters their own, experts those assigned to them, coordinators and secretariat all.' })
+  @ApiOperation({ summary: 'Questions the caller may see: requesters their own, experts those they are or were assigned (EXPERT_VISIBILITY may add answered ones in their keuzes), coordinators and secretariat all.' })
   @ApiPageResponse(QuestionDto, 'Questions, newest first (or by relevance with `q`).')
   list(@Query() query: QuestionQuery, @CurrentPrincipal() principal: Principal) {
     return this.questions.list(principal, query);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
@@ -45,6 +45,7 @@ import {
 } from './questions.dto.js';
 import { allocateReferences, assignReferences, provisionalReference } from './reference.js';
 import { QuestionHooks, type EventContext } from './question-hooks.js';
+import { QuestionScope, seesAllQuestions, visibleQuestions } from './question-visibility.js';
 
 const STAFF: Role[] = ['expert', 'coordinator', 'secretariat'];
 const REOPEN_WINDOW_MS = 30 * 24 * 3_600_000;
@@ -53,9 +54,13 @@ export const AUTO_CLOSE_WORKING_DAYS = 10;
 const INTAKE_MAX_WAIT_MS = 10_000;
 
 export const isStaff = (p: Principal) => p.user.roles.some((r) => STAFF.includes(r));
-const seesAll = (p: Principal) => p.user.roles.includes('coordinator') || p.user.roles.includes('secretariat');
-/** Staff working on the question see internal messages and event details. */
-const staffView = (p: Principal, q: Question) => isStaff(p) && (q.requesterId !== p.user.id || seesAll(p) || q.assigneeId === p.user.id);
+const seesAll = seesAllQuestions;
+/**
+ * Staff working on the question (its assignee, coordinators, the secretariat) see internal
+ * messages and event details; an expert who merely may read it (formerly assigned, or an answered
+ * question in their keuzes) does not.
+ */
+const staffView = (p: Principal, q: Question) => isStaff(p) && (seesAll(p) || q.assigneeId === p.user.id);
 
 /** A checked submission, waiting to be written with the others that arrive meanwhile. */
 interface NewSubmission {
@@ -107,12 +112,17 @@ export class QuestionsService {
     // Under overload intake waits for the jobs (routing, mails) rather than outrun them.
     await this.queue.waitForRoom(INTAKE_MAX_WAIT_MS);
     const now = this.clock.now();
-    const organisationCode = (input.organisationCode ?? principal.user.organisationCode ?? '').toUpperCase();
+    const own = principal.user.organisationCode?.toUpperCase() ?? null;
+    const organisationCode = (input.organisationCode ?? own ?? '').toUpperCase();
     // Catalog and organisations change only by migration: checked from memory (static-data.ts).
     const themes = await keuzeThemes(this.db.manager);
     const unknown = input.keuzeIds.map((id, index) => ({ id, index })).filter(({ id }) => !themes.has(id));
     if (unknown.length) throw new InvalidInputError(unknown.map(({ id, index }) => ({ name: `keuzeIds[${index}]`, reason: `keuze ${id} bestaat niet` })));
-    if (!organisationCode) throw new InvalidInputError([{ name: 'organisationCode', reason: 'is verplicht: uw account heeft geen organisatie' }]);
+    if (!own) throw new InvalidInputError([{ name: 'organisationCode', reason: 'uw account is niet aan een organisatie gekoppeld; vraag het secretariaat dat te doen' }]);
+    // A requester asks on behalf of their own organisation, the one the secretariat linked to their account.
+    if (organisationCode !== own) {
+      throw new InvalidInputError([{ name: 'organisationCode', reason: `u kunt alleen vragen stellen namens uw eigen organisatie (${own})` }]);
+    }
     if (!(await organisationFacts(this.db.manager, organisationCode))) {
       throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${organisationCode} bestaat niet` }]);
     }
@@ -221,7 +231,7 @@ export class QuestionsService {
   async list(principal: Principal, query: QuestionQuery): Promise<Page<QuestionDto>> {
     if (query.q !== undefined) {
       if (!isStaff(principal)) throw new ForbiddenError('Zoeken in vragen is alleen voor medewerkers van de taskforce.');
-      return this.hooks.search(principal, query, (rows) => this.toDtos(principal, rows));
+      return this.hooks.search(principal, query, (rows) => this.toDtos(principal, rows), this.visibility(principal));
     }
     const qb = this.db.manager.createQueryBuilder(Question, 'q');
     this.scope(qb, principal);
@@ -235,23 +245,21 @@ export class QuestionsService {
     return pageOf(await this.toDtos(principal, rows), total, query);
   }
 
-  /** Requesters see their own questions, experts those assigned to them, coordinators and the secretariat all. */
-  scope(qb: ReturnType<EntityManager['createQueryBuilder']>, principal: Principal, alias = 'q'): void {
-    if (seesAll(principal)) return;
-    const roles = principal.user.roles;
-    qb.andWhere(
-      new Brackets((w) => {
-        w.where('1 = 0');
-        if (roles.includes('requester')) w.orWhere(`${alias}.requester_id = :me`, { me: principal.user.id });
-        if (roles.includes('expert')) w.orWhere(`${alias}.assignee_id = :me`, { me: principal.user.id });
-      }),
-    );
+  /** The questions the caller may see, as an SQL condition: the one rule of question-visibility.ts. */
+  visibility(principal: Principal): QuestionScope {
+    return visibleQuestions(principal, this.config.expertVisibility);
   }
 
-  canSee(principal: Principal, q: Question): boolean {
-    if (seesAll(principal)) return true;
-    if (principal.user.roles.includes('requester') && q.requesterId === principal.user.id) return true;
-    return principal.user.roles.includes('expert') && q.assigneeId === principal.user.id;
+  /** Limits a query over `questions` (under `alias`) to what the caller may see (visibility). */
+  scope(qb: ReturnType<EntityManager['createQueryBuilder']>, principal: Principal, alias = 'q'): void {
+    const parameters: Record<string, unknown> = {};
+    const bind = (value: unknown) => {
+      const name = `visibility${Object.keys(parameters).length}`;
+      parameters[name] = value;
+      return `:${name}`;
+    };
+    const condition = this.visibility(principal)(alias, bind);
+    if (condition !== null) qb.andWhere(condition, parameters);
   }
 
   /**
@@ -305,10 +313,13 @@ export class QuestionsService {
     };
   }
 
+  /** One question, if the caller may see it (visibility); otherwise 404. */
   async findVisible(m: EntityManager, principal: Principal, id: string): Promise<Question> {
-    const q = await m.findOneBy(Question, { id });
-    // Not 403: a requester must not learn that someone else's question exists.
-    if (!q || !this.canSee(principal, q)) throw new NotFoundError('Vraag', id);
+    const qb = m.createQueryBuilder(Question, 'q').where('q.id = :id', { id });
+    this.scope(qb, principal);
+    const q = await qb.getOne();
+    // Not 403: nobody may learn that a question they cannot see exists.
+    if (!q) throw new NotFoundError('Vraag', id);
     return q;
   }
 
@@ -609,6 +620,7 @@ export class QuestionsService {
       const isOwner = q.requesterId === principal.user.id;
       const staffOnQuestion = seesAll(principal) || q.assigneeId === principal.user.id;
       if (internal && !staffOnQuestion) throw new ForbiddenError('Alleen medewerkers van de taskforce kunnen interne notities maken.');
+      if (!isOwner && !staffOnQuestion) throw new ForbiddenError('Alleen de vraagsteller en wie de vraag behandelt kunnen berichten plaatsen.');
       if ((FINAL_STATUSES as string[]).includes(q.status)) throw new ConflictError(`Bij een vraag met status ${q.status} kunnen geen berichten meer worden geplaatst.`, 'invalid-transition');
       await this.insertMessage(m, q.id, principal.user.id, input.body, internal);
       const mails: string[] = [];

@@ -7,6 +7,7 @@ import { LogController } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
+import { registerPrivateResponses } from '../../accounts/private-responses.js';
 import { registerRateLimits } from '../../accounts/rate-limit.js';
 import { AppModule } from '../../app.module.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -72,6 +73,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   await app.register(fastifyCookie);
   await registerRateLimits(fastify, config);
+  registerPrivateResponses(fastify);
   // Replaces the default JSON parser (before init registers it): the same parser, depth-bounded.
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, boundedJsonParser(fastify));
   await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 20 } });
