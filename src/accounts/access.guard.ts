@@ -4,7 +4,8 @@ import { ACCESS_KEY, AccessRule } from '../common/access.js';
 import { ForbiddenError, UnauthenticatedError } from '../common/domain-errors.js';
 import { AppSecrets } from '../infra/secrets.js';
 import { AuthService } from './auth.service.js';
-import type { RequestWithPrincipal } from './principal.js';
+import type { FastifyRequest } from 'fastify';
+import type { Principal, RequestWithPrincipal } from './principal.js';
 
 export const SESSION_COOKIE = 'vraagbaak_session';
 export const CSRF_COOKIE = 'vraagbaak_csrf';
@@ -22,6 +23,20 @@ export function credentialOf(request: RequestWithPrincipal): { bearer?: string; 
   const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const cookie = (request.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
   return bearer ? { bearer } : cookie ? { cookie } : {};
+}
+
+const AUTHENTICATION = Symbol('vraagbaak.authentication');
+
+/**
+ * The caller's verified principal, looked up once per request and kept on it: the rate limiter
+ * (which runs first, in a Fastify hook) keys on it and the access guard authorises with it.
+ * Resolves to null without a credential; rejects with UnauthenticatedError for one that is not
+ * (or no longer) valid.
+ */
+export function authenticateRequest(request: FastifyRequest, auth: AuthService): Promise<Principal | null> {
+  const holder = request as FastifyRequest & { [AUTHENTICATION]?: Promise<Principal | null> };
+  holder[AUTHENTICATION] ??= auth.authenticate(credentialOf(request as RequestWithPrincipal));
+  return holder[AUTHENTICATION];
 }
 
 /**
@@ -46,14 +61,13 @@ export class AccessGuard implements CanActivate {
       this.logger.error(`Route ${request.method} ${request.url} declares no access rule; denied.`);
       throw new ForbiddenError();
     }
-    const credential = credentialOf(request);
     if (rule.kind === 'public') {
       // Public routes still recognise a valid caller (e.g. staff views), but never fail on a bad one.
-      request.principal = (await this.auth.authenticate(credential).catch(() => null)) ?? undefined;
+      request.principal = (await authenticateRequest(request, this.auth).catch(() => null)) ?? undefined;
       if (request.principal && !request.principal.mfaSatisfied) request.principal = undefined;
       return true;
     }
-    const principal = await this.auth.authenticate(credential);
+    const principal = await authenticateRequest(request, this.auth);
     if (!principal) throw new UnauthenticatedError();
     request.principal = principal;
     if (!principal.mfaSatisfied && !this.reflector.getAllAndOverride<boolean>(MFA_PENDING_KEY, targets)) {

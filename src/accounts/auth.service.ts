@@ -20,6 +20,8 @@ export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_CODE_ATTEMPTS = 5;
 const LINK_REQUEST_ACTION = 'auth.sign-in-link.request';
+/** First key of the PostgreSQL advisory locks that serialise sign-in link requests per address and per IP (any fixed number). */
+const LINK_LIMIT_LOCK_CLASS = 17_950_100;
 /** Sessions record activity at most this often, so reads do not turn into writes. */
 const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
 
@@ -77,8 +79,8 @@ export class AuthService {
     const email = normaliseEmail(rawEmail);
     const domain = email.split('@')[1] ?? '';
     const now = this.clock.now();
-    await this.enforceLinkLimits(email, actor, now);
     const outboxIds = await this.db.transaction(async (m) => {
+      await this.enforceLinkLimits(m, email, actor, now);
       const request = (result: 'success' | 'denied', reason: string) =>
         this.audit.record(actor, { action: LINK_REQUEST_ACTION, objectType: 'sign-in-link', objectId: email, result, details: { reason } }, m);
       const user = await m.findOneBy(User, { email });
@@ -104,12 +106,20 @@ export class AuthService {
 
   /**
    * Per address and per IP, counted from the audit trail in the database, so the limits hold
-   * across instances and restarts. Refused requests count too.
+   * across instances and restarts. Refused requests count too. Runs in the transaction that records
+   * the request, one request per address and per IP at a time, so concurrent requests cannot all
+   * count the same total and pass together: on SQLite write transactions run one after another; on
+   * PostgreSQL the request waits for a transaction-scoped advisory lock per address and per IP
+   * (taken in sorted order, so two requests never wait for each other crosswise).
    */
-  private async enforceLinkLimits(email: string, actor: AuditActor, now: Date): Promise<void> {
+  private async enforceLinkLimits(m: EntityManager, email: string, actor: AuditActor, now: Date): Promise<void> {
+    if (this.db.kind === 'postgres') {
+      const keys = [`email:${email}`, ...(actor.ip ? [`ip:${actor.ip}`] : [])].sort();
+      for (const key of keys) await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LINK_LIMIT_LOCK_CLASS, key]);
+    }
     const since = new Date(now.getTime() - 3_600_000);
     const window = (column: 'object_id' | 'ip', value: string) =>
-      this.db.manager
+      m
         .createQueryBuilder()
         .select('COUNT(*)', 'count')
         .addSelect('MIN(e.occurred_at)', 'oldest')

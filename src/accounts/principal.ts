@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../common/access.js';
@@ -28,8 +29,20 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
   return context.switchToHttp().getRequest<RequestWithPrincipal>().principal;
 });
 
+/**
+ * Where a request comes from: the TCP peer, or the client a trusted proxy (TRUST_PROXY) names in
+ * X-Forwarded-For — `request.ip` after Fastify's trust decision. A forwarded value that is no IP
+ * address (possible with a hop count) falls back to the peer. Rate limits, sign-in link limits and
+ * the audit trail all use this.
+ */
+export function clientAddress(request: FastifyRequest): string | null {
+  const ip = request.ip;
+  if (ip && isIP(ip)) return ip;
+  return request.socket?.remoteAddress ?? null;
+}
+
 /** Actor and origin for the audit trail. */
 export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): AuditActor => {
   const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
-  return { actorId: request.principal?.user.id ?? null, ip: request.ip ?? null };
+  return { actorId: request.principal?.user.id ?? null, ip: clientAddress(request) };
 });

@@ -37,14 +37,22 @@ describe('AppConfig', () => {
     ['WORKERS', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['EXPERT_VISIBILITY', 'all'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '1'],
+    ['TRUST_PROXY', '10.0.0.256'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '10.0.0.1, proxy.example.nl'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(new RegExp(`${name} `));
   });
 
-  it('shows experts their assignments unless EXPERT_VISIBILITY widens it', () => {
+  it('trusts no proxy unless TRUST_PROXY lists them, and shows experts their assignments by default', () => {
+    expect(AppConfig.fromEnv({}).trustProxy).toBe(false);
+    expect(AppConfig.fromEnv({ TRUST_PROXY: ' 10.0.0.5, 10.1.0.0/16 ,fd00::/8, loopback' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', 'loopback']);
     expect(AppConfig.fromEnv({}).expertVisibility).toBe('assigned');
     expect(AppConfig.fromEnv({ EXPERT_VISIBILITY: 'keuzes' }).expertVisibility).toBe('keuzes');
+    expect(() => AppConfig.fromEnv({ TRUST_PROXY: '2' })).toThrow(/TRUST_PROXY must list the proxies.*hop counts/);
   });
 
   it('lists every problem at once', () => {

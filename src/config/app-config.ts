@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { IsHolidayKeyList, IsOfficeHours } from '../calendar/calendar.config.js';
+import { IsTrustProxy, TrustProxy, parseTrustProxy } from './trust-proxy.js';
 
 /**
  * Marks a config property as read from one environment variable.
@@ -131,11 +132,18 @@ export class AppConfig {
   @Env('EXPERT_VISIBILITY') @IsIn(EXPERT_VISIBILITIES)
   expertVisibility: ExpertVisibility = 'assigned';
 
+  /**
+   * Proxies whose `X-Forwarded-For` the app believes (see src/config/trust-proxy.ts): addresses or
+   * CIDR ranges, comma-separated, or a hop count. Unset: none, the client is the TCP peer.
+   */
+  @Env('TRUST_PROXY') @IsOptional() @IsTrustProxy()
+  trustProxySetting?: string;
+
   /** Requests per minute per IP for callers that are not signed in (a whole office may share one IP). */
   @Env('RATE_LIMIT_ANONYMOUS_PER_MINUTE') @IsInt() @Min(1)
   rateLimitAnonymousPerMinute: number = 1000;
 
-  /** Requests per minute per session or token for signed-in callers. */
+  /** Requests per minute per signed-in user (verified session or token). */
   @Env('RATE_LIMIT_AUTHENTICATED_PER_MINUTE') @IsInt() @Min(1)
   rateLimitAuthenticatedPerMinute: number = 1200;
 
@@ -199,6 +207,11 @@ export class AppConfig {
   get mailDir(): string {
     if (!this.mailDirSetting) return join(this.dataPath, 'mail');
     return isAbsolute(this.mailDirSetting) ? this.mailDirSetting : resolve(process.cwd(), this.mailDirSetting);
+  }
+
+  /** TRUST_PROXY as Fastify's `trustProxy` takes it: false (trust nobody), a hop count or the proxies' addresses. */
+  get trustProxy(): TrustProxy {
+    return parseTrustProxy(this.trustProxySetting);
   }
 
   get isHttpsPublicUrl(): boolean {

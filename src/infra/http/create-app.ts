@@ -7,6 +7,7 @@ import { LogController } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
+import { AuthService } from '../../accounts/auth.service.js';
 import { registerPrivateResponses } from '../../accounts/private-responses.js';
 import { registerRateLimits } from '../../accounts/rate-limit.js';
 import { AppModule } from '../../app.module.js';
@@ -46,7 +47,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       (req as IncomingMessage & { id?: string }).id = id;
       return id;
     },
-    trustProxy: true,
+    // X-Forwarded-For only from the proxies TRUST_PROXY names (default none): the rate limits and
+    // the audit trail see the real peer, not an address the client picked.
+    trustProxy: config.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
@@ -72,7 +75,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     strictTransportSecurity: config.isHttpsPublicUrl,
   });
   await app.register(fastifyCookie);
-  await registerRateLimits(fastify, config);
+  await registerRateLimits(fastify, config, app.get(AuthService));
   registerPrivateResponses(fastify);
   // Replaces the default JSON parser (before init registers it): the same parser, depth-bounded.
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, boundedJsonParser(fastify));
