@@ -31,9 +31,8 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
 
 /**
  * Where a request comes from: the TCP peer, or the client a trusted proxy (TRUST_PROXY) names in
- * X-Forwarded-For — `request.ip` after Fastify's trust decision. A forwarded value that is no IP
- * address (possible with a hop count) falls back to the peer. Rate limits, sign-in link limits and
- * the audit trail all use this.
+ * X-Forwarded-For — `request.ip` after Fastify's trust decision (the peer when a proxy passed on
+ * something that is no IP address). Rate limits, sign-in link limits and the audit trail use this.
  */
 export function clientAddress(request: FastifyRequest): string | null {
   const ip = request.ip;

@@ -134,7 +134,7 @@ export class AppConfig {
 
   /**
    * Proxies whose `X-Forwarded-For` the app believes (see src/config/trust-proxy.ts): addresses or
-   * CIDR ranges, comma-separated, or a hop count. Unset: none, the client is the TCP peer.
+   * CIDR ranges, comma-separated. Unset: none, the client is the TCP peer.
    */
   @Env('TRUST_PROXY') @IsOptional() @IsTrustProxy()
   trustProxySetting?: string;
@@ -209,7 +209,7 @@ export class AppConfig {
     return isAbsolute(this.mailDirSetting) ? this.mailDirSetting : resolve(process.cwd(), this.mailDirSetting);
   }
 
-  /** TRUST_PROXY as Fastify's `trustProxy` takes it: false (trust nobody), a hop count or the proxies' addresses. */
+  /** TRUST_PROXY as Fastify's `trustProxy` takes it: false (trust nobody) or the proxies' addresses and ranges. */
   get trustProxy(): TrustProxy {
     return parseTrustProxy(this.trustProxySetting);
   }
