@@ -95,11 +95,12 @@ describe('knowledge search on the shared Dutch corpus (e2e)', () => {
     const counts = (r: Awaited<ReturnType<typeof results>>) => r.map(({ q, total, mode }) => ({ q, total, mode }));
     const dataSource = t.app.get(DataSource);
     const searchMigrations = ['SearchPrefixIndexes1795823380080', 'SearchTerms1795823380090'];
-    expect(MIGRATIONS.slice(-2).map((m) => m.name)).toEqual(searchMigrations);
+    // Undone from the last one back to the search migrations (later migrations with them).
+    const undo = MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name === searchMigrations[0])).map((m) => m.name);
+    expect(undo.slice(0, 2)).toEqual(searchMigrations);
     const before = await results();
 
-    await dataSource.undoLastMigration({ transaction: 'all' });
-    await dataSource.undoLastMigration({ transaction: 'all' });
+    for (const _ of undo) await dataSource.undoLastMigration({ transaction: 'all' });
     // This build's search reads the lexeme table on PostgreSQL: put it back for the measurement of the old
     // prefix indexes (a no-op on SQLite), and take it away again before the migrations run.
     const runner = dataSource.createQueryRunner();
@@ -107,7 +108,7 @@ describe('knowledge search on the shared Dutch corpus (e2e)', () => {
     const undone = await results();
     await dropSearchTermsTable(runner, ARTICLE_INDEX);
     await runner.release();
-    expect((await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name)).toEqual(searchMigrations);
+    expect((await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name)).toEqual(undo);
     const applied = await results();
 
     // The same matches everywhere. The order may move slightly against the index built article by article:
