@@ -69,7 +69,7 @@ function OptionalRelatedArticles(): PropertyDecorator {
  * `{ title, question, answer, keuzeIds }` (a new article); never both.
  */
 export class CreateArticleDto {
-  @ApiPropertyOptional({ description: 'Answered question to pre-fill the draft from. Not together with the other fields.', format: 'uuid' })
+  @ApiPropertyOptional({ description: 'Answered question to pre-fill the draft from: one the caller handled (its assignee or the expert who answered it), or any for coordinators and the secretariat. Not together with the other fields.', format: 'uuid' })
   @OptionalField() @IsUUID()
   questionId?: string;
 
