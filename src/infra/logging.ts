@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 
@@ -22,15 +22,18 @@ export function createRootLogger(config: AppConfig, output: 'stdout' | 'stderr' 
 
 /** One line per finished request (health checks excepted), at a level that follows the status. */
 export function logRequests(fastify: FastifyInstance): void {
-  fastify.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/health')) return;
-    const status = reply.statusCode;
-    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-    request.log[level](
-      { req: { id: request.id, method: request.method, url: request.url.split('?')[0] }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
-  });
+  fastify.addHook('onResponse', async (request, reply) => logCompletedRequest(request, reply));
+}
+
+/** The request log line; also written for the few responses sent outside the route lifecycle. */
+export function logCompletedRequest(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.url.startsWith('/health')) return;
+  const status = reply.statusCode;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  request.log[level](
+    { req: { id: request.id, method: request.method, url: request.url.split('?')[0] }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime || 0) },
+    'request completed',
+  );
 }
 
 /** Nest's logger interface on top of the root pino logger (application, worker and CLI logs). */

@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { safeReturnPath } from '../../accounts/return-path.js';
 import { DomainError, InvalidInputError } from '../../common/domain-errors.js';
+import { logCompletedRequest } from '../logging.js';
+import { HTML_CONTENT_TYPE, PageRenderer, wantsPage } from './pages.js';
 import { PROBLEM_CONTENT_TYPE, Problem, problemType, statusTitle } from './problem-details.js';
+import { type HeaderList, applyHeaders, headersOutsideRoutes } from './response-headers.js';
 
 /** Dutch details for the HTTP-level failures that do not come from a domain service. */
 const DEFAULT_DETAILS: Record<number, string> = {
@@ -10,30 +17,100 @@ const DEFAULT_DETAILS: Record<number, string> = {
   403: 'U hebt geen toegang tot deze functie.',
   404: 'Deze bron bestaat niet.',
   405: 'Deze methode is hier niet toegestaan.',
+  408: 'De aanvraag duurde te lang.',
   413: 'De aanvraag is te groot.',
+  414: 'Het adres is te lang.',
   415: 'Dit type inhoud wordt niet ondersteund.',
   429: 'Te veel verzoeken; probeer het later opnieuw.',
+  431: 'De headers van de aanvraag zijn te groot.',
   500: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
 };
 
+/** What a person reads on an error page: a heading and what to do next, per status. */
+const PAGE_TEXTS: Record<number, { heading: string; advice: string }> = {
+  400: { heading: 'Deze aanvraag klopt niet', advice: 'Controleer het adres of het formulier en probeer het opnieuw.' },
+  401: { heading: 'Log in om verder te gaan', advice: 'Vraagbaak werkt zonder wachtwoord: u krijgt een inloglink per e-mail.' },
+  403: { heading: 'Geen toegang', advice: 'U bent ingelogd, maar uw rol geeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met het secretariaat.' },
+  404: { heading: 'Deze pagina bestaat niet', advice: 'Misschien is het adres verkeerd overgenomen, of bestaat de pagina niet meer.' },
+  405: { heading: 'Dit kan hier niet', advice: 'Deze pagina ondersteunt deze handeling niet.' },
+  409: { heading: 'Dit kan nu niet', advice: 'De gegevens zijn intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens.' },
+  413: { heading: 'Te groot', advice: 'De aanvraag of het bestand is te groot.' },
+  414: { heading: 'Het adres is te lang', advice: 'Controleer het adres en probeer het opnieuw.' },
+  415: { heading: 'Dit type inhoud wordt niet ondersteund', advice: 'Verstuur het formulier opnieuw vanaf de pagina.' },
+  429: { heading: 'Even geduld', advice: 'Er kwamen te veel verzoeken tegelijk binnen.' },
+  500: { heading: 'Er ging iets mis', advice: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.' },
+  503: { heading: 'Tijdelijk niet beschikbaar', advice: 'Vraagbaak is even niet bereikbaar. Probeer het over een paar minuten opnieuw.' },
+};
+
 /**
- * The single place where errors become responses: every error leaves as
- * `application/problem+json` (RFC 9457). Unknown errors are logged and answered with a
- * generic 500 that reveals nothing of the internals.
+ * The single place where errors become responses, whoever raises them: domain services, Nest
+ * (guards, pipes, unknown routes), Fastify's body parsers, and — through `respondOutsideRoute`
+ * and `respondToBrokenRequest` — the router and the HTTP parser, which answer before any hook
+ * runs. API calls and other clients get `application/problem+json` (RFC 9457); a browser asking
+ * for a page outside `/api/` gets the same status as a Dutch HTML page (401: a sign-in form that
+ * returns to the page). Unknown errors are logged and answered with a generic 500 that reveals
+ * nothing of the internals.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
+  /**
+   * @param pages renders the HTML error pages (without it, every error is problem+json)
+   * @param securityHeaders the security headers of every response, for the ones sent outside routes
+   */
+  constructor(
+    private readonly pages?: PageRenderer,
+    private readonly securityHeaders: HeaderList = [],
+  ) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    this.respond(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  respond(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const problem = this.toProblem(error, request.url.split('?')[0]);
     if (problem.status >= 500) this.logger.error({ err: error, reqId: request.id }, 'Unhandled error');
-    if (reply.sent) return;
+    if (reply.sent || reply.raw.headersSent) return;
     if (error instanceof DomainError) reply.headers(error.headers);
+    if (this.pages && wantsPage(request)) {
+      reply.status(problem.status).type(HTML_CONTENT_TYPE).header('Cache-Control', 'no-store').send(this.renderPage(problem, request, reply));
+      return;
+    }
     reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  }
+
+  /**
+   * Fastify's `frameworkErrors`: a malformed URL (400) or an over-long path parameter (414) is
+   * answered by the router before any hook runs, so this response adds the headers the hooks
+   * would have added, and logs the request as the request log would have.
+   */
+  respondOutsideRoute(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    applyHeaders(reply, headersOutsideRoutes(this.securityHeaders, request.id));
+    reply.raw.once('finish', () => logCompletedRequest(request, reply));
+    this.respond(error, request, reply);
+  }
+
+  /**
+   * Fastify's `clientErrorHandler`: the HTTP parser rejected the bytes (a malformed request line
+   * or header, headers too large, a timeout), so there is no request to route or to answer
+   * through Fastify; the answer is written to the socket as problem+json with the usual headers.
+   */
+  respondToBrokenRequest(error: Error & { code?: string }, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (socket.writable) {
+      const body = JSON.stringify(this.generic(status, ''));
+      const headers: HeaderList = [
+        ['Content-Type', PROBLEM_CONTENT_TYPE],
+        ['Content-Length', String(Buffer.byteLength(body))],
+        ['Connection', 'close'],
+        ...headersOutsideRoutes(this.securityHeaders, randomUUID()),
+      ];
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+    }
+    socket.destroy(error);
   }
 
   toProblem(error: unknown, instance: string): Problem {
@@ -51,7 +128,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       return this.generic(error.getStatus(), instance);
     }
-    // Errors raised by Fastify itself (bad JSON, body too large, wrong content type…).
+    // Errors raised by Fastify itself (bad JSON, body too large, wrong content type, bad URL…).
     const fastify = error as { statusCode?: number; code?: string; message?: string };
     if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
       return this.generic(fastify.statusCode, instance, fastifyDetail(fastify.code));
@@ -68,6 +145,32 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       instance,
     };
   }
+
+  private renderPage(problem: Problem, request: FastifyRequest, reply: FastifyReply): string {
+    const texts = PAGE_TEXTS[problem.status] ?? PAGE_TEXTS[problem.status >= 500 ? 500 : 400];
+    const retryAfter = Number(reply.getHeader('retry-after'));
+    return this.pages!.render('error.njk', {
+      status: problem.status,
+      heading: texts.heading,
+      advice: texts.advice,
+      // The generic detail says what the heading says; a specific one (from a service) adds to it.
+      detail: problem.detail === DEFAULT_DETAILS[problem.status] ? null : problem.detail,
+      invalidParams: problem.invalidParams ?? [],
+      path: readablePath(problem.instance),
+      requestId: request.id,
+      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      returnTo: problem.status === 401 ? safeReturnPath(request.url) : null,
+    });
+  }
+}
+
+/** The path as a person typed it (decoded where it decodes); the page escapes it. */
+function readablePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function fastifyDetail(code?: string): string | undefined {
@@ -79,6 +182,10 @@ function fastifyDetail(code?: string): string | undefined {
       return 'De aanvraag is te groot.';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Dit type inhoud wordt niet ondersteund; gebruik application/json.';
+    case 'FST_ERR_BAD_URL':
+      return 'Het adres bevat een ongeldige codering (%-teken).';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'Een deel van het adres is te lang.';
     default:
       return undefined;
   }
