@@ -14,6 +14,13 @@ describe('AppConfig', () => {
     expect(config.workers).toBe(true);
   });
 
+  it('derives PUBLIC_URL from PORT unless it is set', () => {
+    expect(AppConfig.fromEnv({}).publicUrl).toBe('http://localhost:3000');
+    expect(AppConfig.fromEnv({ PORT: '3100' }).publicUrl).toBe('http://localhost:3100');
+    expect(AppConfig.fromEnv({ PORT: '3100', PUBLIC_URL: ' ' }).publicUrl).toBe('http://localhost:3100');
+    expect(AppConfig.fromEnv({ PORT: '3100', PUBLIC_URL: 'https://vraagbaak.example.nl' }).publicUrl).toBe('https://vraagbaak.example.nl');
+  });
+
   it('treats an empty variable as unset', () => {
     const config = AppConfig.fromEnv({ PORT: '', DATABASE_URL: '  ', REDIS_URL: '' });
     expect(config.port).toBe(3000);

@@ -90,6 +90,7 @@ export class AppConfig {
   @Env('MAIL_FROM') @IsString()
   mailFrom: string = 'Vraagbaak WBS <vraagbaak@localhost>';
 
+  /** Unset: `http://localhost:<PORT>`, so `PORT=3100 npm start` links to where it listens (see fromEnv). */
   @Env('PUBLIC_URL') @Matches(/^https?:\/\/[^/]+(\/.*[^/])?$/, {
     message: '$property must be an http(s) URL without a trailing slash, e.g. https://vraagbaak.example.nl',
   })
@@ -234,6 +235,7 @@ export class AppConfig {
       }
       (config as unknown as Record<string, unknown>)[property] = value;
     }
+    if (!env.PUBLIC_URL?.trim()) config.publicUrl = `http://localhost:${config.port}`;
     for (const error of validateSync(config, { forbidUnknownValues: false })) {
       problems.push(describe(error, names));
     }
