@@ -24,7 +24,9 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .setContact('Secretariaat Taskforce WBS', `${config.publicUrl}/api/docs`, 'vraagbaak@minienw.nl')
     .setLicense('EUPL-1.2', 'https://eupl.eu/1.2/nl/')
     .addServer(`${config.publicUrl}/${API_PREFIX}`)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Access token from POST /auth/sessions, or a personal API token.' })
+    // Our tokens are opaque random strings looked up in the database, not JWTs: no bearerFormat
+    // (addBearerAuth would otherwise claim JWT).
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'Access token from POST /auth/sessions, or a personal API token (opaque random strings).' })
     .addCookieAuth('vraagbaak_session', { type: 'apiKey', in: 'cookie', name: 'vraagbaak_session' });
   const document = SwaggerModule.createDocument(app, builder.build(), {
     ignoreGlobalPrefix: true,
@@ -81,12 +83,32 @@ function completeOperations(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/** Serves the document at /api/v1/openapi.json and the interactive docs at /api/docs. */
+/**
+ * Serves the document at /api/v1/openapi.json and the interactive docs at /api/docs. Swagger UI
+ * calls the API with the browser's session cookie, so its writes need the CSRF header like any
+ * other page's: `sendCsrfHeader` goes into `/api/docs/swagger-ui-init.js`, a script of this origin
+ * (the CSP allows no inline script).
+ */
 export function serveOpenApi(app: INestApplication, document: OpenAPIObject): void {
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: `${API_PREFIX}/openapi.json`,
     yamlDocumentUrl: `${API_PREFIX}/openapi.yaml`,
     customSiteTitle: 'Vraagbaak WBS API',
-    swaggerOptions: { persistAuthorization: false },
+    swaggerOptions: { persistAuthorization: false, requestInterceptor: sendCsrfHeader },
   });
+}
+
+/**
+ * Swagger UI's `requestInterceptor`, run in the browser: echoes the `vraagbaak_csrf` cookie
+ * (CSRF_COOKIE) in `X-CSRF-Token` on every POST, PATCH, PUT and DELETE. Swagger UI receives its
+ * source text, so it must not use anything outside itself.
+ */
+export function sendCsrfHeader(request: { method?: string; headers: Record<string, string> }) {
+  const method = String(request.method || 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+    const cookies = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
+    const match = /(?:^|;\s*)vraagbaak_csrf=([^;]+)/.exec(cookies);
+    if (match) request.headers['X-CSRF-Token'] = decodeURIComponent(match[1]);
+  }
+  return request;
 }
