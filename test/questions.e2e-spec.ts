@@ -318,6 +318,24 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
       await t.http.post('/auth/sign-in-link').type('form').send({ email: 'vrager@amsterdam.nl' }).expect(200);
     });
 
+    it('renders a Markdown answer on the page and in the HTML mail as articles do, without script', async () => {
+      const q = await submit([21], requester, { title: 'Markdown in het antwoord' });
+      const expert = q.assignee.id === expertBuilt.user.id ? expertBuilt : expertTheme;
+      await act(expert, q.id, 'accept').expect(200);
+      await act(expert, q.id, 'answer', { body: 'Dit is **vet**.\n\n- een\n- twee\n\n<script>alert(1)</script>' }).expect(200);
+      await drain();
+      const mail = await smtp.waitFor((m) => sentTo('vrager@amsterdam.nl')(m) && (m.subject ?? '').includes(q.reference) && (m.text ?? '').includes('**vet**'));
+      expect(mail.html).toContain('<strong>vet</strong>');
+      expect(mail.html).toContain('<li>een</li>');
+      expect(mail.html).not.toMatch(/<script/i);
+      expect(mail.text).toContain('Dit is **vet**.');
+      const page = (await t.http.get(`/vragen/${q.id}`).set(requester.auth).expect(200)).text;
+      expect(page).toContain('<p>Dit is <strong>vet</strong>.</p>');
+      expect(page).toContain('<li>een</li>');
+      expect(page).not.toContain('**vet**');
+      expect(page).not.toMatch(/<script/i);
+    });
+
     it('brings someone who signs in from a question page back to that question', async () => {
       const q = await submit([21], requester, { title: 'Terug naar de vraag' });
       const signInForm = (await t.http.get(`/vragen/${q.id}`).expect(200)).text;

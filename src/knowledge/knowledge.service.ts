@@ -21,7 +21,7 @@ import {
   ArticleVersion,
   ArticleVersionAction,
 } from './knowledge.entities.js';
-import { answerPlainText, renderAnswerHtml } from './markdown.js';
+import { answerPlainText, renderAnswerHtml } from '../common/markdown.js';
 import { QUESTION_SOURCE, QuestionSourceBinding } from './question-source.js';
 import { SearchIndex } from './search/search-index.js';
 import { AnonymiseContext, RemovedItem, anonymise } from './text/anonymiser.js';

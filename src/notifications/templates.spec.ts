@@ -92,6 +92,20 @@ describe('MailTemplates', () => {
     expect(digest.text).toContain('- [WBS-2026-00043] Zonder link');
   });
 
+  it('renders a Markdown answer in the HTML mail as the pages do, and keeps it as written in the text', () => {
+    const answer = 'Dit is **vet**.\n\n- een\n- zie [IPLO](https://iplo.nl/x)\n\n<script>alert(1)</script>';
+    const mail = templates.render('question-answered', { ...SAMPLES['question-answered'], answer });
+    expect(mail.html).toContain('<p style="margin:0 0 12px 0">Dit is <strong>vet</strong>.</p>');
+    expect(mail.html).toContain('<li>een</li>');
+    expect(mail.html).not.toMatch(/<script/i);
+    expect(mail.html).not.toContain('**');
+    // A mail links only into Vraagbaak: other links are written out.
+    expect(mail.html).toContain('zie IPLO (https://iplo.nl/x)');
+    for (const [, href] of mail.html.matchAll(/href="([^"]*)"/g)) expect(href.startsWith(PUBLIC_URL)).toBe(true);
+    expect(mail.text).toContain('Dit is **vet**.');
+    expect(mail.text).toContain('- zie [IPLO](https://iplo.nl/x)');
+  });
+
   it('greets formally with or without a name', () => {
     expect(templates.render('rating-request', { ...question, name: 'mevrouw De Vries' }).text).toMatch(/^Geachte mevrouw De Vries,/);
     expect(templates.render('rating-request', { ...question, name: null }).text).toMatch(/^Geachte heer, mevrouw,/);

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { TIME_ZONE } from '../common/clock.js';
+import { renderAnswerHtml } from '../common/markdown.js';
 
 /**
  * The mail templates: `templates/mail/<name>.subject|.txt|.html`, wrapped in the one layout
@@ -14,6 +15,8 @@ import { TIME_ZONE } from '../common/clock.js';
  * - `{{url link}}` — `PUBLIC_URL` + an app path (`/vragen/…`), or a URL that already starts with
  *   `PUBLIC_URL`; anything else is refused, so a mail can only link into Vraagbaak.
  * - `{{paragraphs text}}` — multi-line user text; in HTML escaped, paragraphs and line breaks kept.
+ * - `{{markdown text}}` — an answer written in Markdown; in HTML rendered and sanitised by the
+ *   renderer the pages and articles use (links written out as text), in plain text as written.
  * - `{{datum value}}` / `{{datumtijd value}}` — a date in Dutch, Europe/Amsterdam.
  * - `{{rol role}}` — expert / coördinator / secretariaat; `{{#if (eq a b)}}`.
  */
@@ -220,6 +223,10 @@ export class MailTemplates {
         .map((paragraph) => `<p style="margin:0 0 12px 0">${env.escapeExpression(paragraph).replace(/\n/g, '<br>')}</p>`);
       return new env.SafeString(paragraphs.join('\n'));
     });
+    env.registerHelper('markdown', (value: unknown) => {
+      const source = String(value ?? '').replace(/\r\n?/g, '\n').trim();
+      return html ? new env.SafeString(forMail(renderAnswerHtml(source))) : source;
+    });
     env.registerHelper('datum', (value: unknown) => dateFormat.format(toDate(value)));
     env.registerHelper('datumtijd', (value: unknown) => formatDateTime(value));
     env.registerHelper('rol', (role: unknown) => ROLE_NAMES[String(role)] ?? String(role));
@@ -234,6 +241,16 @@ export function absoluteLink(publicUrl: string, link: unknown): string {
     if (link.startsWith(publicUrl) && /^(?:$|[/?#])/.test(link.slice(publicUrl.length))) return link;
   }
   throw new Error(`Mail links must be app paths ("/…") or URLs under ${publicUrl} (got ${JSON.stringify(link)})`);
+}
+
+/**
+ * Rendered (sanitised) Markdown made fit for a mail: paragraphs get the mail's inline style, and
+ * links are written out as text, since a mail links only into Vraagbaak (see `url`).
+ */
+function forMail(html: string): string {
+  return html
+    .replace(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g, (_link, href: string, text: string) => (text === href ? text : `${text} (${href})`))
+    .replace(/<p>/g, '<p style="margin:0 0 12px 0">');
 }
 
 /** Plain text: no trailing spaces, at most one empty line in a row, one final newline. */

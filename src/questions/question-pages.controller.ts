@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public, SignedIn } from '../common/access.js';
 import { DomainError } from '../common/domain-errors.js';
+import { renderAnswerHtml } from '../common/markdown.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { AuthService } from '../accounts/auth.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
@@ -184,7 +185,7 @@ export class QuestionPagesController {
       <h1>${q.title}</h1>
       ${q.context ? html`<p class="muted">${q.context}</p>` : ''}
       <p style="white-space: pre-wrap">${q.body}</p>
-      ${q.answer ? html`<h2>Antwoord${q.assignee ? html` van ${q.assignee.displayName}` : ''}</h2><p style="white-space: pre-wrap">${q.answer}</p>` : ''}
+      ${q.answer ? html`<h2>Antwoord${q.assignee ? html` van ${q.assignee.displayName}` : ''}</h2><div class="answer">${raw(renderAnswerHtml(q.answer))}</div>` : ''}
       ${q.referredTo ? html`<p>Doorverwezen naar <strong>${q.referredTo}</strong>.</p>` : ''}
       ${q.messages.length ? html`<h2>Berichten</h2>${q.messages.map((m) => html`<p><strong>${m.author.displayName}</strong>${m.internal ? ' (intern)' : ''} · <span class="muted">${dateTime.format(new Date(m.createdAt))}</span><br><span style="white-space: pre-wrap">${m.body}</span></p>`)}` : ''}
       ${forms}
