@@ -171,6 +171,51 @@ describe('accounts and sign-in (e2e)', () => {
     expect(page.text).toContain('name="code"');
   });
 
+  it('lets staff retry a wrong code on the same page, until the attempt limit ends the link', async () => {
+    // A coordinator with a second factor.
+    await t.http.post('/api/v1/users').set(secretariat.auth).send({ email: 'retry@ienw-test.nl', displayName: 'Rita Retry', roles: ['coordinator'] }).expect(201);
+    const enrolling = cookiesOf(await browserSignIn(linkToken(await smtp.waitFor(sentTo('retry@ienw-test.nl')))));
+    const enrolPage = await t.http.get('/auth/second-factor').set('Cookie', cookieHeader(enrolling)).expect(200);
+    const secret = enrolPage.text.match(/Sleutel: <code>([A-Z2-7]+)<\/code>/)![1];
+    const csrf = enrolPage.text.match(/name="csrf" value="([^"]+)"/)![1];
+    await t.http.post('/auth/second-factor').set('Cookie', cookieHeader(enrolling)).type('form').send({ csrf, code: currentTotp(secret) }).expect(200);
+    const wrongCode = () => String((Number(currentTotp(secret)) + 500_000) % 1_000_000).padStart(6, '0');
+    /** Presses Inloggen on a page of the link (its login cookie and field), as the browser would. */
+    const press = (page: { text: string; headers: Record<string, unknown> }, token: string, code: string) =>
+      t.http
+        .post('/auth/callback')
+        .set('Cookie', cookieHeader(cookiesOf(page)))
+        .type('form')
+        .send({ token, login: page.text.match(/name="login" value="([^"]+)"/)![1], code });
+
+    // A wrong code: the same page again with the error next to the field, and the link still works.
+    const token = await requestLink('retry@ienw-test.nl');
+    const wrong = await browserSignIn(token, wrongCode());
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('<h1>Inloggen</h1>');
+    expect(wrong.text).toContain('<p class="error" id="code-error">De code is onjuist. U kunt het nog 4 keer proberen.</p>');
+    expect(wrong.text).toMatch(/<input id="code" name="code"[^>]* aria-invalid="true" aria-describedby="code-error"/);
+    expect(wrong.text).toContain(`name="token" value="${token}"`);
+    expect(wrong.text).not.toContain('Open de inloglink opnieuw');
+    const right = await press(wrong, token, currentTotp(secret)).expect(303);
+    expect(right.headers.location).toBe('/auth/signed-in');
+    const me = await t.http.get('/api/v1/me').set('Cookie', cookieHeader(cookiesOf(right))).expect(200);
+    expect(me.body).toMatchObject({ email: 'retry@ienw-test.nl', mfaSatisfied: true });
+
+    // Five wrong codes end the attempt: the link no longer works, not even with the right code.
+    const limited = await requestLink('retry@ienw-test.nl');
+    let page = await t.http.get(`/auth/callback?token=${encodeURIComponent(limited)}`).expect(200);
+    for (let left = 4; left >= 1; left--) {
+      page = await press(page, limited, wrongCode()).expect(401);
+      expect(page.text).toContain(`De code is onjuist. U kunt het nog ${left} keer proberen.`);
+    }
+    const ended = await press(page, limited, wrongCode()).expect(401);
+    expect(ended.text).toContain('De code is onjuist. Deze inloglink werkt nu niet meer; vraag een nieuwe aan.');
+    expect(ended.text).not.toContain('name="code"');
+    await press(page, limited, currentTotp(secret)).expect(401);
+    await t.http.get(`/auth/callback?token=${encodeURIComponent(limited)}`).expect(410);
+  });
+
   it('issues, lists, uses and revokes personal API tokens', async () => {
     const requester = await signInAs(t, { roles: ['requester'] });
     const created = await t.http.post('/api/v1/me/tokens').set(requester.auth).send({ name: 'Zaaksysteem' }).expect(201);

@@ -11,7 +11,7 @@ import { html, page, raw } from '../infra/http/html.js';
 import { AppSecrets } from '../infra/secrets.js';
 import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.guard.js';
 import { SignInLinkRequestDto } from './accounts.dto.js';
-import { AuthService } from './auth.service.js';
+import { AuthService, type LinkInfo, SecondFactorCodeError } from './auth.service.js';
 import { CredentialsService } from './credentials.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from './principal.js';
 import { afterSignIn, safeReturnPath, withReturnTo } from './return-path.js';
@@ -42,6 +42,11 @@ export class AuthPagesController {
       reply.status(410).type('text/html; charset=utf-8').send(this.invalidLinkPage());
       return;
     }
+    this.sendLinkPage(reply, token as string, safeReturnPath(next), info);
+  }
+
+  /** The page behind the link: a button, for staff with the code field (and the error of a failed try next to it). */
+  private sendLinkPage(reply: FastifyReply, token: string, returnTo: string | null, info: LinkInfo, codeError?: string): void {
     const nonce = randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_COOKIE, nonce, { path: '/auth', httpOnly: true, sameSite: 'strict', secure: this.config.isHttpsPublicUrl, maxAge: 900 });
     const body = html`
@@ -50,15 +55,16 @@ export class AuthPagesController {
       <form method="post" action="/auth/callback">
         <input type="hidden" name="token" value="${token}">
         <input type="hidden" name="login" value="${nonce}">
-        ${returnField(safeReturnPath(next))}
+        ${returnField(returnTo)}
         ${info.needsCode
           ? html`<label for="code">Code uit uw authenticator-app (of een herstelcode)</label>
-                 <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="20">`
+                 ${codeError ? html`<p class="error" id="code-error">${codeError}</p>` : ''}
+                 <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="20"${raw(codeError ? ' aria-invalid="true" aria-describedby="code-error" autofocus' : '')}>`
           : ''}
         <p><button type="submit">Inloggen</button></p>
       </form>
       ${info.needsEnrolment ? html`<p class="muted">Na het inloggen stelt u eenmalig een tweede factor in met een authenticator-app.</p>` : ''}`;
-    reply.type('text/html; charset=utf-8').send(page('Inloggen', body));
+    reply.type('text/html; charset=utf-8').send(page(codeError ? 'Fout: inloggen' : 'Inloggen', body));
   }
 
   @Post('callback')
@@ -86,17 +92,16 @@ export class AuthPagesController {
       reply.redirect(session.mfaSatisfied ? afterSignIn(returnTo) : withReturnTo('/auth/second-factor', returnTo), 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const retry = error.message === 'De code is onjuist.' || error.message.startsWith('Voer de code');
+      if (error instanceof SecondFactorCodeError && error.attemptsLeft > 0) {
+        // A missing or mistyped code: the same page again, the link still works.
+        reply.status(error.status);
+        this.sendLinkPage(reply, token, safeReturnPath(body?.next), { valid: true, needsCode: true, needsEnrolment: false }, error.message);
+        return;
+      }
       reply
         .status(error.status)
         .type('text/html; charset=utf-8')
-        .send(
-          page(
-            'Inloggen mislukt',
-            html`<p class="error">${error.message}</p>
-              ${retry ? html`<p>Open de inloglink opnieuw vanuit uw e-mail en probeer het nog eens.</p>` : raw(this.requestLinkForm())}`,
-          ),
-        );
+        .send(page('Inloggen mislukt', html`<p class="error">${error.message}</p>${raw(this.requestLinkForm())}`));
     }
   }
 

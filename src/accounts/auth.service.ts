@@ -43,6 +43,19 @@ export interface LinkTarget {
   returnTo?: string | null;
 }
 
+/**
+ * A missing or wrong second-factor code. The link stays usable for `attemptsLeft` more tries
+ * (none: it no longer works), so a typo costs no new mail.
+ */
+export class SecondFactorCodeError extends UnauthenticatedError {
+  constructor(
+    detail: string,
+    readonly attemptsLeft: number,
+  ) {
+    super(detail);
+  }
+}
+
 export interface SignInResult {
   sessionToken: string;
   session: Session;
@@ -221,7 +234,10 @@ export class AuthService {
         } else if (!(await this.checkSecondFactor(m, user, code, now))) {
           await m.update(SignInToken, { id: link.id }, { failedAttempts: link.failedAttempts + 1 });
           await this.audit.record(actor, { action: 'auth.sign-in', objectType: 'user', objectId: user.id, result: 'failure', details: { reason: code ? 'wrong second-factor code' : 'second-factor code missing' } }, m);
-          return { error: new UnauthenticatedError(code ? 'De code is onjuist.' : 'Voer de code uit uw authenticator-app in.') };
+          const attemptsLeft = MAX_CODE_ATTEMPTS - link.failedAttempts - 1;
+          const problem = code ? 'De code is onjuist.' : 'Voer de code uit uw authenticator-app in.';
+          const next = attemptsLeft > 0 ? `U kunt het nog ${attemptsLeft} keer proberen.` : 'Deze inloglink werkt nu niet meer; vraag een nieuwe aan.';
+          return { error: new SecondFactorCodeError(`${problem} ${next}`, attemptsLeft) };
         }
       }
       // Spend the link; the condition makes a concurrent second use lose.
