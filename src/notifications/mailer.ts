@@ -44,7 +44,7 @@ export class Mailer implements OnModuleDestroy {
           // default is a new connection every 100 mails) raise mails/s (bench/mail-ceiling.mjs).
           maxConnections: config.smtpPoolSize,
           maxMessages: config.smtpMessagesPerConnection,
-          // Bounded well below the outbox's 5-minute stale-claim window.
+          // How long a dead server holds a send job (its outbox claim stays renewed meanwhile).
           connectionTimeout: 15_000,
           greetingTimeout: 15_000,
           socketTimeout: 60_000,

@@ -12,7 +12,7 @@ import type { JobQueue } from '../infra/jobs/job-queue.js';
 import type { PendingWorkSource, Reconciler } from '../infra/jobs/reconciler.js';
 import { appPath } from '../infra/app-root.js';
 import type { Mailer, OutgoingMail, SentMail } from './mailer.js';
-import { MAX_DELIVERY_ATTEMPTS, NotificationsService, STALE_CLAIM_MS, type NotifyInput } from './notifications.service.js';
+import { MAX_DELIVERY_ATTEMPTS, NotificationsService, type NotifyInput } from './notifications.service.js';
 import { NotificationOutbox } from './outbox.entity.js';
 import { MailTemplates } from './templates.js';
 
@@ -38,8 +38,12 @@ class FakeQueue {
   }
 }
 
+/** The reconciler's grace: its interval, RECONCILE_INTERVAL_MS (the default). */
+const GRACE_MS = 60_000;
+
 class FakeReconciler {
   sources: PendingWorkSource[] = [];
+  graceMs = GRACE_MS;
   register(source: PendingWorkSource): () => void {
     this.sources.push(source);
     return () => (this.sources = this.sources.filter((s) => s !== source));
@@ -50,8 +54,14 @@ class FakeMailer {
   sent: OutgoingMail[] = [];
   failures: unknown[] = [];
   delayMs = 0;
+  /** While set, sends wait for it (an SMTP server that takes its time). */
+  gate?: Promise<void>;
+  /** Sends begun, finished or not. */
+  begun = 0;
   async send(mail: OutgoingMail): Promise<SentMail> {
+    this.begun += 1;
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.gate) await this.gate;
     const failure = this.failures.shift();
     if (failure) throw failure;
     this.sent.push(mail);
@@ -112,6 +122,7 @@ describe('NotificationsService', () => {
   });
 
   afterEach(async () => {
+    await service.onModuleDestroy();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -254,17 +265,54 @@ describe('NotificationsService', () => {
       expect(await reconciler.sources[0].findPending(clock.now())).toEqual([]);
     });
 
-    it('retakes a claim left by a worker that died, after 5 minutes', async () => {
+    it('retakes a claim left by a worker that died, after one reconcile interval', async () => {
       const id = await notify(assigned());
       await dataSource.manager.update(NotificationOutbox, { id }, { status: 'sending', claimedAt: clock.now(), attempts: 1 });
       await service.send({ outboxId: id });
       expect(mailer.sent).toHaveLength(0);
-      clock.advance(STALE_CLAIM_MS);
       const outbox = reconciler.sources.find((s) => s.name === 'notifications.outbox')!;
+      clock.advance(GRACE_MS - 1);
+      expect(await outbox.findPending(clock.now())).toEqual([]);
+      clock.advance(1);
       expect(await outbox.findPending(clock.now())).toEqual([expect.objectContaining({ payload: { outboxId: id } })]);
       await service.send({ outboxId: id });
       expect(mailer.sent).toHaveLength(1);
       expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    });
+  });
+
+  describe('claims of sends in flight', () => {
+    it('keeps renewing the claim of a slow send, so it is never taken over and sent twice', async () => {
+      const id = await notify(assigned());
+      let finish!: () => void;
+      mailer.gate = new Promise<void>((resolve) => (finish = resolve));
+      const first = service.send({ outboxId: id });
+      while (mailer.begun === 0) await new Promise((resolve) => setImmediate(resolve));
+      const outbox = reconciler.sources.find((s) => s.name === 'notifications.outbox')!;
+      for (let i = 0; i < 3; i++) {
+        clock.advance(GRACE_MS / 2);
+        expect(await service.renewClaims()).toBe(1);
+        expect(await outbox.findPending(clock.now())).toEqual([]);
+        await service.send({ outboxId: id }); // a second job for the row finds nothing to take
+      }
+      finish();
+      await first;
+      expect(mailer.sent).toHaveLength(1);
+      expect(await row(id)).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(await service.renewClaims()).toBe(0);
+    });
+
+    it('records a send only under its own claim, not after another worker took the row over', async () => {
+      const id = await notify(assigned());
+      let finish!: () => void;
+      mailer.gate = new Promise<void>((resolve) => (finish = resolve));
+      const first = service.send({ outboxId: id });
+      while (mailer.begun === 0) await new Promise((resolve) => setImmediate(resolve));
+      // This worker stalls past the grace without renewing (e.g. its database connection hung): another takes over.
+      await dataSource.manager.update(NotificationOutbox, { id }, { attempts: 2, claimedAt: clock.now() });
+      finish();
+      await first;
+      expect(await row(id)).toMatchObject({ status: 'sending', attempts: 2 });
     });
   });
 

@@ -34,10 +34,14 @@ export interface NotifyInput<T extends TemplateName = TemplateName> {
   digest?: boolean;
 }
 
-/** A claim older than this is from a worker that died; the row may be taken again. */
-export const STALE_CLAIM_MS = 5 * 60_000;
-/** The reconciler leaves rows younger than this alone: their own job is still on its way. */
-export const RECONCILE_GRACE_MS = 60_000;
+/*
+ * How long a claim or a fresh row is left to its worker: the reconciler's grace (one
+ * RECONCILE_INTERVAL_MS, `Reconciler.graceMs`). A pending row younger than that may still have its
+ * send job on its way; a claim (`sending`) not renewed for that long is from a worker that died
+ * (`kill -9`, a lost machine), and the row may be taken again. A worker renews the claims of the
+ * mails it is sending every third of the grace, however long the SMTP server takes, so a live
+ * send is never taken over and sent twice.
+ */
 /** After this many delivery attempts a row is marked `failed` and left alone. */
 export const MAX_DELIVERY_ATTEMPTS = 20;
 /** Mails that must always go out at once. */
@@ -71,7 +75,7 @@ export function retryGapMs(attempts: number): number {
  * ```
  *
  * `dispatch` never throws: if the enqueue is lost, the reconciler finds the pending row within
- * a minute or two. Delivery is at-least-once with duplicates made unlikely: one row per
+ * two reconcile intervals. Delivery is at-least-once with duplicates made unlikely: one row per
  * (event, recipient), a claim before sending, and a Message-ID derived from the row id.
  */
 @Injectable()
@@ -82,8 +86,12 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   private readonly written = new Map<string, Pick<NotificationOutbox, 'status' | 'sendAfter'>>();
   /** Claims of the send jobs running at once, taken with one statement. */
   private readonly claims = new Batcher<string, NotificationOutbox | null>((ids) => this.claimAll(ids));
-  /** Deliveries of the send jobs running at once, recorded with one statement per claim time. */
+  /** Deliveries of the send jobs running at once, recorded with one statement per claim. */
   private readonly deliveries = new Batcher<Delivered, void>((sent) => this.recordSent(sent));
+  /** Rows this process has claimed and not yet recorded: outbox id → the claim (`attempts` after claiming). */
+  private readonly sending = new Map<string, number>();
+  private renewTimer?: NodeJS.Timeout;
+  private renewal: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -102,10 +110,45 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
         findPending: async (now) => (await this.bundleDueDigests(now)).map(sendJob),
       }),
     ];
+    this.renewTimer = setInterval(() => void this.renewClaims(), Math.max(100, Math.floor(this.reconciler.graceMs / 3)));
+    this.renewTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     for (const unregister of this.unregister) unregister();
+    clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
+    await this.renewal;
+  }
+
+  /**
+   * Marks the claims of the mails this process is sending as alive (`claimed_at` = now), so the
+   * reconciler does not take them over however long the send takes. Runs every third of the grace;
+   * a failure is logged and retried at the next tick. Resolves with the number of rows renewed.
+   */
+  renewClaims(): Promise<number> {
+    const run = this.renewal.then(async () => {
+      if (this.sending.size === 0) return 0;
+      const byClaim = new Map<number, string[]>();
+      for (const [id, attempts] of this.sending) byClaim.set(attempts, [...(byClaim.get(attempts) ?? []), id]);
+      const now = this.clock.now();
+      let renewed = 0;
+      for (const [attempts, ids] of byClaim) {
+        const rows = await this.db.statement((m) => {
+          const sql = new SqlParams(this.db.kind);
+          return queryRows(
+            m,
+            `UPDATE notification_outbox SET claimed_at = ${sql.add(now)}
+             WHERE id IN (${sql.list(ids)}) AND status = 'sending' AND attempts = ${sql.add(attempts)} RETURNING id`,
+            sql.values,
+          );
+        });
+        renewed += rows.length;
+      }
+      return renewed;
+    });
+    this.renewal = run.catch((error: Error) => this.logger.warn(`Could not renew the claims of mails being sent: ${error.message}`));
+    return run;
   }
 
   /**
@@ -237,22 +280,27 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   async send({ outboxId }: JobPayloads[JobName.SendNotification]): Promise<void> {
     const row = await this.claims.run(outboxId);
     if (!row) return;
-    let messageId: string;
+    // Renewed until recorded (claimAll registered it), however long the SMTP server takes.
     try {
-      ({ messageId } = await this.mailer.send({
-        outboxId: row.id,
-        to: row.recipientEmail,
-        subject: row.subject,
-        text: row.bodyText,
-        html: row.bodyHtml,
-        createdAt: row.createdAt,
-      }));
-    } catch (error) {
-      await this.recordFailure(row, error);
-      return;
+      let messageId: string;
+      try {
+        ({ messageId } = await this.mailer.send({
+          outboxId: row.id,
+          to: row.recipientEmail,
+          subject: row.subject,
+          text: row.bodyText,
+          html: row.bodyHtml,
+          createdAt: row.createdAt,
+        }));
+      } catch (error) {
+        await this.recordFailure(row, error);
+        return;
+      }
+      await this.deliveries.run({ id: row.id, attempts: row.attempts, messageId });
+      this.logger.debug(`Sent ${row.template} mail ${row.id} (${row.eventKey})`);
+    } finally {
+      if (this.sending.get(row.id) === row.attempts) this.sending.delete(row.id);
     }
-    await this.deliveries.run({ id: row.id, claimedAt: row.claimedAt!, messageId });
-    this.logger.debug(`Sent ${row.template} mail ${row.id} (${row.eventKey})`);
   }
 
   /**
@@ -336,8 +384,9 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Rows the reconciler should enqueue again: pending and due for more than a minute (and, after
-   * a failed attempt, past the retry gap), or claimed by a worker that has not finished in 5 minutes.
+   * Rows the reconciler should enqueue again: pending and due for longer than the grace (and,
+   * after a failed attempt, past the retry gap), or claimed by a worker that has not renewed its
+   * claim for the grace (it died mid-send).
    */
   async findPendingDeliveries(now: Date): Promise<PendingWork[]> {
     const rows = await this.db.manager
@@ -346,14 +395,13 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       .where(
         new Brackets((w) =>
           w
-            .where("o.status = 'pending' AND (o.sendAfter IS NULL OR o.sendAfter <= :now) AND o.createdAt <= :grace")
-            .orWhere("o.status = 'sending' AND o.claimedAt <= :stale"),
+            .where("o.status = 'pending' AND (o.sendAfter IS NULL OR o.sendAfter <= :now) AND o.createdAt <= :graceEnd")
+            .orWhere("o.status = 'sending' AND o.claimedAt <= :graceEnd"),
         ),
       )
       .setParameters({
         now,
-        grace: new Date(now.getTime() - RECONCILE_GRACE_MS),
-        stale: new Date(now.getTime() - STALE_CLAIM_MS),
+        graceEnd: new Date(now.getTime() - this.reconciler.graceMs),
       })
       .orderBy('o.createdAt', 'ASC')
       .limit(1000)
@@ -387,15 +435,17 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   /**
    * Takes the rows for this worker; null for a row that is not (or no longer) this worker's to
    * send. One conditional UPDATE … RETURNING, atomic by itself: of two workers only one gets a row.
+   * The claim is the row's `attempts` after the increment: a takeover changes it, so a worker
+   * records (and renews) only its own claim. Claimed rows are renewed until recorded (`sending`).
    */
-  private claimAll(ids: string[]): Promise<(NotificationOutbox | null)[]> {
-    return this.db.statement(async (m) => {
+  private async claimAll(ids: string[]): Promise<(NotificationOutbox | null)[]> {
+    const claimed = await this.db.statement(async (m) => {
       const now = this.clock.now();
       const sql = new SqlParams(this.db.kind);
       const rows = await queryRows(
         m,
         `UPDATE notification_outbox SET status = 'sending', claimed_at = ${sql.add(now)}, attempts = attempts + 1
-         WHERE id IN (${sql.list(ids)}) AND (status = 'pending' OR (status = 'sending' AND claimed_at <= ${sql.add(new Date(now.getTime() - STALE_CLAIM_MS))}))
+         WHERE id IN (${sql.list(ids)}) AND (status = 'pending' OR (status = 'sending' AND claimed_at <= ${sql.add(new Date(now.getTime() - this.reconciler.graceMs))}))
            AND (send_after IS NULL OR send_after <= ${sql.add(now)})
          RETURNING *`,
         sql.values,
@@ -408,12 +458,14 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
         return row;
       });
     });
+    for (const row of claimed) if (row) this.sending.set(row.id, row.attempts);
+    return claimed;
   }
 
   /** Marks delivered rows sent, unless their claim was taken over meanwhile (then the other worker records it). */
   private async recordSent(sent: Delivered[]): Promise<void[]> {
     const byClaim = new Map<number, Delivered[]>();
-    for (const d of sent) byClaim.set(d.claimedAt.getTime(), [...(byClaim.get(d.claimedAt.getTime()) ?? []), d]);
+    for (const d of sent) byClaim.set(d.attempts, [...(byClaim.get(d.attempts) ?? []), d]);
     const now = this.clock.now();
     for (const group of byClaim.values()) {
       await this.db.statement((m) => {
@@ -422,7 +474,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
         return queryRows(
           m,
           `UPDATE notification_outbox SET status = 'sent', sent_at = ${sql.add(now)}, message_id = ${messageId}, last_error = NULL
-           WHERE id IN (${sql.list(group.map((d) => d.id))}) AND status = 'sending' AND claimed_at = ${sql.add(group[0].claimedAt)}`,
+           WHERE id IN (${sql.list(group.map((d) => d.id))}) AND status = 'sending' AND attempts = ${sql.add(group[0].attempts)}`,
           sql.values,
         );
       });
@@ -435,7 +487,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     const final = permanent || row.attempts >= MAX_DELIVERY_ATTEMPTS;
     const lastError = describeError(error);
     await this.db.transaction((m) =>
-      m.update(NotificationOutbox, { id: row.id, status: 'sending', claimedAt: row.claimedAt! }, { status: final ? 'failed' : 'pending', lastError }),
+      m.update(NotificationOutbox, { id: row.id, status: 'sending', attempts: row.attempts }, { status: final ? 'failed' : 'pending', lastError }),
     );
     if (!final) throw error;
     this.logger.error(
@@ -447,7 +499,8 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
 /** A mail the SMTP server (or MAIL_DIR) accepted, to be recorded on its claimed row. */
 interface Delivered {
   id: string;
-  claimedAt: Date;
+  /** The claim: the row's `attempts` when this worker took it. */
+  attempts: number;
   messageId: string;
 }
 

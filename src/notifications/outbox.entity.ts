@@ -3,7 +3,8 @@ import { JsonColumn, TimestampColumn } from '../infra/database/columns.js';
 
 /**
  * - `pending`: to be sent (from `sendAfter` on, when set);
- * - `sending`: claimed by one worker (`claimedAt`); a claim older than 5 minutes is stale and may be retaken;
+ * - `sending`: claimed by one worker, which renews `claimedAt` while it sends; a claim not renewed for one
+ *   reconcile interval is from a worker that died, and may be retaken (`attempts` identifies the claim);
  * - `sent`: delivered to the SMTP server or written as .eml (`sentAt`, `messageId`);
  * - `failed`: given up (permanent SMTP rejection or too many attempts; `lastError`);
  * - `held`: waiting for the recipient's daily digest (`sendAfter` = the next 07:00 Europe/Amsterdam);

@@ -17,9 +17,6 @@ import { RouterService } from '../routing/router.service.js';
 import { Question, QuestionEvent } from './question.entities.js';
 import { QuestionsService } from './questions.service.js';
 
-/** A submitted question whose routing job may still be on its way is left alone this long. */
-const ROUTING_GRACE_MS = 30_000;
-
 /**
  * The system's side of the lifecycle: routing, handover flags, automatic closing and
  * assignment reminders. Each handler reloads the question and checks its state, so running
@@ -244,7 +241,8 @@ export class QuestionJobs implements OnModuleInit {
     const m = this.db.manager;
     const today = amsterdamDay(now);
     const work: PendingWork[] = [];
-    const unrouted = await m.find(Question, { select: { id: true }, where: { status: 'submitted', submittedAt: LessThanOrEqual(new Date(now.getTime() - ROUTING_GRACE_MS)) }, take: 1000 });
+    // A question submitted less than a reconcile interval ago may still have its routing job on its way.
+    const unrouted = await m.find(Question, { select: { id: true }, where: { status: 'submitted', submittedAt: LessThanOrEqual(new Date(now.getTime() - this.reconciler.graceMs)) }, take: 1000 });
     for (const q of unrouted) work.push({ job: JobName.RouteQuestion, payload: { questionId: q.id } });
 
     const unavailableAssignee = m

@@ -23,9 +23,9 @@ export type PendingWork = {
  *
  * `findPending(now)` returns work that should have been done by `now` and is not: unrouted
  * questions, unsent notifications whose next attempt is due, automatic closes whose deadline
- * passed. Leave out what is legitimately still on its way (e.g. rows created in the last
- * minute, whose own job has not run yet) to avoid needless double runs, and work that has
- * failed for good (mark it so in the row), or it is retried every interval forever.
+ * passed. Leave out what is legitimately still on its way — work younger than
+ * `Reconciler.graceMs`, whose own job may not have run yet — to avoid needless double runs, and
+ * work that has failed for good (mark it so in the row), or it is retried every interval forever.
  * Handlers must be idempotent anyway: a re-enqueued job can run next to the original one.
  */
 export interface PendingWorkSource {
@@ -71,6 +71,19 @@ export class Reconciler {
     return () => {
       if (this.sources.get(source.name) === source) this.sources.delete(source.name);
     };
+  }
+
+  /**
+   * How long work may be on its way before the reconciler treats it as lost: one interval
+   * (RECONCILE_INTERVAL_MS). Sources leave work younger than this alone (its own job may still be
+   * queued or running), so lost work is enqueued again by the first run at least one interval
+   * after it was due — within two intervals — instead of after a fixed wait that ignores the
+   * configuration. Work that is legitimately longer in flight (a mail being sent) must show it is
+   * alive (NotificationsService renews its claim) rather than rely on a longer grace; for the rest,
+   * a job that is merely slow and gets enqueued a second time is harmless, since handlers are idempotent.
+   */
+  get graceMs(): number {
+    return this.options.reconcileIntervalMs;
   }
 
   /** The registered source names, for diagnostics. */
