@@ -51,7 +51,7 @@ export interface TemplateData {
   'question-received': QuestionMail;
   'question-assigned': QuestionMail & { organisation?: string | null; respondBefore?: DateValue | null };
   /** To the expert (`audience: 'expert'`) or, about that expert, to the coordinators. */
-  'assignment-reminder': QuestionMail & { audience: 'expert' | 'coordinator'; expertName?: string | null; assignedAt: DateValue };
+  'assignment-reminder': QuestionMail & { audience: 'expert' | 'coordinator'; expertName?: string | null; assignedAt: DateValue; respondBefore?: DateValue | null };
   'clarification-requested': QuestionMail & { expertName?: string | null; message: string };
   'question-answered': QuestionMail & {
     expertName?: string | null;

@@ -14,6 +14,7 @@ import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RouterService } from '../routing/router.service.js';
+import { acceptanceDue } from './acceptance.js';
 import { Question, QuestionEvent } from './question.entities.js';
 import { QuestionsService } from './questions.service.js';
 
@@ -229,7 +230,7 @@ export class QuestionJobs implements OnModuleInit {
       if (!q || q.status !== 'assigned' || q.assignmentCount !== assignment || !q.assigneeId || !q.assignedAt) return [];
       const expert = await m.findOneBy(User, { id: q.assigneeId });
       if (!expert) return [];
-      const data = { audience: 'expert' as const, expertName: expert.displayName, assignedAt: q.assignedAt };
+      const data = { audience: 'expert' as const, expertName: expert.displayName, assignedAt: q.assignedAt, respondBefore: acceptanceDue(this.calendar, q.assignedAt) };
       if (stage === 1) return [await this.questions.mailExpert(m, q, expert, 'assignment-reminder', `reminder:${assignment}:1`, data)];
       return this.questions.mailCoordinators(m, q, 'assignment-reminder', `reminder:${assignment}:2`, { ...data, audience: 'coordinator' });
     });
@@ -264,12 +265,12 @@ export class QuestionJobs implements OnModuleInit {
     const dueCloses = await m.find(Question, { select: { id: true }, where: { status: 'answered', autoCloseAt: LessThanOrEqual(now) }, take: 1000 });
     for (const q of dueCloses) work.push({ job: JobName.AutoCloseQuestion, payload: { questionId: q.id } });
 
-    // Unaccepted assignments: after 1 working day remind the expert, after 2 the coordinators.
+    // Unaccepted assignments: at the acceptance deadline remind the expert, a working day later the coordinators.
     const waiting = await m.find(Question, { select: { id: true, assignedAt: true, assignmentCount: true }, where: { status: 'assigned' }, take: 2000 });
     for (const q of waiting) {
       if (!q.assignedAt) continue;
       for (const stage of [1, 2] as const) {
-        if (this.calendar.addWorkingDays(q.assignedAt, stage) > now) break;
+        if (acceptanceDue(this.calendar, q.assignedAt, stage) > now) break;
         const eventKey = `question:${q.id}:reminder:${q.assignmentCount}:${stage}`;
         if (await this.notifications.hasEvent(eventKey)) continue;
         work.push({ job: JobName.RemindAssignment, payload: { questionId: q.id, assignment: q.assignmentCount, stage } });

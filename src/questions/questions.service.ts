@@ -44,6 +44,7 @@ import {
   SubmitQuestionDto,
 } from './questions.dto.js';
 import { allocateReferences, assignReferences, provisionalReference } from './reference.js';
+import { acceptanceDue } from './acceptance.js';
 import { QuestionHooks, type EventContext } from './question-hooks.js';
 import { QuestionScope, seesAllQuestions, visibleQuestions } from './question-visibility.js';
 
@@ -753,7 +754,7 @@ export class QuestionsService {
     const organisation = await organisationFacts(m, q.organisationCode);
     return this.expertMail(q, expert, 'question-assigned', `assigned:${q.assignmentCount}`, {
       organisation: organisation?.name ?? q.organisationCode,
-      respondBefore: this.calendar.addWorkingDays(this.clock.now(), 1),
+      respondBefore: acceptanceDue(this.calendar, q.assignedAt ?? this.clock.now()),
     });
   }
 
