@@ -192,6 +192,14 @@ export class AppConfig {
   @Env('RECONCILE_INTERVAL_MS') @IsInt() @Min(1000) @Max(24 * 3600 * 1000)
   reconcileIntervalMs: number = 60_000;
 
+  /**
+   * How old (ms) the pre-aggregated statistics cells a request sums may be: a statistics request
+   * includes every change committed this long before it, and waits for a refresh only when the
+   * last one is older. 0: every change committed before the request (each waits for a refresh).
+   */
+  @Env('STATISTICS_MAX_STALENESS_MS') @IsInt() @Min(0) @Max(3_600_000)
+  statisticsMaxStalenessMs: number = 5000;
+
   /** Derived: which database the URL selects. */
   get databaseKind(): DatabaseKind {
     return this.databaseUrl ? 'postgres' : 'sqlite';

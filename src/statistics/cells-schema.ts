@@ -4,8 +4,8 @@ import type { QueryRunner } from 'typeorm';
  * Schema of the statistics cells: per day of submission (Europe/Amsterdam), organisation type,
  * province and group (all questions, one keuze, one theme, one expert), the additive measures of
  * the questions submitted that day. Triggers on every table a measure is read from mark the day
- * of the changed question dirty; `StatisticsCells.refresh` recomputes dirty days before a
- * statistics request reads them, so no figure is ever stale.
+ * of the changed question dirty; `StatisticsCells.refresh` recomputes dirty days, before a
+ * statistics request reads them when the cells are older than STATISTICS_MAX_STALENESS_MS.
  */
 export const CELLS_TABLE = 'statistics_cells';
 export const DIRTY_TABLE = 'statistics_dirty';

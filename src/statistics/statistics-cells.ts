@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../infra/database/database.service.js';
-import { SqlParams } from '../infra/database/sql.js';
+import { SqlParams, queryRows } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, DIRTY_TABLE, measureColumn, postgresAmsterdamDay, sqliteAmsterdamDay } from './cells-schema.js';
 import { amsterdamMidnight, shiftDay } from './periods.js';
 import { OPEN_STATUSES } from './statistics.dto.js';
@@ -35,8 +37,16 @@ export const QUESTION_COUNTS: readonly [measure: string, expression: string][] =
  * Keeps `statistics_cells` equal to what the live tables say. Writes never touch the cells: the
  * triggers of cells-schema.ts mark the submission day of every changed question, and `refresh`
  * recomputes marked days from the live tables, a few days per transaction. Statistics requests
- * call `refresh` before they read, the reconciler calls it in the background, so reads seldom
- * find work and never see a figure older than the request.
+ * call `ensureFresh` before they read, the reconciler calls `refresh` in the background.
+ *
+ * Under a steady stream of writes every refresh finds today marked again, so a request that
+ * insisted on a refresh of its own would wait for the one running and then for its own, and
+ * requests would queue behind each other. Instead a request accepts cells at most
+ * STATISTICS_MAX_STALENESS_MS old (by the app's clock): it reads at once when the last refresh is
+ * recent enough, and otherwise shares the one running (or starts one) — at most one refresh runs
+ * in a process, and a request waits for at most the rest of the running one and one more. Across
+ * processes each refresh claims the marks it recomputes (DELETE … RETURNING, behind an advisory
+ * lock on PostgreSQL), so a day another process has just recomputed is not recomputed again.
  */
 @Injectable()
 export class StatisticsCells {
@@ -45,8 +55,43 @@ export class StatisticsCells {
   private tail: Promise<unknown> = Promise.resolve();
   /** The refresh waiting for it, shared by every caller until it starts. */
   private queued: Promise<number> | null = null;
+  /** The refresh running now, and when (app clock, ms) it read the marks. */
+  private running: { startedAt: number; done: Promise<number> } | null = null;
+  /** Every change committed before this moment (app clock, ms) is in the cells: the start of the last refresh that finished. */
+  private freshAsOf = -Infinity;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Makes the cells include every change committed `maxStalenessMs` or more before now (default
+   * STATISTICS_MAX_STALENESS_MS): returns at once when the last refresh started after that moment,
+   * waits for the running refresh when it did, and otherwise for the running one (if any) and then
+   * a new one, shared with every caller that needs it. 0: every change committed before the call (a
+   * refresh that starts after the call, as `refresh`).
+   */
+  async ensureFresh(maxStalenessMs: number = this.config.statisticsMaxStalenessMs): Promise<void> {
+    if (maxStalenessMs <= 0) {
+      await this.refresh();
+      return;
+    }
+    // Strictly after: a change committed at the very moment (a frozen clock in tests) a refresh
+    // started may have missed it.
+    const needed = this.clock.now().getTime() - maxStalenessMs;
+    for (;;) {
+      if (this.freshAsOf > needed) return;
+      const current = this.running;
+      if (!current) {
+        await this.refresh(); // starts now (or joins one about to start): late enough
+        return;
+      }
+      await current.done;
+      if (current.startedAt > needed) return;
+    }
+  }
 
   /**
    * Recomputes every day marked until now. Refreshes run one after another within the process; the
@@ -55,9 +100,17 @@ export class StatisticsCells {
    */
   refresh(): Promise<number> {
     if (this.queued) return this.queued;
-    const run = this.tail.then(() => {
+    const run = this.tail.then(async () => {
       this.queued = null;
-      return this.drain();
+      const startedAt = this.clock.now().getTime();
+      this.running = { startedAt, done: run };
+      try {
+        const days = await this.drain();
+        this.freshAsOf = Math.max(this.freshAsOf, startedAt);
+        return days;
+      } finally {
+        this.running = null;
+      }
     });
     this.queued = run;
     this.tail = run.catch(() => undefined);
@@ -72,7 +125,9 @@ export class StatisticsCells {
   /**
    * Recomputes the days marked when it starts (a few per transaction), and only those: under a
    * steady stream of writes today is marked again at once, and chasing it would never end. A
-   * later mark of a day done here is left for the next refresh.
+   * later mark of a day done here is left for the next refresh. Each transaction claims the marks
+   * of its days (deletes them) and recomputes only the days it got a mark of: a day whose marks
+   * another process took meanwhile was recomputed by it, after every change those marks stand for.
    */
   private async drain(): Promise<number> {
     const started = Date.now();
@@ -88,8 +143,9 @@ export class StatisticsCells {
         // Every mark of these days committed before this statement goes; the recompute below reads
         // (at least) what those marks stand for. Marks not yet committed stay for the next round.
         const p = new SqlParams(this.db.kind);
-        await m.query(`DELETE FROM ${DIRTY_TABLE} WHERE day IN (${p.list(days)})`, p.values);
-        await this.recompute(m, days);
+        const claimed = await queryRows(m, `DELETE FROM ${DIRTY_TABLE} WHERE day IN (${p.list(days)}) RETURNING day`, p.values);
+        const still = [...new Set(claimed.map((r) => String(r.day)))].sort();
+        if (still.length > 0) await this.recompute(m, still);
       });
     }
     if (marked.length > 50) this.logger.log(`Statistiekcellen van ${marked.length} dagen bijgewerkt in ${Date.now() - started} ms`);

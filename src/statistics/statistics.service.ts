@@ -98,10 +98,10 @@ type Row = Record<string, unknown>;
 
 /**
  * Evaluation statistics for the secretariat. Every figure is aggregated in SQL: the additive ones
- * as sums over `statistics_cells` (brought up to date at the start of each request, see
- * StatisticsCells; the live tables where the cells cannot answer a filter), the nearest-rank
- * percentiles with index-ordered OFFSET look-ups on the clocks — so a committed change shows at
- * the next request. Reads go through `Database.reader` (read-only connections on SQLite), never
+ * as sums over `statistics_cells` (at most STATISTICS_MAX_STALENESS_MS old, brought up to date
+ * at the start of a request when older, see StatisticsCells; the live tables where the cells
+ * cannot answer a filter), the nearest-rank percentiles with index-ordered OFFSET look-ups on the
+ * clocks. Reads go through `Database.reader` (read-only connections on SQLite), never
  * inside a write transaction. Durations come from question_sla (working days, stored as numbers).
  *
  * Nearest-rank percentile p of n sorted values: the value at position ⌈p·n⌉, computed with
@@ -273,7 +273,7 @@ export class StatisticsService {
     if (cells) {
       // The additive measures from the pre-aggregated cells (brought up to date first); the
       // percentiles, overdue clocks and articles from the live tables.
-      await this.cells.refresh();
+      await this.cells.ensureFresh();
       const rows: Row[] = cells.sql ? await this.db.reader.query(cells.sql, cells.values) : [];
       [clocks, articles] = await Promise.all([this.clockRows(filter, by, now, this.verdictsOf(by, rows)), this.articleRows(filter, by, periods)]);
       counts = ratings = rows;
