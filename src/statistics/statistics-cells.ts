@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
@@ -43,13 +43,14 @@ export const QUESTION_COUNTS: readonly [measure: string, expression: string][] =
  * insisted on a refresh of its own would wait for the one running and then for its own, and
  * requests would queue behind each other. Instead a request accepts cells at most
  * STATISTICS_MAX_STALENESS_MS old (by the app's clock): it reads at once when the last refresh is
- * recent enough, and otherwise shares the one running (or starts one) — at most one refresh runs
- * in a process, and a request waits for at most the rest of the running one and one more. Across
+ * recent enough (starting one in the background once half the bound has passed), and otherwise
+ * shares the one running (or starts one) — at most one refresh runs in a process, and a request
+ * waits for at most the rest of the running one and one more. Across
  * processes each refresh claims the marks it recomputes (DELETE … RETURNING, behind an advisory
  * lock on PostgreSQL), so a day another process has just recomputed is not recomputed again.
  */
 @Injectable()
-export class StatisticsCells {
+export class StatisticsCells implements OnModuleDestroy {
   private readonly logger = new Logger(StatisticsCells.name);
   /** The refresh running or last run. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -59,6 +60,7 @@ export class StatisticsCells {
   private running: { startedAt: number; done: Promise<number> } | null = null;
   /** Every change committed before this moment (app clock, ms) is in the cells: the start of the last refresh that finished. */
   private freshAsOf = -Infinity;
+  private closing = false;
 
   constructor(
     private readonly db: Database,
@@ -79,17 +81,25 @@ export class StatisticsCells {
       return;
     }
     // Strictly after: a change committed at the very moment (a frozen clock in tests) a refresh
-    // started may have missed it.
-    const needed = this.clock.now().getTime() - maxStalenessMs;
+    // started may have missed it. A refresh "from the future" (the clock was set back) proves nothing.
+    const now = this.clock.now().getTime();
+    const needed = now - maxStalenessMs;
     for (;;) {
-      if (this.freshAsOf > needed) return;
+      if (this.freshAsOf > needed && this.freshAsOf <= now) {
+        // Half the bound gone: refresh in the background, so the next requests find the cells
+        // recent enough instead of waiting once the bound has passed.
+        if (this.freshAsOf <= now - maxStalenessMs / 2 && !this.running && !this.queued && !this.closing) {
+          this.refresh().catch((error: Error) => this.logger.warn(`Statistiekcellen konden niet worden bijgewerkt: ${error.message}`));
+        }
+        return;
+      }
       const current = this.running;
       if (!current) {
         await this.refresh(); // starts now (or joins one about to start): late enough
         return;
       }
       await current.done;
-      if (current.startedAt > needed) return;
+      if (current.startedAt > needed && current.startedAt <= now) return;
     }
   }
 
@@ -115,6 +125,12 @@ export class StatisticsCells {
     this.queued = run;
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** Lets a refresh in progress (one started in the background) finish before the database closes. */
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    await this.tail;
   }
 
   /** Whether any day waits for a recompute (the reconciler's question). */
