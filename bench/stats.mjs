@@ -11,8 +11,10 @@
 // Phases (`--phase`, default all): `endpoints` times every statistics endpoint on an idle server;
 // `write-load` times `GET /statistics/overview` while `--writers` clients (default 16) submit
 // questions and move them on (accept, answer, withdraw) for `--write-seconds` (default 40), with
-// `--readers` clients (default 2) asking for the overview back to back. Server settings can be
-// passed as KEY=VALUE after `--env`, e.g. `--env STATISTICS_MAX_STALENESS_MS=0`.
+// `--readers` clients (default 2) asking for the overview back to back, after `--today` questions
+// (default 1000) were submitted today first: a refresh recomputes the days marked, today among
+// them, so its cost grows with today's questions. Server settings can be passed as KEY=VALUE
+// after `--env`, e.g. `--env STATISTICS_MAX_STALENESS_MS=0`.
 //
 // PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) is the
 // admin connection; the benchmark creates (and unless --keep, drops) its own database there.
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     writers: { type: 'string', default: '16' },
     readers: { type: 'string', default: '2' },
     'write-seconds': { type: 'string', default: '40' },
+    today: { type: 'string', default: '1000' },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -248,8 +251,39 @@ async function writeLoad(kind, port, prepared) {
     if (res.status !== 200) throw new Error(`overview: ${res.status} ${res.text.slice(0, 300)}`);
     return res.ms;
   };
+  // Today's questions so far: what every refresh of today recomputes.
+  const TODAY = Number(values.today);
+  let next = 0;
+  const filler = async () => {
+    while (next < TODAY) {
+      const i = next++;
+      const res = await call(requester, 'POST', '/api/v1/questions', { title: `Vraag van vandaag ${i}`, body: 'Eerder vandaag gesteld.', keuzeIds: [(i % 33) + 1, ((i + 11) % 33) + 1] });
+      if (res.status !== 201) throw new Error(`submit: ${res.status} ${res.text.slice(0, 300)}`);
+    }
+  };
+  const filled = performance.now();
+  await Promise.all(Array.from({ length: 16 }, filler));
+  process.stderr.write(`[${kind}] ${TODAY} questions submitted today in ${((performance.now() - filled) / 1000).toFixed(0)} s\n`);
+  await new Promise((r) => setTimeout(r, 2000)); // their routing jobs
+  await overview(); // the refresh of today
   const idle = [];
   for (let i = 0; i < 20; i++) idle.push(await overview());
+  // PostgreSQL: cell rows written meanwhile (each refresh rewrites the cells of the days it recomputes).
+  const cellRows = async () => {
+    if (kind !== 'postgres') return null;
+    const c = new pg.Client({ connectionString: prepared.env.DATABASE_URL });
+    await c.connect();
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // statistics reach the view within a second
+      await c.query('SELECT pg_stat_clear_snapshot()');
+      const { rows } = await c.query(`SELECT n_tup_ins AS n FROM pg_stat_user_tables WHERE relname = 'statistics_cells'`);
+      const today = await c.query(`SELECT count(*) AS n FROM statistics_cells WHERE day = to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')`);
+      return { inserted: Number(rows[0].n), today: Number(today.rows[0].n) };
+    } finally {
+      await c.end();
+    }
+  };
+  const cellsBefore = await cellRows();
 
   const writes = { submit: [], transition: [], errors: {} };
   const count = (status) => (writes.errors[status] = (writes.errors[status] ?? 0) + 1);
@@ -298,6 +332,7 @@ async function writeLoad(kind, port, prepared) {
   process.stderr.write(`[${kind}] write load: ${WRITERS} writers, ${READERS} overview readers, ${SECONDS} s …\n`);
   await Promise.all([...Array.from({ length: WRITERS }, writer), ...Array.from({ length: READERS }, reader)]);
   client.close();
+  const cellsAfter = await cellRows();
   const result = {
     writers: WRITERS,
     readers: READERS,
@@ -308,6 +343,10 @@ async function writeLoad(kind, port, prepared) {
     transition: summary(writes.transition),
     writesPerSecond: Math.round((writes.submit.length + writes.transition.length) / SECONDS),
     errors: writes.errors,
+    today: TODAY,
+    // Rows written to statistics_cells during the load, and that over the cells of today (about the refreshes run).
+    cellRowsWritten: cellsAfter ? cellsAfter.inserted - cellsBefore.inserted : null,
+    refreshesApprox: cellsAfter ? Math.round((cellsAfter.inserted - cellsBefore.inserted) / Math.max(1, cellsAfter.today)) : null,
   };
   process.stderr.write(`[${kind}] ${JSON.stringify(result)}\n`);
   return result;
@@ -322,13 +361,14 @@ const loaded = all.filter((r) => r.writeLoad);
 if (loaded.length) {
   const w = (r, key) => `${r.writeLoad[key].p50} / ${r.writeLoad[key].p95} / ${r.writeLoad[key].p99} (n = ${r.writeLoad[key].n})`;
   const rows = [
-    `| under write load (${loaded[0].writeLoad.writers} writers, ${loaded[0].writeLoad.readers} readers, ${loaded[0].writeLoad.seconds} s) | ${loaded.map((r) => `${r.kind} p50 / p95 / p99 (ms)`).join(' | ')} |`,
+    `| under write load (${loaded[0].writeLoad.writers} writers, ${loaded[0].writeLoad.readers} readers, ${loaded[0].writeLoad.seconds} s, ${loaded[0].writeLoad.today} questions today before) | ${loaded.map((r) => `${r.kind} p50 / p95 / p99 (ms)`).join(' | ')} |`,
     `| --- | ${loaded.map(() => '---').join(' | ')} |`,
     `| overview, idle | ${loaded.map((r) => w(r, 'overviewIdle')).join(' | ')} |`,
     `| overview, under write load | ${loaded.map((r) => w(r, 'overviewUnderLoad')).join(' | ')} |`,
     `| submit (POST /questions) | ${loaded.map((r) => w(r, 'submit')).join(' | ')} |`,
     `| transition (accept, answer, withdraw) | ${loaded.map((r) => w(r, 'transition')).join(' | ')} |`,
     `| writes/s; errors | ${loaded.map((r) => `${r.writeLoad.writesPerSecond}; ${JSON.stringify(r.writeLoad.errors)}`).join(' | ')} |`,
+    `| cell rows written during the load (≈ refreshes of today) | ${loaded.map((r) => (r.writeLoad.cellRowsWritten === null ? '–' : `${r.writeLoad.cellRowsWritten} (≈ ${r.writeLoad.refreshesApprox})`)).join(' | ')} |`,
   ];
   process.stdout.write(`${rows.join('\n')}\n\n`);
 }

@@ -45,9 +45,9 @@ export const QUESTION_COUNTS: readonly [measure: string, expression: string][] =
  * STATISTICS_MAX_STALENESS_MS old (by the app's clock): it reads at once when the last refresh is
  * recent enough (starting one in the background once half the bound has passed), and otherwise
  * shares the one running (or starts one) — at most one refresh runs in a process, and a request
- * waits for at most the rest of the running one and one more. Across
- * processes each refresh claims the marks it recomputes (DELETE … RETURNING, behind an advisory
- * lock on PostgreSQL), so a day another process has just recomputed is not recomputed again.
+ * waits for at most the rest of the running one and one more. Across processes each refresh
+ * claims the marks it recomputes (DELETE … RETURNING, behind an advisory lock on PostgreSQL), so
+ * a day another process has just recomputed is not recomputed again.
  */
 @Injectable()
 export class StatisticsCells implements OnModuleDestroy {
