@@ -188,7 +188,8 @@ export class AuthService {
   private async recordAccessRequest(m: EntityManager, email: string, domain: string, now: Date): Promise<void> {
     const existing = await m.findOneBy(AccessRequest, { email });
     if (existing) {
-      await m.update(AccessRequest, { id: existing.id }, { attempts: existing.attempts + 1, lastAttemptAt: now, ...(existing.status === 'rejected' ? {} : { status: 'pending' }) });
+      // Counted in SQL: concurrent requests for one address each add their attempt.
+      await m.update(AccessRequest, { id: existing.id }, { attempts: () => 'attempts + 1', lastAttemptAt: now, ...(existing.status === 'rejected' ? {} : { status: 'pending' }) });
       return;
     }
     await m.insert(AccessRequest, { id: randomUUID(), email, domain, attempts: 1, status: 'pending', firstAttemptAt: now, lastAttemptAt: now, decidedBy: null, decidedAt: null });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { Database } from './database.service.js';
+import { ConflictError } from '../../common/domain-errors.js';
+import { Database, isUniqueViolation } from './database.service.js';
 
 describe('Database write serialisation on SQLite', () => {
   let dir: string;
@@ -108,5 +109,56 @@ describe('Database write serialisation on SQLite', () => {
     const [{ value }] = await dataSource.query('SELECT value FROM counter WHERE id = 1');
     const failed = unserialised.filter((r) => r.status === 'rejected').length;
     expect(failed > 0 || value !== 20).toBe(true);
+  });
+
+  it('runs a transaction that lost a race on a unique key again, so it sees the winner and answers as a sequential request', async () => {
+    const db = new Database(dataSource);
+    await dataSource.query('CREATE UNIQUE INDEX entries_writer ON entries (writer)');
+    await dataSource.query('INSERT INTO entries (writer) VALUES (7)'); // the winner, committed meanwhile
+    let runs = 0;
+    // The first run's check happened "before the winner committed": it inserts and hits the key.
+    const outcome = await db.transaction(async (manager) => {
+      runs++;
+      const exists = runs > 1 && (await manager.query('SELECT 1 FROM entries WHERE writer = 7')).length > 0;
+      if (exists) return 'existing';
+      await manager.query('INSERT INTO entries (writer) VALUES (7)');
+      return 'inserted';
+    });
+    expect({ outcome, runs }).toEqual({ outcome: 'existing', runs: 2 });
+  });
+
+  it('answers a unique violation that persists as a 409 conflict, for transactions and statements', async () => {
+    const db = new Database(dataSource);
+    await dataSource.query('CREATE UNIQUE INDEX entries_writer ON entries (writer)');
+    await dataSource.query('INSERT INTO entries (writer) VALUES (7)');
+    let runs = 0;
+    const inTransaction = db.transaction(async (manager) => {
+      runs++;
+      await manager.query('INSERT INTO entries (writer) VALUES (7)');
+    });
+    await expect(inTransaction).rejects.toBeInstanceOf(ConflictError);
+    await expect(inTransaction).rejects.toMatchObject({ status: 409, kind: 'duplicate' });
+    expect(runs).toBe(3);
+    await expect(db.statement((manager) => manager.query('INSERT INTO entries (writer) VALUES (7)'))).rejects.toMatchObject({ status: 409, kind: 'duplicate' });
+    // Other errors pass unchanged, without another run.
+    runs = 0;
+    const other = db.transaction(async (manager) => {
+      runs++;
+      await manager.query('INSERT INTO no_such_table (x) VALUES (1)');
+    });
+    await expect(other).rejects.not.toBeInstanceOf(ConflictError);
+    expect(runs).toBe(1);
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it('knows PostgreSQL\'s 23505 and SQLite\'s UNIQUE constraint, directly or as TypeORM\'s driverError', () => {
+    expect(isUniqueViolation({ code: '23505' })).toBe(true);
+    expect(isUniqueViolation({ driverError: { code: '23505' } })).toBe(true);
+    expect(isUniqueViolation({ code: 'SQLITE_CONSTRAINT', message: 'SQLITE_CONSTRAINT: UNIQUE constraint failed: users.email' })).toBe(true);
+    expect(isUniqueViolation({ code: 'SQLITE_CONSTRAINT', message: 'SQLITE_CONSTRAINT: FOREIGN KEY constraint failed' })).toBe(false);
+    expect(isUniqueViolation({ code: '23503' })).toBe(false);
+    expect(isUniqueViolation(new Error('23505'))).toBe(false);
+    expect(isUniqueViolation(null)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ConflictError } from '../../common/domain-errors.js';
 import { SqliteReadPool } from './sqlite-read-pool.js';
 
 /** Runs read-only SQL; rows as TypeORM's `query` returns them. */
@@ -20,6 +21,24 @@ interface WriteUnit {
 
 /** Units committed together at most (bounds the latency a unit waits for the others of its group). */
 const MAX_GROUP = 32;
+
+/** Runs of a transaction that keeps losing races on unique keys, before it is answered as a conflict. */
+const UNIQUE_RACE_ATTEMPTS = 3;
+
+/**
+ * A write refused by a unique constraint or primary key: PostgreSQL's SQLSTATE 23505, SQLite's
+ * SQLITE_CONSTRAINT "UNIQUE constraint failed" (TypeORM's QueryFailedError copies the driver's
+ * `code`; the driver error itself is kept as `driverError`).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  for (const candidate of [error, (error as { driverError?: unknown } | null)?.driverError]) {
+    if (!candidate || typeof candidate !== 'object') continue;
+    const { code, message } = candidate as { code?: unknown; message?: unknown };
+    if (code === '23505') return true;
+    if (code === 'SQLITE_CONSTRAINT' && typeof message === 'string' && /UNIQUE constraint failed/.test(message)) return true;
+  }
+  return false;
+}
 
 /**
  * Read-only SQLite connections for searches (opened only while all others are busy). More than cores:
@@ -43,6 +62,7 @@ export const SQLITE_READ_CONNECTIONS = 8;
  */
 @Injectable()
 export class Database implements OnModuleDestroy {
+  private readonly logger = new Logger('Database');
   private readonly writes: WriteUnit[] = [];
   private writing = false;
   private readPool: SqliteReadPool | null | undefined;
@@ -77,10 +97,25 @@ export class Database implements OnModuleDestroy {
     return new SqliteReadPool(path, SQLITE_READ_CONNECTIONS, options.busyTimeout ?? 5000);
   }
 
-  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.kind === 'postgres') return this.dataSource.transaction(work);
-    return this.enqueueWrite(work, false);
+  /**
+   * Runs `work` in one transaction; commits when it resolves, rolls back when it throws.
+   *
+   * Services check before they insert ("does this address exist?"), but on PostgreSQL two
+   * transactions can pass the check at once, and the loser's insert then hits the unique key.
+   * Such a transaction is run again: the fresh run sees the winner's committed row and takes
+   * the path a request sent afterwards would take (a 409, or an update of the existing row), so
+   * concurrent duplicates get the answers sequential ones get. A unique violation that persists
+   * is a conflict with stored data, answered 409 — never a database error.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await (this.kind === 'postgres' ? this.dataSource.transaction(work) : this.enqueueWrite(work, false));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (attempt >= UNIQUE_RACE_ATTEMPTS) throw this.uniqueConflict(error);
+      }
+    }
   }
 
   /**
@@ -90,8 +125,17 @@ export class Database implements OnModuleDestroy {
    * group's transaction, or runs alone in autocommit.
    */
   statement<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.kind === 'postgres') return work(this.dataSource.manager);
-    return this.enqueueWrite(work, true);
+    const run = this.kind === 'postgres' ? work(this.dataSource.manager) : this.enqueueWrite(work, true);
+    return run.catch((error: unknown) => {
+      throw isUniqueViolation(error) ? this.uniqueConflict(error) : error;
+    });
+  }
+
+  private uniqueConflict(error: unknown): ConflictError {
+    // Logged, since a unique key no service checks for is worth knowing about.
+    this.logger.warn(`Write refused by a unique key: ${(error as Error).message}`);
+    const conflict = new ConflictError('Dit bestaat al: een andere wijziging legde hetzelfde vast.', 'duplicate');
+    return Object.assign(conflict, { cause: error });
   }
 
   private enqueueWrite<T>(work: (manager: EntityManager) => Promise<T>, statement: boolean): Promise<T> {
