@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
@@ -62,6 +63,9 @@ export class AttachmentsService {
     if (!detected || !ALLOWED.has(detected.mime)) {
       throw new UnsupportedMediaTypeError('Alleen PDF, afbeeldingen en kantoordocumenten (Word, Excel, PowerPoint, OpenDocument) zijn toegestaan.');
     }
+    // Refusals (unknown or invisible question, no right to upload, closed, full) come before
+    // anything is written, so a refused upload leaves no file or folder behind.
+    await this.assertMayUpload(this.db.manager, principal, questionId);
     const id = randomUUID();
     const filename = sanitiseFilename(upload.filename, detected.ext);
     const target = this.path(questionId, id);
@@ -81,19 +85,25 @@ export class AttachmentsService {
         createdAt: this.clock.now(),
       };
       await this.db.transaction(async (m) => {
-        const q = await this.questions.findVisible(m, principal, questionId);
-        const mayUpload = q.requesterId === principal.user.id || q.assigneeId === principal.user.id || principal.user.roles.includes('coordinator');
-        if (!mayUpload) throw new ForbiddenError('Alleen de vraagsteller, de behandelend expert en coördinatoren kunnen bijlagen toevoegen.');
-        if (['closed', 'referred', 'withdrawn'].includes(q.status)) throw new ConflictError(`Bij een vraag met status ${q.status} kunnen geen bijlagen meer worden toegevoegd.`, 'invalid-transition');
-        if ((await m.countBy(QuestionAttachment, { questionId })) >= MAX_ATTACHMENTS) {
-          throw new ConflictError(`Een vraag heeft hoogstens ${MAX_ATTACHMENTS} bijlagen.`, 'too-many-attachments');
-        }
+        // Again inside the transaction: the question may have changed while the file was written.
+        await this.assertMayUpload(m, principal, questionId);
         await m.insert(QuestionAttachment, row);
       });
       return { id, filename, contentType: row.contentType, size: row.size, createdAt: row.createdAt.toISOString() };
     } catch (error) {
       await rm(target, { force: true });
       throw error;
+    }
+  }
+
+  /** Throws unless `principal` may add an attachment to the question now. */
+  private async assertMayUpload(m: EntityManager, principal: Principal, questionId: string): Promise<void> {
+    const q = await this.questions.findVisible(m, principal, questionId);
+    const mayUpload = q.requesterId === principal.user.id || q.assigneeId === principal.user.id || principal.user.roles.includes('coordinator');
+    if (!mayUpload) throw new ForbiddenError('Alleen de vraagsteller, de behandelend expert en coördinatoren kunnen bijlagen toevoegen.');
+    if (['closed', 'referred', 'withdrawn'].includes(q.status)) throw new ConflictError(`Bij een vraag met status ${q.status} kunnen geen bijlagen meer worden toegevoegd.`, 'invalid-transition');
+    if ((await m.countBy(QuestionAttachment, { questionId })) >= MAX_ATTACHMENTS) {
+      throw new ConflictError(`Een vraag heeft hoogstens ${MAX_ATTACHMENTS} bijlagen.`, 'too-many-attachments');
     }
   }
 
