@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ConflictError } from '../../common/domain-errors.js';
-import { Database, isUniqueViolation } from './database.service.js';
+import { Database, isTransientConflict, isUniqueViolation } from './database.service.js';
 
 describe('Database write serialisation on SQLite', () => {
   let dir: string;
@@ -160,5 +160,15 @@ describe('isUniqueViolation', () => {
     expect(isUniqueViolation({ code: '23503' })).toBe(false);
     expect(isUniqueViolation(new Error('23505'))).toBe(false);
     expect(isUniqueViolation(null)).toBe(false);
+  });
+});
+
+describe('isTransientConflict', () => {
+  it('knows PostgreSQL\'s deadlock (40P01) and serialisation failure (40001), directly or as driverError', () => {
+    expect(isTransientConflict({ code: '40P01' })).toBe(true);
+    expect(isTransientConflict({ driverError: { code: '40001' } })).toBe(true);
+    expect(isTransientConflict({ code: '23505' })).toBe(false);
+    expect(isTransientConflict({ code: 'SQLITE_BUSY' })).toBe(false);
+    expect(isTransientConflict(undefined)).toBe(false);
   });
 });

@@ -24,6 +24,21 @@ const MAX_GROUP = 32;
 
 /** Runs of a transaction that keeps losing races on unique keys, before it is answered as a conflict. */
 const UNIQUE_RACE_ATTEMPTS = 3;
+/** Runs of a transaction that PostgreSQL keeps aborting to break deadlocks (or serialisation conflicts). */
+const TRANSIENT_ATTEMPTS = 5;
+
+/**
+ * PostgreSQL aborted the transaction to let a concurrent one through: a deadlock (40P01) or a
+ * serialisation failure (40001). Nothing of it was stored; running it again is the cure
+ * PostgreSQL's documentation prescribes.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  for (const candidate of [error, (error as { driverError?: unknown } | null)?.driverError]) {
+    const code = candidate && typeof candidate === 'object' ? (candidate as { code?: unknown }).code : undefined;
+    if (code === '40P01' || code === '40001') return true;
+  }
+  return false;
+}
 
 /**
  * A write refused by a unique constraint or primary key: PostgreSQL's SQLSTATE 23505, SQLite's
@@ -106,14 +121,24 @@ export class Database implements OnModuleDestroy {
    * the path a request sent afterwards would take (a 409, or an update of the existing row), so
    * concurrent duplicates get the answers sequential ones get. A unique violation that persists
    * is a conflict with stored data, answered 409 — never a database error.
+   *
+   * Likewise a transaction PostgreSQL aborted to break a deadlock with another (two transactions
+   * locking the same rows in different orders, e.g. a request and a background job) is run again
+   * after a short random pause, instead of failing the request.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await (this.kind === 'postgres' ? this.dataSource.transaction(work) : this.enqueueWrite(work, false));
       } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        if (attempt >= UNIQUE_RACE_ATTEMPTS) throw this.uniqueConflict(error);
+        if (isUniqueViolation(error)) {
+          if (attempt >= UNIQUE_RACE_ATTEMPTS) throw this.uniqueConflict(error);
+        } else if (isTransientConflict(error) && attempt < TRANSIENT_ATTEMPTS) {
+          this.logger.warn(`Transaction run again after ${(error as Error).message} (attempt ${attempt})`);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        } else {
+          throw error;
+        }
       }
     }
   }
