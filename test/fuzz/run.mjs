@@ -26,7 +26,7 @@ const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/t
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY || 16);
 const SHOW = Number(process.env.FUZZ_SHOW || 60);
 const KEEP = process.env.FUZZ_KEEP === '1';
-const SPARE_SESSIONS = 40;
+const SPARE_SESSIONS = 60;
 const STACK = /\bat [\w$.<>\[\] ]+ \(?[^)\s]*:\d+:\d+\)?|node_modules\/|\/dist\/src\//;
 
 for (const kind of DATABASES) if (!['sqlite', 'postgres'].includes(kind)) throw new Error(`FUZZ_DATABASES: unknown database ${kind}`);
@@ -93,6 +93,7 @@ async function fuzzDatabase(kind) {
     const generator = new Generator({ doc, rng, pools, actors });
     operations = generator.operations.map((op) => op.key);
     const spares = Object.fromEntries(Object.entries(actors).map(([role, a]) => [role, [...a.spares]]));
+    const spareOf = new Map();
 
     /** Sends requests at once; checks and records the answers in order. */
     const run = async (requests) => {
@@ -102,8 +103,9 @@ async function fuzzDatabase(kind) {
         if (!request.headers.accept) request.headers.accept = rng.weighted({ 'application/json': 85, '*/*': 10, 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8': 5 });
         let role = request.as ?? request.role;
         let token = actors[role]?.token;
-        if (request.useSpareSession) {
-          token = spares[role]?.shift();
+        if (request.spareSession) {
+          if (!spareOf.has(request.spareSession)) spareOf.set(request.spareSession, spares[role]?.shift());
+          token = spareOf.get(request.spareSession);
           if (!token) role = 'anonymous';
         }
         if (role !== 'anonymous' && token && !request.headers.authorization && !request.headers.cookie) request.headers.authorization = `Bearer ${token}`;
