@@ -143,6 +143,12 @@ export function harvest(pools, request, json) {
     }
   };
   visit(json, undefined, undefined, 0);
+  // Suggestions and searches remember which articles they showed: a click names one of those.
+  const shown = (kind, id) => {
+    if (typeof id === 'string' && Array.isArray(json.data)) for (const hit of json.data.slice(0, 5)) if (hit?.id) pools.add(kind, { id, articleId: hit.id });
+  };
+  if (op.key === 'GET /articles/suggestions') shown('suggestionPair', json.suggestionId);
+  if (op.key === 'GET /articles') shown('searchPair', json.meta?.searchId);
 }
 
 // ---- values ----------------------------------------------------------------------------------
@@ -422,8 +428,11 @@ export class Generator {
       else if (name === 'day') raw[name] = this.pools.pick(rng, 'closureDay') ?? futureDay(rng);
       else if (name === 'tokenId') raw[name] = this.pools.pick(rng, 'token', role) ?? rng.uuid();
       else if (name === 'absenceId') raw[name] = this.pools.pick(rng, 'absence', t.startsWith('/me/') ? role : raw.id) ?? rng.uuid();
-      else if (name === 'suggestionId') raw[name] = this.uuidFor('suggestion');
-      else if (name === 'searchId') raw[name] = this.uuidFor('search');
+      else if (name === 'suggestionId' || name === 'searchId') {
+        const pair = rng.chance(0.8) ? this.pools.pick(rng, name === 'suggestionId' ? 'suggestionPair' : 'searchPair') : undefined;
+        raw[name] = pair?.id ?? this.uuidFor(name === 'suggestionId' ? 'suggestion' : 'search');
+        if (pair) raw._articleId = pair.articleId;
+      }
       else if (t.startsWith('/questions')) raw[name] = this.uuidFor('question');
       else if (t.startsWith('/users')) raw[name] = this.uuidFor('user');
       else if (t.startsWith('/articles')) raw[name] = this.uuidFor('article');
@@ -450,7 +459,7 @@ export class Generator {
     const request = { op, role, variant: 'valid', method: op.method, pathValues: raw, headers: {}, note: '' };
     request.path = this.pathOf(op, values) + (query.length ? `?${query.join('&')}` : '');
     if (op.contentType === 'application/json') {
-      request.json = this.specialBody(op, role) ?? this.object(op.bodySchema);
+      request.json = this.specialBody(op, role, raw) ?? this.object(op.bodySchema);
       request.headers['content-type'] = 'application/json';
       request.body = JSON.stringify(request.json);
     } else if (op.contentType === 'multipart/form-data') {
@@ -463,8 +472,9 @@ export class Generator {
   }
 
   /** Bodies that need more than the schema to be accepted. */
-  specialBody(op, role) {
+  specialBody(op, role, raw) {
     const rng = this.rng;
+    if (raw._articleId && rng.chance(0.9)) return { articleId: raw._articleId };
     if (op.key === 'POST /me/totp/confirm') {
       const secret = this.pools.pick(rng, 'totpSecret', role);
       if (secret && rng.chance(0.5)) return { code: new TOTP({ secret: Secret.fromBase32(secret) }).generate() };

@@ -7,7 +7,7 @@
 // database, default 10000), FUZZ_DATABASES (default sqlite,postgres), DATABASE_URL (the PostgreSQL
 // server where each run creates and drops its own database; default
 // postgres://postgres@127.0.0.1:5432/test), FUZZ_CONCURRENCY (requests in flight, default 16),
-// FUZZ_SHOW (failing requests printed in full, default 60), FUZZ_REPORT (path of a JSON report),
+// FUZZ_SHOW (how many failing requests to print in full; default all), FUZZ_REPORT (path of a JSON report),
 // FUZZ_KEEP=1 (keep the databases and data folders).
 import http from 'node:http';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const REQUESTS = Number(process.env.FUZZ_REQUESTS || 10_000);
 const DATABASES = (process.env.FUZZ_DATABASES || 'sqlite,postgres').split(',').map((d) => d.trim()).filter(Boolean);
 const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY || 16);
-const SHOW = Number(process.env.FUZZ_SHOW || 60);
+const SHOW = process.env.FUZZ_SHOW ? Number(process.env.FUZZ_SHOW) : Infinity;
 const KEEP = process.env.FUZZ_KEEP === '1';
 const SPARE_SESSIONS = 60;
 const STACK = /\bat [\w$.<>\[\] ]+ \(?[^)\s]*:\d+:\d+\)?|node_modules\/|\/dist\/src\//;
@@ -398,14 +398,15 @@ if (failures.length > 0) {
     }
     classes.set(key, entry);
   }
+  // Every failing request first (FUZZ_SHOW limits them), then the classes, then the histograms.
+  console.log(`\n== the failing requests${failures.length > SHOW ? ` (first ${SHOW} of ${failures.length}; FUZZ_SHOW=${failures.length} shows all)` : ''}:`);
+  failures.slice(0, SHOW).forEach((f, i) => printFailure(f, i + 1));
   const list = (set, n) => [...set].slice(0, n).join(', ') + (set.size > n ? `, … (${set.size})` : '');
   console.log(`\n== ${failures.length} failing requests in ${classes.size} classes:`);
   for (const [key, entry] of [...classes.entries()].sort((a, b) => b[1].count - a[1].count)) {
     console.log(`\n  ${String(entry.count).padStart(5)} × ${key}`);
     if (entry.ops.size) console.log(`          on ${list(entry.ops, 6)}\n          with ${list(entry.notes, 4)}\n          e.g. ${entry.first.id}`);
   }
-  console.log(`\n== the failing requests${failures.length > SHOW ? ` (first ${SHOW} of ${failures.length}; FUZZ_SHOW=${failures.length} shows all)` : ''}:`);
-  failures.slice(0, SHOW).forEach((f, i) => printFailure(f, i + 1));
 }
 
 for (const run of runs) printHistogram(run);
