@@ -66,6 +66,11 @@ export class Pools {
     if (pool.list.length > 300) pool.seen.delete(`${pool.list[0].owner}|${JSON.stringify(pool.list.shift().value)}`);
   }
 
+  /** The value of `kind` (of `owner`) seen last, or undefined. */
+  latest(kind, owner) {
+    return (this.kinds.get(kind)?.list ?? []).filter((e) => owner === undefined || e.owner === owner).at(-1)?.value;
+  }
+
   /** A value of `kind` (of `owner` when given and any exist), or undefined. */
   pick(rng, kind, owner) {
     const list = this.kinds.get(kind)?.list ?? [];
@@ -476,7 +481,7 @@ export class Generator {
     const rng = this.rng;
     if (raw._articleId && rng.chance(0.9)) return { articleId: raw._articleId };
     if (op.key === 'POST /me/totp/confirm') {
-      const secret = this.pools.pick(rng, 'totpSecret', role);
+      const secret = this.pools.latest('totpSecret', role); // a new enrolment replaces the pending secret
       if (secret && rng.chance(0.5)) return { code: new TOTP({ secret: Secret.fromBase32(secret) }).generate() };
     }
     if (op.key === 'POST /articles' && rng.chance(0.5)) return { questionId: this.uuidFor('question') };

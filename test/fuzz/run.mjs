@@ -129,7 +129,11 @@ async function fuzzDatabase(kind) {
       if (answer.error && status !== 'CLIENT') problems.push(`no complete answer: ${answer.error}`);
       if (status === 'CLIENT') problems.push(answer.error);
       if (typeof status === 'number' && status >= 500) problems.push(`server error ${status}`);
-      if (typeof status === 'number' && status >= 400 && !type.startsWith('application/problem+json')) problems.push(`error answered as ${type || 'no content type'}, not application/problem+json`);
+      // The API answers errors as problem+json whatever the client accepts; a path outside it (such
+      // as /API/V1/…, routes are case-sensitive) may answer a browser with an HTML page instead.
+      const api = request.path.startsWith('/api/') || !/text\/html/.test(request.headers.accept ?? '');
+      if (typeof status === 'number' && status >= 400 && api && !type.startsWith('application/problem+json')) problems.push(`error answered as ${type || 'no content type'}, not application/problem+json`);
+      if (typeof status === 'number' && status >= 400 && !api && !/^(application\/problem\+json|text\/html)/.test(type)) problems.push(`error answered as ${type || 'no content type'}, neither problem+json nor a page`);
       if (typeof status === 'number' && (!headers['api-version'] || headers['x-request-id'] !== request.id)) problems.push('answer without API-Version or the request\'s X-Request-Id');
       const bodyText = answer.body.toString('utf8');
       if (typeof status === 'number' && !request.path.startsWith(`${API}/openapi`) && STACK.test(bodyText)) problems.push('stack trace or source path in the answer');
