@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { Random, seedOf } from './random.mjs';
 import { API, Generator, Pools, harvest, multipart } from './generator.mjs';
-import { appEnv, freePort, freshDatabase, seedActors, startServer } from './target.mjs';
+import { freePort } from '../../bench/support.mjs';
+import { appEnv, freshDatabase, seedActors, startServer } from './target.mjs';
 
 const seedText = !process.env.FUZZ_SEED ? '14' : process.env.FUZZ_SEED === 'random' ? String(randomInt(1, 2 ** 31)) : process.env.FUZZ_SEED;
 const SEED = seedOf(seedText);
