@@ -214,6 +214,13 @@ describe('accounts and sign-in (e2e)', () => {
     expect(ended.text).not.toContain('name="code"');
     await press(page, limited, currentTotp(secret)).expect(401);
     await t.http.get(`/auth/callback?token=${encodeURIComponent(limited)}`).expect(410);
+
+    // Ten wrong codes at once count one by one: the limit holds, and the right code is refused after them.
+    const raced = await requestLink('retry@ienw-test.nl');
+    const racedPage = await t.http.get(`/auth/callback?token=${encodeURIComponent(raced)}`).expect(200);
+    const guesses = await Promise.all(Array.from({ length: 10 }, () => press(racedPage, raced, wrongCode())));
+    expect(guesses.map((guess) => guess.status)).toEqual(Array(10).fill(401));
+    await press(racedPage, raced, currentTotp(secret)).expect(401);
   });
 
   it('issues, lists, uses and revokes personal API tokens', async () => {

@@ -215,7 +215,9 @@ export class AuthService {
     const now = this.clock.now();
     const tokenHash = sha256(token);
     const outcome = await this.db.transaction(async (m) => {
-      const link = await m.findOneBy(SignInToken, { tokenHash });
+      // On PostgreSQL the row is locked so that parallel wrong codes count one after another and the
+      // attempt limit holds; SQLite runs write transactions one at a time already.
+      const link = await m.findOne(SignInToken, { where: { tokenHash }, ...(this.db.kind === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
       if (!link || link.usedAt || link.expiresAt <= now || link.failedAttempts >= MAX_CODE_ATTEMPTS) {
         await this.audit.record(actor, { action: 'auth.sign-in', objectType: 'user', objectId: link?.userId ?? null, result: 'failure', details: { reason: !link ? 'unknown link' : link.usedAt ? 'link already used' : 'link expired' } }, m);
         return { error: new UnauthenticatedError('Deze inloglink is ongeldig, verlopen of al gebruikt. Vraag een nieuwe aan.') };
