@@ -7,7 +7,7 @@ import { AppSecrets } from '../src/infra/secrets.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { signInAs } from './support/auth.js';
 
-type Interceptor = (request: { method: string; headers: Record<string, string> }) => { headers: Record<string, string> };
+type Interceptor = (request: { method: string; url?: string; headers: Record<string, string> }) => { headers: Record<string, string> };
 
 describe('API docs UI (e2e)', () => {
   let t: TestApp;
@@ -28,7 +28,7 @@ describe('API docs UI (e2e)', () => {
       plugins: { DownloadUrl: {} },
     });
     const window: { onload?: () => void; location: { search: string; origin: string } } = { location: { search: '', origin: 'http://vraagbaak.test' } };
-    const context = { window, document: { cookie }, SwaggerUIBundle, SwaggerUIStandalonePreset: {} };
+    const context = { window, location: { href: 'http://vraagbaak.test/api/docs', origin: 'http://vraagbaak.test' }, document: { cookie }, URL, SwaggerUIBundle, SwaggerUIStandalonePreset: {} };
     runInNewContext(script.text, context);
     runInNewContext('window.onload()', context);
     return options;
@@ -46,6 +46,9 @@ describe('API docs UI (e2e)', () => {
     expect(requestInterceptor!({ method: 'GET', headers: {} }).headers).toEqual({});
     const headers = requestInterceptor!({ method: 'PATCH', headers: { 'Content-Type': 'application/json' } }).headers;
     expect(headers['X-CSRF-Token']).toBe(t.app.get(AppSecrets).csrfToken(session.tokenHash));
+    expect(requestInterceptor!({ method: 'POST', url: '/api/v1/questions', headers: {} }).headers['X-CSRF-Token']).toBe(headers['X-CSRF-Token']);
+    // Never to another host the document might name.
+    expect(requestInterceptor!({ method: 'POST', url: 'https://elders.example/api', headers: {} }).headers).toEqual({});
 
     // The write Swagger UI then sends succeeds; without the header it would be a 403.
     await t.http.patch('/api/v1/me').set('Cookie', jar).send({ displayName: 'Na' }).expect(403);

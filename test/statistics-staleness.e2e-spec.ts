@@ -117,5 +117,9 @@ describe('statistics: bounded staleness under write load (e2e)', () => {
     await submit(300);
     await t.drain();
     expect((await overview()).received).toBe(later.received + 1);
+    // And from then on the cells count as fresh again: the next request within the bound needs no refresh.
+    const started = refreshes.started;
+    await overview();
+    expect(refreshes.started).toBe(started);
   });
 });

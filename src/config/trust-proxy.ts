@@ -33,7 +33,8 @@ function isProxyAddress(item: string): boolean {
   if (version === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (version === 4 ? 32 : 128);
+  // A prefix of 0 (0.0.0.0/0, ::/0) would trust every peer, which is what `true` means: refused likewise.
+  return Number(prefix) >= 1 && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 export function IsTrustProxy(options?: ValidationOptions): PropertyDecorator {

@@ -116,7 +116,8 @@ export class StatisticsCells implements OnModuleDestroy {
       this.running = { startedAt, done: run };
       try {
         const days = await this.drain();
-        this.freshAsOf = Math.max(this.freshAsOf, startedAt);
+        // Not the maximum: after the clock was set back, a time 'from the future' would never count as fresh again.
+        this.freshAsOf = startedAt;
         return days;
       } finally {
         this.running = null;

@@ -103,7 +103,10 @@ export function serveOpenApi(app: INestApplication, document: OpenAPIObject): vo
  * (CSRF_COOKIE) in `X-CSRF-Token` on every POST, PATCH, PUT and DELETE. Swagger UI receives its
  * source text, so it must not use anything outside itself.
  */
-export function sendCsrfHeader(request: { method?: string; headers: Record<string, string> }) {
+export function sendCsrfHeader(request: { method?: string; url?: string; headers: Record<string, string> }) {
+  // Only to our own origin: the token must never travel to another host the document names.
+  const page = (globalThis as unknown as { location?: { href: string; origin: string } }).location;
+  if (page && request.url && new URL(request.url, page.href).origin !== page.origin) return request;
   const method = String(request.method || 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
     const cookies = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
