@@ -1,5 +1,6 @@
-# Production image: builds the TypeScript and native sqlite3 once, runs `node dist/src/main.js`.
-FROM node:20-bookworm-slim AS build
+# Production image (Node.js 26, the current LTS): builds the TypeScript and native sqlite3 once
+# (node-gyp: python3, make, g++), runs `node dist/src/main.js`.
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -9,7 +10,7 @@ COPY src ./src
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:26-trixie-slim
 WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data
 COPY --from=build /app/package.json ./
