@@ -15,8 +15,9 @@ Commands:
   migration:run                      apply pending migrations
   migration:revert                   undo the last migration
   user:add <email> --role <r[,r]> [--name "Full Name"] [--organisation <code>]
-           [--keuzes 1,2] [--themes 6] [--capacity N]
-                                     create the user, or update an existing one
+           [--keuzes 1,2] [--themes 6] [--capacity N] [--invite]
+                                     create the user, or update an existing one; --invite
+                                     mails them a sign-in link (valid 7 days) to get in
   token:issue <email> [--name <label>]
                                      print a new personal API token (last line of stdout)
   mail:retry [<outbox id> …]          put mails that failed for good back in the queue (all, or
@@ -104,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
       keuzes: { type: 'string' },
       themes: { type: 'string' },
       capacity: { type: 'string' },
+      invite: { type: 'boolean' },
     },
   });
   const email = positionals[0];
@@ -118,15 +120,23 @@ async function main(argv: string[]): Promise<number> {
       const capacity = values.capacity === undefined ? undefined : numbers(values.capacity, 'capacity')![0];
       const keuzeIds = numbers(values.keuzes, 'keuzes');
       const themeIds = numbers(values.themes, 'themes');
-      const { user, created } = await context.addUser({
-        email,
-        roles,
-        displayName: values.name,
-        organisationCode: values.organisation,
-        expertise: keuzeIds || themeIds ? { keuzeIds: keuzeIds ?? [], themeIds: themeIds ?? [] } : undefined,
-        capacity,
-      });
+      const { user, created, invitation } = await context.addUser(
+        {
+          email,
+          roles,
+          displayName: values.name,
+          organisationCode: values.organisation,
+          expertise: keuzeIds || themeIds ? { keuzeIds: keuzeIds ?? [], themeIds: themeIds ?? [] } : undefined,
+          capacity,
+        },
+        { invite: values.invite === true },
+      );
       process.stdout.write(`${created ? 'Created' : 'Updated'} ${user.email} (${user.id}) with roles ${user.roles.join(', ')}\n`);
+      if (invitation?.sent) {
+        process.stdout.write(`Invitation mailed to ${user.email}${config.smtpUrl ? '' : ` (written to ${config.mailDir})`}: a sign-in link valid ${invitation.validDays} days\n`);
+      } else if (invitation) {
+        process.stdout.write(`Invitation not sent yet (${invitation.error ?? 'unknown error'}); a running app retries it (outbox ${invitation.outboxId})\n`);
+      }
     } else if (command === 'token:issue') {
       const token = await context.issueToken(email, values.name ?? 'CLI');
       process.stdout.write(`${token}\n`);

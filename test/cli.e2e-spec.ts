@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { APP_ROOT } from '../src/infra/app-root.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { TestApp, freshDatabase, startTestApp } from './support/test-app.js';
+import { startSmtp } from './support/smtp.js';
 
 const run = promisify(execFile);
 
@@ -11,8 +12,9 @@ const run = promisify(execFile);
 describe('admin CLI (e2e)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let t: TestApp;
-  const cli = (...args: string[]) =>
-    run(process.execPath, [join(APP_ROOT, 'dist', 'src', 'cli.js'), ...args], { env: { ...process.env, ...db.env, LOG_LEVEL: 'info' }, cwd: APP_ROOT });
+  const cliWith = (env: Record<string, string>, ...args: string[]) =>
+    run(process.execPath, [join(APP_ROOT, 'dist', 'src', 'cli.js'), ...args], { env: { ...process.env, ...db.env, LOG_LEVEL: 'info', ...env }, cwd: APP_ROOT });
+  const cli = (...args: string[]) => cliWith({}, ...args);
 
   beforeAll(async () => {
     db = await freshDatabase();
@@ -36,6 +38,30 @@ describe('admin CLI (e2e)', () => {
     expect(token).toMatch(/^vbp_/);
     const me = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
     expect(me.body).toMatchObject({ email: 'anna.devries@example.nl', roles: ['expert'], capacity: 8, expertise: { keuzeIds: [21, 25], themeIds: [] } });
+  }, 30_000);
+
+  it('mails an invitation with --invite (none without), whose link lets the new user in', async () => {
+    const m = t.app.get(Database).manager;
+    const smtp = await startSmtp();
+    try {
+      await cliWith({ SMTP_URL: smtp.url }, 'user:add', 'zonder@example.nl', '--role', 'requester', '--organisation', 'GM0363');
+      expect(await m.query(`SELECT id FROM notification_outbox WHERE recipient_email = 'zonder@example.nl'`)).toEqual([]);
+
+      const { stdout } = await cliWith({ SMTP_URL: smtp.url }, 'user:add', 'Nieuw@Example.nl', '--role', 'requester', '--organisation', 'GM0363', '--invite');
+      expect(stdout).toMatch(/^Created nieuw@example\.nl \([0-9a-f-]{36}\) with roles requester\nInvitation mailed to nieuw@example\.nl: a sign-in link valid 7 days\n$/);
+      // Sent before the CLI exited, once, through the outbox (so a running app does not send it again).
+      expect(smtp.messages).toHaveLength(1);
+      const [mail] = smtp.to('nieuw@example.nl');
+      expect(mail.subject).toBe('Uitnodiging voor de Vraagbaak WBS');
+      expect(await m.query(`SELECT template, status FROM notification_outbox WHERE recipient_email = 'nieuw@example.nl'`)).toEqual([{ template: 'invitation', status: 'sent' }]);
+
+      const token = decodeURIComponent(/\/auth\/callback\?token=([^\s&"<]+)/.exec(mail.text ?? '')![1]);
+      const session = await t.http.post('/api/v1/auth/sessions').send({ token }).expect(201);
+      const me = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${session.body.accessToken}`).expect(200);
+      expect(me.body).toMatchObject({ email: 'nieuw@example.nl', roles: ['requester'], organisationCode: 'GM0363' });
+    } finally {
+      await smtp.close();
+    }
   }, 30_000);
 
   it('puts mails that failed for good back in the queue', async () => {

@@ -64,17 +64,30 @@ export class UsersService {
     const { user, outboxId } = await this.db.transaction(async (m) => {
       if (await m.existsBy(User, { email })) throw new ConflictError(`Er bestaat al een gebruiker met e-mailadres ${email}.`, 'user-exists');
       const created = await this.create(m, { ...input, email }, actor);
-      const outbox = await this.auth.issueLink(m, { email, userId: created.id, organisationCode: null, purpose: 'invitation', invitedRoles: created.roles }, this.clock.now(), actor);
-      return { user: created, outboxId: outbox };
+      return { user: created, outboxId: await this.issueInvitation(m, created, actor) };
     });
     await this.notifications.dispatch([outboxId]);
     return this.get(user.id);
   }
 
-  /** Creates or updates a user by e-mail (CLI `user:add`, idempotent). */
-  async upsert(fields: UserFields, actor: AuditActor): Promise<{ user: UserDto; created: boolean }> {
-    const { id, created } = await this.db.transaction((m) => this.upsertWithin(m, fields, actor));
-    return { user: await this.get(id), created };
+  /**
+   * Creates or updates a user by e-mail (CLI `user:add`, idempotent). With `invite`, the user
+   * also gets the invitation mail of `invite` (a fresh link valid for a week, in the same
+   * transaction); its outbox id is returned so the caller can deliver it.
+   */
+  async upsert(fields: UserFields, actor: AuditActor, options: { invite?: boolean } = {}): Promise<{ user: UserDto; created: boolean; invitationOutboxId: string | null }> {
+    const { id, created, invitationOutboxId } = await this.db.transaction(async (m) => {
+      const result = await this.upsertWithin(m, fields, actor);
+      return { ...result, invitationOutboxId: options.invite ? await this.issueInvitation(m, await this.find(m, result.id), actor) : null };
+    });
+    if (invitationOutboxId) await this.notifications.dispatch([invitationOutboxId]);
+    return { user: await this.get(id), created, invitationOutboxId };
+  }
+
+  /** The invitation link and its mail for a user, inside the caller's transaction; returns the outbox id. */
+  private async issueInvitation(m: EntityManager, user: User, actor: AuditActor): Promise<string> {
+    if (!user.active) throw new ConflictError(`Gebruiker ${user.email} is gedeactiveerd en kan niet worden uitgenodigd.`, 'user-inactive');
+    return this.auth.issueLink(m, { email: user.email, userId: user.id, organisationCode: null, purpose: 'invitation', invitedRoles: user.roles }, this.clock.now(), actor);
   }
 
   async upsertWithin(m: EntityManager, fields: UserFields, actor: AuditActor): Promise<{ id: string; created: boolean }> {
