@@ -28,6 +28,8 @@ Commands:
 Roles: ${ROLES.join(', ')}`;
 
 class UsageError extends Error {}
+/** A failure said in its message alone (no usage text). */
+class CliError extends Error {}
 
 function numbers(value: string | undefined, name: string): number[] | undefined {
   if (value === undefined) return undefined;
@@ -44,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = AppConfig.fromEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
+  // Every command opens the database: one line, not a retry loop of stack traces, when it cannot.
+  const { databaseProblem } = await import('./infra/database/preflight.js');
+  const problem = await databaseProblem(config);
+  if (problem) throw new CliError(problem);
 
   if (command === 'migration:run' || command === 'migration:revert') {
     const { createDataSource } = await import('./infra/database/data-source.js');
@@ -153,7 +159,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-    else if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof ConfigError || error instanceof CliError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof Error && 'invalidParams' in error) {
       process.stderr.write(`${error.message}\n${(error as { invalidParams: { name: string; reason: string }[] }).invalidParams.map((p) => `  ${p.name}: ${p.reason}`).join('\n')}\n`);
     } else process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from './config/load-config.js';
+import { checkDatabaseOrExit } from './infra/database/preflight.js';
 
 /**
  * Job worker entry point: `node dist/src/worker.js` (what `npm run start:worker` runs after
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   }
   // This process exists to run jobs, whatever WORKERS says for the HTTP processes.
   config.workers = true;
+  await checkDatabaseOrExit(config, 'Vraagbaak worker');
 
   // Imported after the config is known to be valid, so a bad variable gives the message above.
   const { NestFactory } = await import('@nestjs/core');

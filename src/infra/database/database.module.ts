@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { dataSourceOptions, ensureDataDir } from './data-source.js';
 import { Database } from './database.service.js';
 import { runMigrationsLocked } from './migrator.js';
+import { explainDatabaseError } from './preflight.js';
 
 /** Opens the database and brings its schema up to date before any other module uses it. */
 @Global()
@@ -14,7 +15,8 @@ import { runMigrationsLocked } from './migrator.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
         ensureDataDir(config);
-        return dataSourceOptions(config);
+        // A missing database or a refused user does not pass by retrying (preflight.ts).
+        return { ...dataSourceOptions(config), toRetry: (error: unknown) => explainDatabaseError(error, config.databaseUrl) === null };
       },
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const dataSource = await new DataSource(options!).initialize();
