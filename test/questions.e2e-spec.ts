@@ -2,9 +2,13 @@ import { Clock } from '../src/common/clock.js';
 import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { Database } from '../src/infra/database/database.service.js';
+import { WorkingCalendar } from '../src/calendar/working-calendar.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, cookieHeader, cookiesOf, signInAs } from './support/auth.js';
 import { TestSmtp, sentTo, startSmtp } from './support/smtp.js';
+import type { ParsedMail } from 'mailparser';
+
+const recipients = (mail: ParsedMail) => [mail.to].flat().flatMap((a) => (a ? a.value.map((v) => v.address?.toLowerCase()) : []));
 
 describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
   let t: TestApp;
@@ -216,6 +220,38 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
       const after = (await t.http.get(`/api/v1/questions/${q.id}`).set(requester.auth).expect(200)).body;
       expect(after.status).toBe('closed');
       expect(after.timeline.at(-1).type).toBe('auto_closed');
+    });
+
+    it('reminds about an unaccepted assignment once: after 1 working day the expert, after 2 the coordinators', async () => {
+      const q = await submit([21, 22]);
+      const expert = q.assignee.id === expertBuilt.user.id ? expertBuilt : expertTheme;
+      const reminders = () =>
+        smtp.messages
+          .filter((m) => m.subject === `[${q.reference}] Herinnering: vraag nog niet geaccepteerd`)
+          .flatMap(recipients)
+          .sort();
+      const calendar = t.app.get(WorkingCalendar);
+      const clock = t.app.get(Clock);
+      const realNow = clock.now.bind(clock);
+      const reconcileAt = async (at: Date) => {
+        clock.now = () => new Date(at);
+        await t.app.get(Reconciler).reconcileNow();
+        await drain();
+      };
+      try {
+        const oneDay = calendar.addWorkingDays(new Date(q.assignedAt), 1);
+        await reconcileAt(new Date(oneDay.getTime() - 60_000));
+        expect(reminders()).toEqual([]);
+        await reconcileAt(new Date(oneDay.getTime() + 1000));
+        await reconcileAt(new Date(oneDay.getTime() + 2000));
+        expect(reminders()).toEqual([expert.user.email]);
+        await reconcileAt(new Date(calendar.addWorkingDays(new Date(q.assignedAt), 2).getTime() + 1000));
+        const coordinators = ((await t.app.get(Database).manager.query(`SELECT email FROM users WHERE roles LIKE '%,coordinator,%' AND active = ${t.app.get(Database).kind === 'postgres' ? 'true' : '1'}`)) as { email: string }[]).map((u) => u.email);
+        expect(coordinators).toContain('coord@ienw.nl');
+        expect(reminders()).toEqual([expert.user.email, ...coordinators].sort());
+      } finally {
+        clock.now = realNow;
+      }
     });
 
     it('lets the coordinator assign and refer, and the requester withdraw', async () => {

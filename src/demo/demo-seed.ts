@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { seededRandom } from '../common/random.js';
 import { AppModule } from '../app.module.js';
 import { AppConfig } from '../config/app-config.js';
@@ -12,6 +12,8 @@ import type { Principal } from '../accounts/principal.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
+import { NotificationOutbox } from '../notifications/outbox.entity.js';
+import { QuestionJobs } from '../questions/question-jobs.js';
 import { formatReference } from '../questions/reference.js';
 import { replayClocks, type ClockTargets } from '../sla/sla-clock.js';
 import { alarmOf, dimensionsOf, keuzeRowsOf } from '../sla/sla.service.js';
@@ -182,6 +184,9 @@ export class DemoSeeder {
       }
     }
 
+    const reminders = await this.pastReminders();
+    if (reminders > 0) this.log(`Wrote ${reminders} assignment reminder(s) as sent at their due time`);
+
     let articles = 0;
     try {
       articles = await this.knowledge(this.articleCandidates.slice(0, this.candidateTarget / 2), people, n);
@@ -310,11 +315,13 @@ export class DemoSeeder {
       users.push([id, p.email, p.name, organisationCode, `,${[...roles].sort().join(',')},`, this.bool(true), capacity, 'immediate', now, now]);
       return { id, name: p.name };
     };
-    const coordinators = [user(['coordinator'], 'demo.minienw.nl', 'MIN-IENW'), user(['coordinator', 'expert'], 'demo.minienw.nl', 'MIN-IENW')];
-    const secretariat = [user(['secretariat'], 'demo.minienw.nl', 'MIN-IENW'), user(['secretariat'], 'demo.minienw.nl', 'MIN-IENW')];
+    // Demo people get addresses under `.example` (RFC 2606): no mail server delivers there, so
+    // whatever a running app later mails them reaches no real organisation.
+    const coordinators = [user(['coordinator'], 'minienw.example', 'MIN-IENW'), user(['coordinator', 'expert'], 'minienw.example', 'MIN-IENW')];
+    const secretariat = [user(['secretariat'], 'minienw.example', 'MIN-IENW'), user(['secretariat'], 'minienw.example', 'MIN-IENW')];
     // ≈40 experts; every keuze covered by at least two, some experts cover a whole theme.
     const experts: { id: string; name: string }[] = [coordinators[1]];
-    const homes = ['demo.minienw.nl', 'demo.rws.nl', 'demo.uvw.nl', 'demo.vng.nl', 'demo.ipo.nl', 'demo.deltares.nl'];
+    const homes = ['minienw.example', 'rws.example', 'uvw.example', 'vng.example', 'ipo.example', 'deltares.example'];
     for (let i = 0; i < 39; i++) experts.push(user(['expert'], r.pick(homes), null));
     const byKeuze = new Map<number, string[]>();
     const cover = (expertId: string, keuze: number) => {
@@ -346,7 +353,7 @@ export class DemoSeeder {
     const requesters = new Map<string, string[]>();
     let requesterCount = 0;
     for (const org of orgs) {
-      const domain = `demo.${org.code.toLowerCase()}.nl`;
+      const domain = `${org.code.toLowerCase()}.example`;
       const count = org.type === 'municipality' ? 1 + r.int(3) : org.type === 'other' ? 1 : 1 + r.int(2);
       const list: string[] = [];
       for (let i = 0; i < count; i++) list.push(user(['requester'], domain, org.code).id);
@@ -608,6 +615,26 @@ export class DemoSeeder {
     }
     for (const e of slaEvents) rows.slaEvents.push([this.id(), id, e.kind, e.round, e.type, this.ts(e.occurredAt), e.details ? JSON.stringify(e.details) : null]);
     return status === 'closed' && closedAt && answeredAt ? { id, closedAt, keuze: main, expert } : null;
+  }
+
+  /**
+   * The reminders the live app would already have mailed about assignments still unaccepted now,
+   * written as sent at their due time: history, as the clocks' `remindedAt` is, so that a running
+   * app finds no reminder due at its first start and mails no demo person. The app's own rule
+   * (QuestionJobs.dueReminders) decides which, and its own code writes them.
+   */
+  private async pastReminders(): Promise<number> {
+    const jobs = this.app.get(QuestionJobs, { strict: false });
+    const due = await jobs.dueReminders(this.now);
+    for (let i = 0; i < due.length; i += 200) {
+      await this.db.transaction(async (m) => {
+        for (const { payload, dueAt } of due.slice(i, i + 200)) {
+          const ids = await jobs.writeReminder(m, payload);
+          if (ids.length) await m.update(NotificationOutbox, { id: In(ids) }, { status: 'sent', attempts: 1, createdAt: dueAt, claimedAt: dueAt, sentAt: dueAt });
+        }
+      });
+    }
+    return due.length;
   }
 
   // ---- knowledge ----------------------------------------------------------------------------

@@ -224,17 +224,44 @@ export class QuestionJobs implements OnModuleInit {
   }
 
   @JobHandler(JobName.RemindAssignment)
-  async remind({ questionId, assignment, stage }: JobPayloads[JobName.RemindAssignment]): Promise<void> {
-    const mails = await this.db.transaction(async (m) => {
-      const q = await m.findOneBy(Question, { id: questionId });
-      if (!q || q.status !== 'assigned' || q.assignmentCount !== assignment || !q.assigneeId || !q.assignedAt) return [];
-      const expert = await m.findOneBy(User, { id: q.assigneeId });
-      if (!expert) return [];
-      const data = { audience: 'expert' as const, expertName: expert.displayName, assignedAt: q.assignedAt, respondBefore: acceptanceDue(this.calendar, q.assignedAt) };
-      if (stage === 1) return [await this.questions.mailExpert(m, q, expert, 'assignment-reminder', `reminder:${assignment}:1`, data)];
-      return this.questions.mailCoordinators(m, q, 'assignment-reminder', `reminder:${assignment}:2`, { ...data, audience: 'coordinator' });
-    });
+  async remind(payload: JobPayloads[JobName.RemindAssignment]): Promise<void> {
+    const mails = await this.db.transaction((m) => this.writeReminder(m, payload));
     await this.notifications.dispatch(mails);
+  }
+
+  /**
+   * The reminder mail(s) of an unaccepted assignment, inside the caller's transaction: stage 1 to
+   * the expert, stage 2 to the coordinators; none when the question has moved on. Returns the
+   * outbox ids (to dispatch after the commit).
+   */
+  async writeReminder(m: EntityManager, { questionId, assignment, stage }: JobPayloads[JobName.RemindAssignment]): Promise<string[]> {
+    const q = await m.findOneBy(Question, { id: questionId });
+    if (!q || q.status !== 'assigned' || q.assignmentCount !== assignment || !q.assigneeId || !q.assignedAt) return [];
+    const expert = await m.findOneBy(User, { id: q.assigneeId });
+    if (!expert) return [];
+    const data = { audience: 'expert' as const, expertName: expert.displayName, assignedAt: q.assignedAt, respondBefore: acceptanceDue(this.calendar, q.assignedAt) };
+    if (stage === 1) return [await this.questions.mailExpert(m, q, expert, 'assignment-reminder', `reminder:${assignment}:1`, data)];
+    return this.questions.mailCoordinators(m, q, 'assignment-reminder', `reminder:${assignment}:2`, { ...data, audience: 'coordinator' });
+  }
+
+  /**
+   * Reminders of unaccepted assignments that are due by `now` and not written yet: at the
+   * acceptance deadline to the expert, a working day later to the coordinators. `dueAt` is when
+   * each became due.
+   */
+  async dueReminders(now: Date): Promise<{ payload: JobPayloads[JobName.RemindAssignment]; dueAt: Date }[]> {
+    const due: { payload: JobPayloads[JobName.RemindAssignment]; dueAt: Date }[] = [];
+    const waiting = await this.db.manager.find(Question, { select: { id: true, assignedAt: true, assignmentCount: true }, where: { status: 'assigned' }, take: 2000 });
+    for (const q of waiting) {
+      if (!q.assignedAt) continue;
+      for (const stage of [1, 2] as const) {
+        const dueAt = acceptanceDue(this.calendar, q.assignedAt, stage);
+        if (dueAt > now) break;
+        if (await this.notifications.hasEvent(`question:${q.id}:reminder:${q.assignmentCount}:${stage}`)) continue;
+        due.push({ payload: { questionId: q.id, assignment: q.assignmentCount, stage }, dueAt });
+      }
+    }
+    return due;
   }
 
   /** What the database says should have happened by now and has not. */
@@ -265,17 +292,7 @@ export class QuestionJobs implements OnModuleInit {
     const dueCloses = await m.find(Question, { select: { id: true }, where: { status: 'answered', autoCloseAt: LessThanOrEqual(now) }, take: 1000 });
     for (const q of dueCloses) work.push({ job: JobName.AutoCloseQuestion, payload: { questionId: q.id } });
 
-    // Unaccepted assignments: at the acceptance deadline remind the expert, a working day later the coordinators.
-    const waiting = await m.find(Question, { select: { id: true, assignedAt: true, assignmentCount: true }, where: { status: 'assigned' }, take: 2000 });
-    for (const q of waiting) {
-      if (!q.assignedAt) continue;
-      for (const stage of [1, 2] as const) {
-        if (acceptanceDue(this.calendar, q.assignedAt, stage) > now) break;
-        const eventKey = `question:${q.id}:reminder:${q.assignmentCount}:${stage}`;
-        if (await this.notifications.hasEvent(eventKey)) continue;
-        work.push({ job: JobName.RemindAssignment, payload: { questionId: q.id, assignment: q.assignmentCount, stage } });
-      }
-    }
+    for (const { payload } of await this.dueReminders(now)) work.push({ job: JobName.RemindAssignment, payload });
     return work;
   }
 
