@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Database } from '../src/infra/database/database.service.js';
 import { KnowledgeService } from '../src/knowledge/knowledge.service.js';
-import { KnowledgeSearchService } from '../src/knowledge/knowledge-search.service.js';
+import { QUESTION_INDEX, questionSearchDocument } from '../src/knowledge/question-index.js';
+import { SearchIndex } from '../src/knowledge/search/search-index.js';
+import { parseQuery } from '../src/knowledge/text/dutch-analyzer.js';
 import { SearchLog } from '../src/knowledge/search-log.js';
 import { QUESTION_SOURCE, QuestionForPublication, QuestionSourceBinding } from '../src/knowledge/question-source.js';
 import { InvalidInputError } from '../src/common/domain-errors.js';
@@ -425,10 +427,22 @@ describe('knowledge base: publishing flow, access and analytics (e2e)', () => {
       expect(staff.body.reuseCount).toBe(1);
     });
 
-    it('exposes the search engine for other document kinds', () => {
-      const search = t.app.get(KnowledgeSearchService);
-      expect(search).toBeDefined();
+    it('serves another document kind with the same engine: a question document found by Dutch stems and compounds', async () => {
       expect(t.app.get(KnowledgeService).index.table).toBe('article_fts');
+      const engine = new SearchIndex(QUESTION_INDEX);
+      const db = t.app.get(Database);
+      const rowid = 987_654_321;
+      const found = async (q: string) => (await engine.search(db.manager, parseQuery(q), {}, { offset: 0, limit: 50 }, 1)).hits.map((hit) => hit.rowid);
+      await db.transaction((m) => engine.index(m, questionSearchDocument(rowid, { title: 'Woningbouwlocatie in het veenweidegebied', body: 'Mag dat bij een hoge grondwaterstand?', answerBody: 'Het waterpeil beïnvloedt de draagkracht.' })));
+      try {
+        expect(await found('woningbouwlocaties')).toContain(rowid);
+        expect(await found('veenweide')).toContain(rowid);
+        expect(await found('beinvloedt')).toContain(rowid);
+        expect(await found('zoutwaterindringing')).not.toContain(rowid);
+      } finally {
+        await db.transaction((m) => engine.remove(m, rowid));
+      }
+      expect(await found('woningbouwlocaties')).not.toContain(rowid);
     });
   });
 });

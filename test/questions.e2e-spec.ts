@@ -148,8 +148,11 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
       const clarify = await act(expert, q.id, 'clarification-request', { message: 'Om welk perceel gaat het?' }).expect(200);
       expect(clarify.body.status).toBe('awaiting_requester');
       await drain();
-      const ask = await smtp.waitFor((m) => sentTo('vrager@amsterdam.nl')(m) && m.subject!.includes(q.reference) && (m.text ?? '').includes('Om welk perceel'));
-      expect(ask).toBeDefined();
+      const isAsk = (m: ParsedMail) => m.subject!.includes(q.reference) && (m.text ?? '').includes('Om welk perceel');
+      const ask = await smtp.waitFor((m) => sentTo('vrager@amsterdam.nl')(m) && isAsk(m));
+      // One mail, to the requester alone, with the link to answer on the question's page.
+      expect(smtp.messages.filter(isAsk).map(recipients)).toEqual([['vrager@amsterdam.nl']]);
+      expect(ask.text).toContain(`http://vraagbaak.test/vragen/${q.id}`);
       await act(expert, q.id, 'answer', { body: 'Nog niet' }).expect(409);
       const reply = await t.http.post(`/api/v1/questions/${q.id}/messages`).set(requester.auth).send({ body: 'Perceel 12 aan de dijk.' }).expect(200);
       expect(reply.body.status).toBe('in_progress');
