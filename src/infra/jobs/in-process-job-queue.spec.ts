@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { AppConfig } from '../../config/app-config.js';
@@ -11,6 +12,13 @@ import { Reconciler } from './reconciler.js';
 
 type Payload = JobPayloads[JobName.SendNotification];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** One turn of the event loop (setImmediate, which the fake timers below leave real): the queue's pump runs. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Timings are asserted on fake time (setTimeout and Date only), so delays and backoff are checked
+ * exactly and a busy machine cannot make a test fail; the queue's pump (setImmediate) stays real.
+ */
+const useFakeTime = () => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'hrtime', 'performance'] });
 
 /** A handler whose behaviour each test sets; records every call. */
 @Injectable()
@@ -50,6 +58,7 @@ describe('InProcessJobQueue', () => {
   }
 
   afterEach(async () => {
+    jest.useRealTimers();
     await moduleRef?.close();
   });
 
@@ -66,9 +75,12 @@ describe('InProcessJobQueue', () => {
     finish.shift()!(); // 'a' done, 'b' starts: two wait
     await waiting;
     await queue.enqueue(JobName.SendNotification, { outboxId: 'e' }); // three wait again
-    const before = Date.now();
-    await queue.waitForRoom(50); // full: gives up after its maximum
-    expect(Date.now() - before).toBeGreaterThanOrEqual(45);
+    // Full: it waits (a shorter timer fires first), then gives up after its maximum, still full.
+    const order: string[] = [];
+    const gaveUp = queue.waitForRoom(50).then(() => order.push('gave up'));
+    await sleep(10).then(() => order.push('10 ms'));
+    await gaveUp;
+    expect(order).toEqual(['10 ms', 'gave up']);
     expect(handler.ids()).toEqual(['a', 'b']);
     handler.impl = async () => undefined;
     while (finish.length > 0) finish.shift()!();
@@ -110,12 +122,11 @@ describe('InProcessJobQueue', () => {
     release();
     await queue.drain(); // ~300 ms from ready to done
     for (let i = 0; i < 40; i++) await queue.enqueue(JobName.SendNotification, { outboxId: `quick${i}` });
-    // Jobs wait and the average says 300 ms; a few quick ones bring it under 200 long before the last runs.
-    const before = Date.now();
-    await queue.waitForRoom(10_000);
+    // Jobs wait and the average says 300 ms; a few quick ones bring it under 200 long before the last
+    // runs. (A maximum beyond the test's timeout: had it not let go, the test would fail.)
+    await queue.waitForRoom(60_000);
     expect(handler.calls.length).toBeGreaterThan(3); // it did wait for quick ones…
     expect(queue.size).toBeGreaterThan(10); // …but not for the queue to empty
-    expect(Date.now() - before).toBeLessThan(5_000);
     await queue.drain();
     expect(handler.calls).toHaveLength(41);
   });
@@ -127,9 +138,13 @@ describe('InProcessJobQueue', () => {
     handler.impl = () => gate;
     for (let i = 0; i < 5; i++) await queue.enqueue(JobName.SendNotification, { outboxId: `x${i}` });
     await sleep(10);
-    const before = Date.now();
-    await queue.waitForRoom(5_000);
-    expect(Date.now() - before).toBeLessThan(100);
+    // Room at once: resolved before the next turn of the event loop, with all five jobs still there.
+    const order: string[] = [];
+    const room = queue.waitForRoom(5_000).then(() => order.push('room'));
+    await turn().then(() => order.push('next turn'));
+    await room;
+    expect(order).toEqual(['room', 'next turn']);
+    expect(queue.size).toBe(5);
     release();
   });
 
@@ -163,14 +178,21 @@ describe('InProcessJobQueue', () => {
     handler.impl = async () => {
       if (handler.calls.length < 4) throw new Error('SMTP down');
     };
+    useFakeTime();
     await queue.enqueue(JobName.SendNotification, { outboxId: 'r' });
+    await turn();
+    expect(handler.calls).toHaveLength(1);
+    // 25, 50, 100 ms: not a millisecond earlier, and then at once.
+    for (const [attempt, backoff] of [[2, 25], [3, 50], [4, 100]] as const) {
+      await jest.advanceTimersByTimeAsync(backoff - 1);
+      expect(handler.calls).toHaveLength(attempt - 1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(handler.calls).toHaveLength(attempt);
+    }
+    expect(handler.calls.slice(1).map((c, i) => c.at - handler.calls[i]!.at)).toEqual([25, 50, 100]);
     await queue.drain({ includeRetries: true });
     expect(handler.calls).toHaveLength(4);
-    const gaps = handler.calls.slice(1).map((c, i) => c.at - handler.calls[i]!.at);
-    // 25, 50, 100 ms: lower bounds only, as a loaded machine may add any delay on top.
-    expect(gaps[0]).toBeGreaterThanOrEqual(24);
-    expect(gaps[1]).toBeGreaterThanOrEqual(49);
-    expect(gaps[2]).toBeGreaterThanOrEqual(99);
+    expect(queue.size).toBe(0); // the fourth attempt succeeded
   });
 
   it('gives up after the last attempt', async () => {
@@ -207,16 +229,17 @@ describe('InProcessJobQueue', () => {
     expect(handler.ids()).toEqual(['first', 'other', 'third']);
   });
 
-  it('runs a delayed job later; drain() does not wait for it', async () => {
+  it('runs a delayed job when its delay is over; drain() does not wait for it', async () => {
     await boot();
-    const start = Date.now();
+    useFakeTime();
     await queue.enqueue(JobName.SendNotification, { outboxId: 'later' }, { delayMs: 60 });
     await queue.drain();
     expect(handler.calls).toHaveLength(0);
-    await sleep(90);
+    await jest.advanceTimersByTimeAsync(59);
+    expect(handler.calls).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1);
     await queue.drain();
     expect(handler.ids()).toEqual(['later']);
-    expect(handler.calls[0]!.at - start).toBeGreaterThanOrEqual(59);
   });
 
   it('drain() waits for a running job', async () => {
@@ -254,10 +277,9 @@ describe('InProcessJobQueue', () => {
     await queue.enqueue(JobName.SendNotification, { outboxId: 'running' });
     await queue.enqueue(JobName.SendNotification, { outboxId: 'tomorrow' }, { delayMs: 86_400_000 });
     await sleep(5);
-    const start = Date.now();
+    // (Waiting for the delayed job would outlast the test's timeout.)
     await moduleRef.close();
     expect(finished).toBe(true);
-    expect(Date.now() - start).toBeLessThan(1000);
     expect(queue.size).toBe(0);
     await queue.enqueue(JobName.SendNotification, { outboxId: 'after' });
     await sleep(10);
@@ -269,9 +291,13 @@ describe('InProcessJobQueue', () => {
     handler.impl = () => new Promise(() => undefined); // never settles
     await queue.enqueue(JobName.SendNotification, { outboxId: 'stuck' });
     await sleep(5);
-    const start = Date.now();
-    await moduleRef.close();
-    expect(Date.now() - start).toBeLessThan(1000);
+    // It waits for the job (a shorter timer fires first), then closes although the job never ends.
+    const order: string[] = [];
+    const closed = moduleRef.close().then(() => order.push('closed'));
+    await sleep(10).then(() => order.push('10 ms'));
+    await closed;
+    expect(order).toEqual(['10 ms', 'closed']);
+    expect(handler.ids()).toEqual(['stuck']);
   });
 
   it('still runs jobs with WORKERS=false, as nobody else could', async () => {
@@ -302,17 +328,18 @@ describe('InProcessJobQueue', () => {
 
     it('runs at startup and every interval, and stops on shutdown', async () => {
       let runs = 0;
+      let third!: () => void;
+      const thirdRun = new Promise<void>((resolve) => (third = resolve));
       @Injectable()
       class CountingSource implements OnModuleInit {
         constructor(private readonly reconciler: Reconciler) {}
         onModuleInit(): void {
-          this.reconciler.register({ name: 'test.counting', findPending: async () => (runs++, []) });
+          this.reconciler.register({ name: 'test.counting', findPending: async () => (++runs === 3 && third(), []) });
         }
       }
       await boot({ reconcileIntervalMs: 40 }, {}, [CountingSource]);
       expect(runs).toBe(1); // the startup run
-      await sleep(100);
-      expect(runs).toBeGreaterThanOrEqual(3);
+      await thirdRun; // two intervals later (however late a busy machine runs them)
       await moduleRef.close();
       const after = runs;
       await sleep(100);
