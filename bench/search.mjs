@@ -11,7 +11,7 @@
 // For quick before/after comparisons while working on search: SEARCH_KEEP=1 keeps the loaded
 // database (SQLite: /tmp/vraagbaak-bench-search-keep, PostgreSQL: vb_bench_search_keep) and later runs
 // reuse it instead of loading again; SEARCH_PHASES=http (or engine) runs only that phase. Such runs
-// leave docs/benchmarks.md alone.
+// leave docs/benchmarks.md alone, and so does SEARCH_DOCS=0 (e.g. runs for another section).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -41,7 +41,7 @@ const DATABASES = ['sqlite', 'postgres'].filter((kind) => (process.env.BENCH_DAT
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEEP = process.env.SEARCH_KEEP === '1';
 const PHASES = (process.env.SEARCH_PHASES ?? 'engine,http').split(',').map((s) => s.trim());
-const PARTIAL = KEEP || PHASES.length < 2;
+const PARTIAL = KEEP || PHASES.length < 2 || process.env.SEARCH_DOCS === '0';
 const PROFILE = process.env.SEARCH_PROFILE === '1';
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
