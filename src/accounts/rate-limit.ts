@@ -16,8 +16,9 @@ const USER_KEY = 'u:';
  * TCP peer unless TRUST_PROXY names the proxies that may forward it (clientAddress), so rotating
  * X-Forwarded-For headers buys nothing. Counters live in Redis when configured, so every instance
  * shares them. Built on @fastify/rate-limit: @nestjs/throttler is CommonJS and require()s the
- * ESM-only NestJS 12, which Jest's loader cannot do on Node 20. Sign-in links have their own,
- * stricter limits in AuthService, counted in the database.
+ * ESM-only NestJS 12; Node runs that, but Jest's loader fails on it (on Node 26: "Cannot require()
+ * ES Module … in a cycle"; see README, Architecture). Sign-in links have their own, stricter
+ * limits in AuthService, counted in the database.
  */
 export async function registerRateLimits(fastify: FastifyInstance, config: AppConfig, auth: AuthService): Promise<void> {
   // The shared counters' connection: errors are skipped (skipOnError) rather than crashing, and it
