@@ -3,6 +3,7 @@ import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { WorkingCalendar } from '../src/calendar/working-calendar.js';
+import { acceptanceDue } from '../src/questions/acceptance.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, cookieHeader, cookiesOf, signInAs } from './support/auth.js';
 import { TestSmtp, sentTo, startSmtp } from './support/smtp.js';
@@ -225,7 +226,7 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
       expect(after.timeline.at(-1).type).toBe('auto_closed');
     });
 
-    it('reminds about an unaccepted assignment once: after 1 working day the expert, after 2 the coordinators', async () => {
+    it('reminds about an unaccepted assignment once: at the acceptance deadline the expert, a working day later the coordinators', async () => {
       const q = await submit([21, 22]);
       const expert = q.assignee.id === expertBuilt.user.id ? expertBuilt : expertTheme;
       const reminders = () =>
@@ -242,13 +243,13 @@ describe('questions: intake, routing, lifecycle and mails (e2e)', () => {
         await drain();
       };
       try {
-        const oneDay = calendar.addWorkingDays(new Date(q.assignedAt), 1);
+        const oneDay = acceptanceDue(calendar, new Date(q.assignedAt), 1);
         await reconcileAt(new Date(oneDay.getTime() - 60_000));
         expect(reminders()).toEqual([]);
         await reconcileAt(new Date(oneDay.getTime() + 1000));
         await reconcileAt(new Date(oneDay.getTime() + 2000));
         expect(reminders()).toEqual([expert.user.email]);
-        await reconcileAt(new Date(calendar.addWorkingDays(new Date(q.assignedAt), 2).getTime() + 1000));
+        await reconcileAt(new Date(acceptanceDue(calendar, new Date(q.assignedAt), 2).getTime() + 1000));
         const coordinators = ((await t.app.get(Database).manager.query(`SELECT email FROM users WHERE roles LIKE '%,coordinator,%' AND active = ${t.app.get(Database).kind === 'postgres' ? 'true' : '1'}`)) as { email: string }[]).map((u) => u.email);
         expect(coordinators).toContain('coord@ienw.nl');
         expect(reminders()).toEqual([expert.user.email, ...coordinators].sort());
