@@ -29,6 +29,8 @@ export const NON_API_ROUTES = [
   { path: 'auth/signed-in', method: RequestMethod.ALL },
   { path: 'auth/second-factor', method: RequestMethod.ALL },
   { path: 'auth/sign-in-link', method: RequestMethod.ALL },
+  { path: 'kennisbank', method: RequestMethod.GET },
+  { path: 'kennisbank/{*rest}', method: RequestMethod.GET },
   { path: 'vragen/{*rest}', method: RequestMethod.ALL },
   { path: 'reports/{*rest}', method: RequestMethod.ALL },
 ];
