@@ -1,3 +1,5 @@
+import { Database } from '../src/infra/database/database.service.js';
+import { KnowledgeSearchClick } from '../src/knowledge/knowledge.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
 
@@ -59,7 +61,7 @@ describe('knowledge base pages (e2e)', () => {
     expect(res.text).toMatch(/<label class="field-label" for="q">Zoek in de kennisbank<\/label>/);
     expect(res.text).toContain('id="q-hint"');
     expect(res.text).toMatch(/name="q" type="search" value="bodemdaling"/);
-    expect(res.text).toContain(`<a href="/kennisbank/${ids.main}">Woningbouw bij bodemdaling</a>`);
+    expect(res.text).toMatch(new RegExp(`<a href="/kennisbank/${ids.main}\\?zoekopdracht=[0-9a-f-]{36}">Woningbouw bij bodemdaling</a>`));
     expect(res.text).toMatch(/<p class="result-snippet">[^<]*<mark>[^<]+<\/mark>/);
     expect(res.text).toContain('1 artikel gevonden');
     expect(res.text).toContain('href="/kennisbank?q=bodemdaling&amp;themeId=');
@@ -102,7 +104,20 @@ describe('knowledge base pages (e2e)', () => {
   it('says honestly when it falls back to articles with most of the words', async () => {
     const res = await page('/kennisbank', { q: 'woningbouw verzilting' }).expect(200);
     expect(res.text).toContain('Geen artikelen met alle woorden; dit zijn artikelen met de meeste woorden.');
-    expect(res.text).toContain(`href="/kennisbank/${ids.main}"`);
+    expect(res.text).toContain(`href="/kennisbank/${ids.main}?zoekopdracht=`);
+  });
+
+  it('reports opening a result to the search analytics, without JavaScript', async () => {
+    const res = await page('/kennisbank', { q: 'bodemdaling' }).expect(200);
+    const link = res.text.match(new RegExp(`href="(/kennisbank/${ids.main}\\?zoekopdracht=([0-9a-f-]{36}))"`))!;
+    const clicks = () => t.app.get(Database).manager.countBy(KnowledgeSearchClick, { searchId: link[2] });
+    expect(await clicks()).toBe(0);
+    await page(link[1]).expect(200);
+    expect(await clicks()).toBe(1);
+    // An unknown or malformed search id loses only the count, not the article.
+    await page(`/kennisbank/${ids.main}`, { zoekopdracht: '0b7c4d1e-2f3a-4b5c-8d6e-7f8091a2b3c4' }).expect(200);
+    await page(`/kennisbank/${ids.main}`, { zoekopdracht: 'x' }).expect(200);
+    expect(await clicks()).toBe(1);
   });
 
   it('suggests asking the taskforce when nothing is found', async () => {
@@ -163,8 +178,11 @@ describe('knowledge base pages (e2e)', () => {
     await page('/kennisbank/0b7c4d1e-2f3a-4b5c-8d6e-7f8091a2b3c4').expect(404);
     const malformed = await page('/kennisbank/niet-een-id').expect(400);
     expect(malformed.headers['content-type']).toBe('text/html; charset=utf-8');
-    // Staff still see the draft, through the same service rule.
-    await page(`/kennisbank/${ids.draft}`).set(secretariat.auth).expect(200);
+    // Staff still see the draft, through the same service rule, with its status.
+    const staff = await page(`/kennisbank/${ids.draft}`).set(secretariat.auth).expect(200);
+    expect(staff.text).toContain('Status: <strong>concept</strong>');
+    const reader = await page(`/kennisbank/${ids.main}`).expect(200);
+    expect(reader.text).not.toContain('Status:');
   });
 
   it('has a search box on the start page', async () => {

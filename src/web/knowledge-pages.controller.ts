@@ -18,12 +18,20 @@ import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js
 const PARAMS = { q: 'q', themeId: 'themeId', keuzeId: 'keuzeId', pagina: 'page' } as const;
 const LABELS: Record<string, string> = { q: 'Zoekwoorden', themeId: 'Thema', keuzeId: 'Keuze', pagina: 'Pagina' };
 const PAGE_SIZE = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const STATUS_TEXT: Record<string, string> = { draft: 'concept', in_review: 'ter beoordeling', published: 'gepubliceerd', archived: 'gearchiveerd' };
 
 const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric' });
 
 /** "7 december 2026": a publication date as people in the Netherlands read it. */
 export function dutchDate(value: Date | string | null): string | null {
   return value === null ? null : DUTCH_DATE.format(new Date(value));
+}
+
+/** The total of a search as a sentence reads it: "meer dan 1.000" once counting stopped. */
+export function totalText(total: number, totalExact: boolean | undefined): string {
+  return totalExact === false ? `meer dan ${total.toLocaleString('nl-NL')}` : total.toLocaleString('nl-NL');
 }
 
 /**
@@ -67,7 +75,8 @@ export class KnowledgePagesController {
       errors: [],
       query: base,
       hits: result.data.map((hit) => ({ ...hit, published: dutchDate(hit.publishedAt), themes: hit.themeIds.map((id) => names.theme(id)) })),
-      total: totalExact === false ? 'meer dan 1.000' : total.toLocaleString('nl-NL'),
+      total: totalText(total, totalExact),
+      searchId: result.meta.searchId,
       totalCount: total,
       fallback: result.meta.matchMode === 'any',
       filter: {
@@ -90,8 +99,20 @@ export class KnowledgePagesController {
   @Get(':id')
   @Public()
   @Header('Cache-Control', 'no-store')
-  async article(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async article(
+    @Param('id', UuidPipe) id: string,
+    @Query('zoekopdracht') searchId: unknown,
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const article = await this.articles.get(id, principal);
+    // Opened from a result: the search analytics count the click, as POST …/searches/{id}/clicks
+    // does for API clients. A stale or made-up search id only loses the count, not the page.
+    if (typeof searchId === 'string' && UUID.test(searchId)) {
+      await this.search.searchClicked(searchId.toLowerCase(), id).catch((error: unknown) => {
+        if (!(error instanceof NotFoundError || error instanceof InvalidInputError)) throw error;
+      });
+    }
     const names = await this.names();
     // Related articles through the same rule: a reader sees only those that are published.
     const related = [];
@@ -105,6 +126,7 @@ export class KnowledgePagesController {
     }
     await reply.view('artikel.njk', {
       article,
+      staff: 'status' in article ? { status: STATUS_TEXT[article.status], sourceQuestionId: article.sourceQuestionId } : null,
       published: dutchDate(article.publishedAt),
       keuzes: article.keuzeIds.map((k) => ({ id: k, title: names.keuze(k), href: href({ keuzeId: k }) })),
       themes: article.themeIds.map((t) => ({ id: t, title: names.theme(t), href: href({ themeId: t }) })),
