@@ -19,6 +19,8 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core; see README "Tests".
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
     // Real PostgreSQL + Redis, runs FLUSHALL: only through `npm run test:integration` (--runInBand), never in `npm test`.
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
   ],
