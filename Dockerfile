@@ -8,6 +8,8 @@ RUN npm ci --ignore-scripts && npm rebuild sqlite3
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY public ./public
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:26-trixie-slim
@@ -18,7 +20,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY migrations/data ./migrations/data
 COPY templates ./templates
-COPY public ./public
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

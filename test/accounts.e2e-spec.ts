@@ -196,8 +196,9 @@ describe('accounts and sign-in (e2e)', () => {
     const wrong = await browserSignIn(token, wrongCode());
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('<h1>Inloggen</h1>');
-    expect(wrong.text).toContain('<p class="error" id="code-error">De code is onjuist. U kunt het nog 4 keer proberen.</p>');
-    expect(wrong.text).toMatch(/<input id="code" name="code"[^>]* aria-invalid="true" aria-describedby="code-error"/);
+    expect(wrong.text).toMatch(/id="code-error"><span class="visually-hidden">Fout: <\/span>De code is onjuist. U kunt het nog 4 keer proberen.<\/div>/);
+    expect(wrong.text).toMatch(/<input class="[^"]*" id="code" name="code"[^>]* aria-invalid="true" aria-describedby="code-hint code-error"/);
+    expect(wrong.text).toMatch(/<a href="#code">Code: De code is onjuist/);
     expect(wrong.text).toContain(`name="token" value="${token}"`);
     expect(wrong.text).not.toContain('Open de inloglink opnieuw');
     const right = await press(wrong, token, currentTotp(secret)).expect(303);

@@ -58,7 +58,7 @@ describe('knowledge base pages (e2e)', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expectLayout(res.text);
     expect(res.text).toContain('<form class="form search-form" method="get" action="/kennisbank" role="search">');
-    expect(res.text).toMatch(/<label class="field-label" for="q">Zoek in de kennisbank<\/label>/);
+    expect(res.text).toMatch(/<label class="utrecht-form-label" for="q">Zoek in de kennisbank<\/label>/);
     expect(res.text).toContain('id="q-hint"');
     expect(res.text).toMatch(/name="q" type="search" value="bodemdaling"/);
     expect(res.text).toMatch(new RegExp(`<a href="/kennisbank/${ids.main}\\?zoekopdracht=[0-9a-f-]{36}">Woningbouw bij bodemdaling</a>`));
@@ -148,7 +148,7 @@ describe('knowledge base pages (e2e)', () => {
     expect(res.text).toContain(text);
     expect(res.text).toContain('action="/kennisbank"');
     expect(res.text).toMatch(/<title>Fout: /);
-    if (field === 'q') expect(res.text).toMatch(/<p class="field-error" id="q-error">/);
+    if (field === 'q') expect(res.text).toMatch(/<div class="utrecht-form-field-error-message[^"]*" id="q-error">/);
     expect(res.text).not.toContain('class="result"');
   });
 

@@ -6,17 +6,20 @@ import { TestSmtp, linkToken, sentTo, startSmtp } from './support/smtp.js';
 /** What Chrome and Firefox send when a person opens a page. */
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
+/** The stylesheet, named by its content hash (scripts/build-assets.mjs). */
+const STYLESHEET = /<link rel="stylesheet" href="(\/assets\/vraagbaak\.[A-Za-z0-9_-]{10}\.css)">/;
+
 const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern, 'g'))].length;
 
 /** The layout every page shares: Dutch, skip link, landmarks, exactly one h1, our stylesheet. */
 function expectLayout(text: string) {
   expect(text).toMatch(/^<!doctype html>\s*<html lang="nl">/);
-  expect(text).toMatch(/<a class="skip-link" href="#inhoud">/);
+  expect(text).toMatch(/<a class="skip-link[^"]*" href="#inhoud">/);
   expect(text).toMatch(/<header class="site-header">/);
   expect(text).toMatch(/<main id="inhoud"/);
   expect(text).toMatch(/<footer class="site-footer">/);
   expect(count(text, /<h1[ >]/)).toBe(1);
-  expect(text).toContain('<link rel="stylesheet" href="/assets/vraagbaak.css">');
+  expect(text).toMatch(STYLESHEET);
 }
 
 describe('pages in the browser (e2e)', () => {
@@ -43,8 +46,8 @@ describe('pages in the browser (e2e)', () => {
         expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
         expectLayout(res.text);
         expect(res.text).toContain('<h1>Vraagbaak WBS</h1>');
-        expect(res.text).toContain('<form class="form" method="post" action="/auth/sign-in-link">');
-        expect(res.text).toMatch(/<input class="input" id="email" name="email" type="email"/);
+        expect(res.text).toMatch(/<form class="form" method="post" action="\/auth\/sign-in-link"/);
+        expect(res.text).toMatch(/<input class="utrecht-textbox[^"]*" id="email" name="email" type="email"/);
         expect(res.text).toContain('href="/api/docs"');
         expect(res.headers['content-security-policy']).toContain("script-src 'self'");
       }
@@ -56,10 +59,26 @@ describe('pages in the browser (e2e)', () => {
       expect(res.text).not.toContain('action="/auth/sign-in-link"');
     });
 
-    it('serves its stylesheet from this origin', async () => {
-      const css = await t.http.get('/assets/vraagbaak.css').expect(200);
+    it('serves its stylesheet from this origin, hashed, compressed and cached for good', async () => {
+      const page = await t.http.get('/').set('Accept', BROWSER).expect(200);
+      const href = page.text.match(STYLESHEET)![1];
+      const css = await t.http.get(href).set('Accept-Encoding', 'identity').expect(200);
       expect(css.headers['content-type']).toMatch(/^text\/css/);
+      expect(css.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      // Our theme and the NL Design System components, bundled into the one file.
       expect(css.text).toContain(':focus-visible');
+      expect(css.text).toContain('.vraagbaak-theme{');
+      expect(css.text).toContain('.utrecht-button');
+      for (const encoding of ['br', 'gzip']) {
+        // The client decompresses; the bytes on the wire are the Content-Length.
+        const compressed = await t.http.get(href).set('Accept-Encoding', encoding).expect(200);
+        expect(compressed.headers['content-encoding']).toBe(encoding);
+        expect(compressed.headers.vary).toMatch(/accept-encoding/i);
+        expect(Number(compressed.headers['content-length'])).toBeLessThan(Buffer.byteLength(css.text) / 5);
+        expect(compressed.text).toBe(css.text);
+      }
+      // Only hashed names exist, so no browser keeps an old stylesheet under a name that changed.
+      await t.http.get('/assets/vraagbaak.css').expect(404);
     });
   });
 
@@ -87,7 +106,7 @@ describe('pages in the browser (e2e)', () => {
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       expectLayout(res.text);
       expect(res.text).toContain('<h1>Log in om verder te gaan</h1>');
-      const form = res.text.match(/<form class="form" method="post" action="\/auth\/sign-in-link">[\s\S]*?<\/form>/)?.[0] ?? '';
+      const form = res.text.match(/<form class="form" method="post" action="\/auth\/sign-in-link"[^>]*>[\s\S]*?<\/form>/)?.[0] ?? '';
       expect(form).toContain('<input type="hidden" name="returnTo" value="/reports/evaluation?from=2026-01-01&amp;to=2026-03-31">');
 
       // Send the form as the browser would, open the mailed link, press Inloggen: back on the page.

@@ -32,7 +32,7 @@ export class SignInLinkRequestDto {
   email: string;
 
   @ApiPropertyOptional({ description: 'Page to open after signing in: a question (`/vragen/{id}`) or the evaluation report.', example: '/vragen/019a1577-6f82-7da9-88e0-901e9581cbb1', maxLength: 200 })
-  @OptionalField() @IsString() @MaxLength(200) @Matches(RETURN_PATH_PATTERN, { message: 'moet een pagina van Vraagbaak zijn (/vragen/{id} of /reports/evaluation)' })
+  @OptionalField() @IsString() @MaxLength(200) @Matches(RETURN_PATH_PATTERN, { message: 'moet een pagina van Vraagbaak zijn, zoals /vragen/{id} of /kennisbank' })
   returnTo?: string;
 }
 

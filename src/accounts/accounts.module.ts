@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
 import { AppSecrets } from '../infra/secrets.js';
 import { AccessGuard } from './access.guard.js';
@@ -12,6 +12,7 @@ import { AuthService } from './auth.service.js';
 import { BootstrapAdmin } from './bootstrap-admin.js';
 import { CredentialsService } from './credentials.service.js';
 import { MeController } from './me.controller.js';
+import { PageViewerInterceptor } from './page-viewer.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
@@ -28,6 +29,7 @@ import { UsersService } from './users.service.js';
     AccountEvents,
     BootstrapAdmin,
     { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_INTERCEPTOR, useClass: PageViewerInterceptor },
   ],
   exports: [AuthService, UsersService, AccountEvents, AppSecrets],
 })

@@ -7,10 +7,9 @@ import { Public, SignedIn } from '../common/access.js';
 import { DomainError, InvalidInputError } from '../common/domain-errors.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { validateForm } from '../infra/http/forms.js';
-import { html, page, raw } from '../infra/http/html.js';
 import { AppSecrets } from '../infra/secrets.js';
 import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.guard.js';
-import { SignInLinkRequestDto } from './accounts.dto.js';
+import { SignInLinkRequestDto, type TotpEnrolmentDto } from './accounts.dto.js';
 import { AuthService, type LinkInfo, SecondFactorCodeError } from './auth.service.js';
 import { CredentialsService } from './credentials.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from './principal.js';
@@ -19,12 +18,13 @@ import { afterSignIn, safeReturnPath, withReturnTo } from './return-path.js';
 const LOGIN_COOKIE = 'vraagbaak_login';
 
 /**
- * The pages behind the mailed link. Mail scanners open links before people do, so GET only
- * shows a button; only the POST spends the token. A login cookie bound to the form stops
- * another site from signing a victim in to the attacker's account.
+ * The sign-in pages: `/inloggen` asks for a mailed link, the link's page signs in, `/uitloggen`
+ * signs out. Mail scanners open links before people do, so GET on the link only shows a button;
+ * only the POST spends the token. A login cookie bound to the form stops another site from
+ * signing a victim in to the attacker's account.
  */
 @ApiExcludeController()
-@Controller('auth')
+@Controller()
 export class AuthPagesController {
   constructor(
     private readonly auth: AuthService,
@@ -33,42 +33,86 @@ export class AuthPagesController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get('callback')
+  /** Asks for a sign-in link; `next` is the page to return to, `uitgelogd` says sign-out worked. */
+  @Get('inloggen')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  async signInPage(@Query('next') next: unknown, @Query('uitgelogd') signedOut: unknown, @Res() reply: FastifyReply): Promise<void> {
+    await reply.view('inloggen.njk', { returnTo: safeReturnPath(next), signedOut: signedOut !== undefined, errors: [] });
+  }
+
+  /** The form on `/inloggen` and on 401 pages: mails a link, says the same whoever asks. */
+  @Post('auth/sign-in-link')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async requestLink(@Body() body: Record<string, unknown> | undefined, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
+    // The API's rules (length included): a form must not store what the API refuses.
+    const returnTo = safeReturnPath(body?.returnTo);
+    const typed = typeof body?.email === 'string' ? body.email : '';
+    let email: string;
+    try {
+      ({ email } = await validateForm(SignInLinkRequestDto, { email: typed, ...(returnTo ? { returnTo } : {}) }, {}));
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      const reason = typed.trim() ? 'Vul een geldig e-mailadres in, zoals naam@gemeente.nl' : 'Vul uw e-mailadres in';
+      reply.status(400);
+      await reply.view('inloggen.njk', { returnTo, email: typed, emailError: reason, errors: [{ id: 'email', label: 'E-mailadres', reason }] });
+      return;
+    }
+    try {
+      await this.auth.requestSignInLink(email, actor, returnTo);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      reply.status(error.status);
+      await reply.view('inloggen.njk', { returnTo, email: typed, problem: error.message, errors: [] });
+      return;
+    }
+    await reply.view('inloggen-mail.njk', { email });
+  }
+
+  /** Signs out of this browser: the session ends and its cookies go. */
+  @Post('uitloggen')
+  @SignedIn()
+  @AllowDuringMfaEnrolment()
+  async signOut(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
+    await this.auth.signOut(principal, actor);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    reply.redirect('/inloggen?uitgelogd', 303);
+  }
+
+  @Get('auth/callback')
   @Public()
   @Header('Cache-Control', 'no-store')
   async callbackPage(@Query('token') token: unknown, @Query('next') next: unknown, @Res() reply: FastifyReply): Promise<void> {
     const info = typeof token === 'string' && token.length <= 200 ? await this.auth.describeLink(token) : { valid: false, needsCode: false, needsEnrolment: false };
     if (!info.valid) {
-      reply.status(410).type('text/html; charset=utf-8').send(this.invalidLinkPage());
+      reply.status(410);
+      await reply.view('inloggen.njk', { linkInvalid: true, returnTo: safeReturnPath(next), errors: [] });
       return;
     }
-    this.sendLinkPage(reply, token as string, safeReturnPath(next), info);
+    await this.sendLinkPage(reply, token as string, safeReturnPath(next), info);
   }
 
   /** The page behind the link: a button, for staff with the code field (and the error of a failed try next to it). */
-  private sendLinkPage(reply: FastifyReply, token: string, returnTo: string | null, info: LinkInfo, codeError?: string): void {
+  private async sendLinkPage(reply: FastifyReply, token: string, returnTo: string | null, info: LinkInfo, codeError?: string): Promise<void> {
     const nonce = randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_COOKIE, nonce, { path: '/auth', httpOnly: true, sameSite: 'strict', secure: this.config.isHttpsPublicUrl, maxAge: 900 });
-    const body = html`
-      <h1>Inloggen</h1>
-      <p>Klik op de knop om in te loggen bij Vraagbaak.</p>
-      <form method="post" action="/auth/callback">
-        <input type="hidden" name="token" value="${token}">
-        <input type="hidden" name="login" value="${nonce}">
-        ${returnField(returnTo)}
-        ${info.needsCode
-          ? html`<label for="code">Code uit uw authenticator-app (of een herstelcode)</label>
-                 ${codeError ? html`<p class="error" id="code-error">${codeError}</p>` : ''}
-                 <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="20"${raw(codeError ? ' aria-invalid="true" aria-describedby="code-error" autofocus' : '')}>`
-          : ''}
-        <p><button type="submit">Inloggen</button></p>
-      </form>
-      ${info.needsEnrolment ? html`<p class="muted">Na het inloggen stelt u eenmalig een tweede factor in met een authenticator-app.</p>` : ''}`;
-    reply.type('text/html; charset=utf-8').send(page(codeError ? 'Fout: inloggen' : 'Inloggen', body));
+    await reply.view('inloglink.njk', {
+      token,
+      nonce,
+      returnTo,
+      needsCode: info.needsCode,
+      needsEnrolment: info.needsEnrolment,
+      codeError,
+      errors: codeError ? [{ id: 'code', label: 'Code', reason: codeError }] : [],
+    });
   }
 
-  @Post('callback')
+  @Post('auth/callback')
   @Public()
+  @Header('Cache-Control', 'no-store')
   async signIn(
     @Body() body: Record<string, unknown> | undefined,
     @Req() request: FastifyRequest,
@@ -77,8 +121,10 @@ export class AuthPagesController {
   ): Promise<void> {
     const token = typeof body?.token === 'string' ? body.token : '';
     const code = typeof body?.code === 'string' && body.code.trim() ? body.code.trim() : undefined;
+    const returnTo = safeReturnPath(body?.next);
     if (!sameNonce(request.cookies?.[LOGIN_COOKIE], body?.login)) {
-      reply.status(403).type('text/html; charset=utf-8').send(page('Inloggen mislukt', html`<p class="error">Open de inloglink opnieuw vanuit uw e-mail en klik dan op Inloggen.</p>`));
+      reply.status(403);
+      await reply.view('inloggen.njk', { problem: 'Open de inloglink opnieuw vanuit uw e-mail en klik dan op Inloggen.', returnTo, errors: [] });
       return;
     }
     try {
@@ -88,65 +134,27 @@ export class AuthPagesController {
       // Readable by the page's own scripts, which echo it in X-CSRF-Token.
       reply.setCookie(CSRF_COOKIE, this.secrets.csrfToken(session.tokenHash), { ...cookie, httpOnly: false });
       reply.clearCookie(LOGIN_COOKIE, { path: '/auth' });
-      const returnTo = safeReturnPath(body?.next);
       reply.redirect(session.mfaSatisfied ? afterSignIn(returnTo) : withReturnTo('/auth/second-factor', returnTo), 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
+      reply.status(error.status);
       if (error instanceof SecondFactorCodeError && error.attemptsLeft > 0) {
         // A missing or mistyped code: the same page again, the link still works.
-        reply.status(error.status);
-        this.sendLinkPage(reply, token, safeReturnPath(body?.next), { valid: true, needsCode: true, needsEnrolment: false }, error.message);
+        await this.sendLinkPage(reply, token, returnTo, { valid: true, needsCode: true, needsEnrolment: false }, error.message);
         return;
       }
-      reply
-        .status(error.status)
-        .type('text/html; charset=utf-8')
-        .send(page('Inloggen mislukt', html`<p class="error">${error.message}</p>${raw(this.requestLinkForm())}`));
+      await reply.view('inloggen.njk', { problem: error.message, returnTo, errors: [] });
     }
   }
 
-  /** The form on pages for people who are not signed in: mails a link, says the same whoever asks. */
-  @Post('sign-in-link')
-  @Public()
-  @HttpCode(200)
-  async requestLink(@Body() body: Record<string, unknown> | undefined, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
-    // The API's rules (length included): a form must not store what the API refuses.
-    const returnTo = safeReturnPath(body?.returnTo);
-    let email: string;
-    try {
-      ({ email } = await validateForm(SignInLinkRequestDto, { email: body?.email, ...(returnTo ? { returnTo } : {}) }, { email: 'Het e-mailadres' }));
-    } catch (error) {
-      if (!(error instanceof InvalidInputError)) throw error;
-      reply.status(400).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">Vul een geldig e-mailadres in. ${error.message}</p>`));
-      return;
-    }
-    try {
-      await this.auth.requestSignInLink(email, actor, returnTo);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      reply.status(error.status).type('text/html; charset=utf-8').send(page('Inloggen', html`<p class="error">${error.message}</p>`));
-      return;
-    }
-    reply.type('text/html; charset=utf-8').send(
-      page('Kijk in uw mail', html`<h1>Kijk in uw mail</h1><p>Als ${email} toegang heeft tot Vraagbaak, ontvangt u binnen een minuut een inloglink. De link is 15 minuten geldig.</p>`),
-    );
-  }
-
-  @Get('signed-in')
+  @Get('auth/signed-in')
   @SignedIn()
   @Header('Cache-Control', 'no-store')
-  signedIn(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): void {
-    reply.type('text/html; charset=utf-8').send(
-      page(
-        'Ingelogd',
-        html`<h1>U bent ingelogd</h1>
-          <p>Welkom, ${principal.user.displayName} (${principal.user.email}).</p>
-          <p><a href="/api/docs">Naar de API-documentatie</a></p>`,
-      ),
-    );
+  async signedIn(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    await reply.view('ingelogd.njk', { email: principal.user.email });
   }
 
-  @Get('second-factor')
+  @Get('auth/second-factor')
   @SignedIn()
   @AllowDuringMfaEnrolment()
   @Header('Cache-Control', 'no-store')
@@ -156,65 +164,41 @@ export class AuthPagesController {
       reply.redirect(afterSignIn(returnTo), 303);
       return;
     }
-    const enrolment = await this.credentials.startTotpEnrolment(principal, actor);
-    reply.type('text/html; charset=utf-8').send(
-      page(
-        'Tweede factor instellen',
-        html`<h1>Tweede factor instellen</h1>
-          <p>Medewerkers van de taskforce bevestigen elke aanmelding met een code uit een authenticator-app (BIO).
-             Scan deze QR-code met de app, of voer de sleutel handmatig in.</p>
-          <p><img src="${enrolment.qrCodeDataUrl}" alt="QR-code voor de authenticator-app" width="200" height="200"></p>
-          <p class="muted">Sleutel: <code>${enrolment.secret}</code></p>
-          <form method="post" action="/auth/second-factor">
-            <input type="hidden" name="csrf" value="${this.secrets.csrfToken(principal.sessionTokenHash!)}">
-            ${returnField(returnTo)}
-            <label for="code">Code uit de app</label>
-            <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required pattern="[0-9]{6}" maxlength="6">
-            <p><button type="submit">Bevestigen</button></p>
-          </form>`,
-      ),
-    );
+    await this.sendEnrolmentPage(reply, principal, returnTo, await this.credentials.startTotpEnrolment(principal, actor));
   }
 
-  @Post('second-factor')
+  /** The enrolment form; after a mistyped code without a new QR code, as the app already holds the key. */
+  private async sendEnrolmentPage(reply: FastifyReply, principal: Principal, returnTo: string | null, enrolment: TotpEnrolmentDto | null, codeError?: string): Promise<void> {
+    await reply.view('tweede-factor.njk', {
+      enrolment,
+      csrf: this.secrets.csrfToken(principal.sessionTokenHash!),
+      returnTo,
+      codeError,
+      errors: codeError ? [{ id: 'code', label: 'Code', reason: codeError }] : [],
+    });
+  }
+
+  @Post('auth/second-factor')
   @HttpCode(200)
   @SignedIn()
   @AllowDuringMfaEnrolment()
+  @Header('Cache-Control', 'no-store')
   async confirmSecondFactor(
     @Body() body: Record<string, unknown> | undefined,
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: AuditActor,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const returnTo = safeReturnPath(body?.next);
     try {
       const { recoveryCodes } = await this.credentials.confirmTotp(principal, typeof body?.code === 'string' ? body.code.trim() : '', actor);
-      reply.type('text/html; charset=utf-8').send(
-        page(
-          'Tweede factor ingesteld',
-          html`<h1>Tweede factor ingesteld</h1>
-            <p>Bewaar deze herstelcodes op een veilige plek. Elke code werkt één keer, als u uw telefoon kwijt bent.</p>
-            <ul>${recoveryCodes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
-            <p><a href="${afterSignIn(safeReturnPath(body?.next))}">Verder</a></p>`,
-        ),
-      );
+      await reply.view('herstelcodes.njk', { recoveryCodes, next: afterSignIn(returnTo) });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      reply.status(error.status).type('text/html; charset=utf-8').send(page('Code onjuist', html`<p class="error">De code is onjuist.</p><p><a href="${withReturnTo('/auth/second-factor', safeReturnPath(body?.next))}">Probeer het opnieuw</a></p>`));
+      reply.status(error.status);
+      await this.sendEnrolmentPage(reply, principal, returnTo, null, 'De code is onjuist. Voer de code in die de app nu toont.');
     }
   }
-
-  private invalidLinkPage(): string {
-    return page('Link ongeldig', html`<h1>Deze inloglink werkt niet meer</h1><p>De link is ongeldig, verlopen (na 15 minuten) of al gebruikt.</p>${raw(this.requestLinkForm())}`);
-  }
-
-  private requestLinkForm(): string {
-    return html`<p>Vraag via de Vraagbaak-app een nieuwe inloglink aan, of via de API: <code>POST /api/v1/auth/sign-in-links</code>.</p>`.value;
-  }
-}
-
-/** Carries the page to return to through a sign-in form. */
-function returnField(returnTo: string | null) {
-  return returnTo ? html`<input type="hidden" name="next" value="${returnTo}">` : '';
 }
 
 function sameNonce(cookie: string | undefined, given: unknown): boolean {

@@ -3,10 +3,24 @@ import { afterSignIn, safeReturnPath, withReturnTo } from './return-path.js';
 describe('safeReturnPath', () => {
   const id = '019a1577-6f82-7da9-88e0-901e9581cbb1';
   it('lets through the pages a mail or form leads to', () => {
-    for (const path of [`/vragen/${id}`, `/vragen/${id}#bevestigen`, '/reports/evaluation', '/reports/evaluation?from=2026-01-01&to=2026-03-31']) expect(safeReturnPath(path)).toBe(path);
+    for (const path of [
+      `/vragen/${id}`,
+      `/vragen/${id}#bevestigen`,
+      '/reports/evaluation',
+      '/reports/evaluation?from=2026-01-01&to=2026-03-31',
+      '/',
+      '/vragen',
+      '/vragen/nieuw?q=bodem%20daling',
+      `/kennisbank/${id}`,
+      '/kennisbank?q=woningbouw&themeId=2&pagina=3',
+      '/themas/4',
+      '/keuzes/33',
+    ]) {
+      expect(safeReturnPath(path)).toBe(path);
+    }
   });
   it('refuses anything that could leave the app or is not a known page', () => {
-    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', `/vragen/${id}/../../x`, '/api/v1/users', 'vragen/x', `/vragen/${id}?x=<script>`, '', null, 42, `/vragen/${id}`.padEnd(201, 'a')]) {
+    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', `/vragen/${id}/../../x`, '/api/v1/users', 'vragen/x', '/vragen/../api', '/kennisbank?q="><script>', '/themas/x', '//', '/auth/signed-in', `/vragen/${id}?x=<script>`, '', null, 42, `/vragen/${id}`.padEnd(201, 'a')]) {
       expect([bad, safeReturnPath(bad)]).toEqual([bad, null]);
     }
   });

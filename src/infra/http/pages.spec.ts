@@ -35,7 +35,7 @@ describe('wantsPage', () => {
 });
 
 describe('PageRenderer', () => {
-  const pages = new PageRenderer();
+  const pages = new PageRenderer(undefined, { 'vraagbaak.css': 'vraagbaak.0123456789.css' });
   it('escapes every value', () => {
     const html = pages.render('error.njk', { status: 404, heading: '<b>kop</b>', advice: 'a & b', path: `/"'<x>`, requestId: 'r', invalidParams: [] });
     expect(html).toContain('&lt;b&gt;kop&lt;/b&gt;');

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyView from '@fastify/view';
 import type { FastifyRequest } from 'fastify';
@@ -6,9 +6,11 @@ import nunjucks from 'nunjucks';
 import { appPath } from '../app-root.js';
 
 export const PAGES_DIR = appPath('templates', 'pages');
-/** Stylesheets (and later scripts) of the pages, served at ASSETS_PREFIX. */
-export const ASSETS_DIR = appPath('public');
+/** The pages' stylesheet and scripts as `npm run build` wrote them (scripts/build-assets.mjs), served at ASSETS_PREFIX. */
+export const ASSETS_DIR = appPath('dist', 'public');
+export const ASSETS_MANIFEST = appPath('dist', 'assets-manifest.json');
 export const ASSETS_PREFIX = '/assets/';
+
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
 /**
@@ -22,12 +24,18 @@ export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 export class PageRenderer {
   private readonly env: nunjucks.Environment;
 
-  constructor(directory = PAGES_DIR) {
+  constructor(directory = PAGES_DIR, assets: Record<string, string> = readAssetManifest()) {
     this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(directory), {
       autoescape: true,
       throwOnUndefined: false,
       trimBlocks: true,
       lstripBlocks: true,
+    });
+    // `{{ asset("vraagbaak.css") }}` → the hashed file's address; a name that was not built fails the render.
+    this.env.addGlobal('asset', (name: string) => {
+      const file = assets[name];
+      if (!file) throw new Error(`Unknown asset "${name}": is it in public/ and was \`npm run build\` run?`);
+      return ASSETS_PREFIX + file;
     });
     for (const file of readdirSync(directory)) {
       if (file.endsWith('.njk')) this.env.getTemplate(file, true);
@@ -47,7 +55,23 @@ export class PageRenderer {
 /** `reply.view(template, data)` for page controllers, and the static files the pages link to. */
 export async function registerPages(app: NestFastifyApplication, pages: PageRenderer): Promise<void> {
   await app.register(fastifyView, { engine: { nunjucks: pages.viewEngine() }, templates: PAGES_DIR });
-  app.useStaticAssets({ root: ASSETS_DIR, prefix: ASSETS_PREFIX, decorateReply: false, index: false });
+  app.useStaticAssets({
+    root: ASSETS_DIR,
+    prefix: ASSETS_PREFIX,
+    decorateReply: false,
+    index: false,
+    // The .br/.gz twins written at build time, for clients that accept them.
+    preCompressed: true,
+    // Every asset's name carries its content hash, so a browser may keep it for a year without asking again.
+    maxAge: '365d',
+    immutable: true,
+  });
+}
+
+/** The build's map from the names templates use to the hashed file names. */
+export function readAssetManifest(file = ASSETS_MANIFEST): Record<string, string> {
+  if (!existsSync(file)) throw new Error(`The pages' assets are missing (${file}): run \`npm run build\` first.`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
 /**

@@ -150,6 +150,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const texts = PAGE_TEXTS[problem.status] ?? PAGE_TEXTS[problem.status >= 500 ? 500 : 400];
     const retryAfter = Number(reply.getHeader('retry-after'));
     return this.pages!.render('error.njk', {
+      // The signed-in person, when the error came after the access guard let them in (403, 404…).
+      ...(reply as FastifyReply & { locals?: Record<string, unknown> }).locals,
       status: problem.status,
       heading: texts.heading,
       advice: texts.advice,
