@@ -55,6 +55,12 @@ export class CatalogService {
     return page(query.themeId === undefined ? keuzes : keuzes.filter((k) => k.theme.id === query.themeId), query);
   }
 
+  async getTheme(id: number): Promise<ThemeDto> {
+    const theme = (await this.load()).themes.find((t) => t.id === id);
+    if (!theme) throw new NotFoundError('Thema', id);
+    return theme;
+  }
+
   async getKeuze(id: number): Promise<KeuzeDto> {
     const keuze = (await this.load()).keuzes.find((k) => k.id === id);
     if (!keuze) throw new NotFoundError('Keuze', id);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
 import { Clock, amsterdamDay } from '../common/clock.js';
@@ -11,12 +11,16 @@ import type { Principal } from '../accounts/principal.js';
 import { keuzeTag, statusTag, themeTag } from './article-index.js';
 import {
   ArticleHitDto,
+  ArticlePublicDto,
   ArticleQuery,
   ArticleSearchResultDto,
+  ArticleStaffDto,
   FacetCountDto,
   FacetsDto,
   GapDto,
   GapQuery,
+  MostOpenedArticleDto,
+  MostOpenedQuery,
   SuggestionsDto,
 } from './knowledge.dto.js';
 import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
@@ -34,6 +38,8 @@ const NO_QUERY: ParsedQuery = { terms: [], phrases: [] };
 /** Search, suggestions while asking, and the search analytics of the knowledge base. */
 @Injectable()
 export class KnowledgeSearchService {
+  private readonly logger = new Logger(KnowledgeSearchService.name);
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -112,8 +118,19 @@ export class KnowledgeSearchService {
     return { ...pageOf(data, total, query, totalExact), facets, meta: { searchId, matchMode } };
   }
 
+  /**
+   * The newest published articles, optionally of one theme or keuze, and how many there are: the
+   * listing of GET /articles without `q` as a reader gets it, without facets and without logging a
+   * search (start, theme and keuze pages show these on every visit; they are not searches).
+   */
+  async latestPublished(filter: { themeId?: number; keuzeId?: number }, limit: number): Promise<{ data: ArticleHitDto[]; total: number }> {
+    const query = Object.assign(new ArticleQuery(), { themeId: filter.themeId, keuzeId: filter.keuzeId, pageSize: limit });
+    const { hits, total } = await this.list(this.db.reader, query, 'published', false);
+    return { data: await this.hitsOf(this.db.reader, hits, NO_QUERY, false), total };
+  }
+
   /** Listing without search text: by publication (readers, published) or by last change (staff). */
-  private async list(m: EntityManager, query: ArticleQuery, status: ArticleStatus | undefined): Promise<{ hits: RankedHit[]; total: number; facets: FacetsDto }> {
+  private async list(m: Pick<Reader, 'query'>, query: ArticleQuery, status: ArticleStatus | undefined, withFacets = true): Promise<{ hits: RankedHit[]; total: number; facets: FacetsDto }> {
     const conditions = (p: SqlParams, seq: string, statusColumn: string): string => {
       const where: string[] = [];
       if (status) where.push(`${statusColumn} = ${p.add(status)}`);
@@ -129,6 +146,7 @@ export class KnowledgeSearchService {
       `SELECT a.seq FROM articles a ${where} ORDER BY ${order} LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
       p.values,
     );
+    if (!withFacets) return { hits: rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), total: Number(n), facets: { themes: [], keuzes: [], complete: false } };
     const f = new SqlParams(this.db.kind);
     const facets = await this.facetQuery(m, `FROM article_keuzes ak ${conditions(f, 'ak.article_seq', 'ak.status')}`, f.values, true);
     return { hits: rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), total: Number(n), facets };
@@ -219,6 +237,61 @@ export class KnowledgeSearchService {
       }
       await m.insert(ArticleSuggestionOpen, { id: randomUUID(), suggestionId, articleId, openedAt: this.clock.now() });
     });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Opens of articles ("most opened")
+
+  /**
+   * Counts one open of a published article (its page, or GET /articles/{id}): a single upsert of
+   * the article's counter for today (Europe/Amsterdam), without identity. Counting must never
+   * cost the reader the article, so a failure is logged, not thrown.
+   */
+  async recordOpenOf(article: ArticlePublicDto | ArticleStaffDto): Promise<void> {
+    // Staff also open drafts and articles in review; only a published article's opens count.
+    if ('status' in article && article.status !== 'published') return;
+    await this.recordOpen(article.id);
+  }
+
+  private async recordOpen(articleId: string): Promise<void> {
+    const p = new SqlParams(this.db.kind);
+    const sql = `INSERT INTO article_opens (article_id, day, opens) VALUES (${p.add(articleId)}, ${p.add(amsterdamDay(this.clock.now()))}, 1)
+      ON CONFLICT (article_id, day) DO UPDATE SET opens = article_opens.opens + 1`;
+    try {
+      await this.db.statement((m) => m.query(sql, p.values));
+    } catch (error) {
+      this.logger.error({ err: error, articleId }, 'Could not count an article open');
+    }
+  }
+
+  /**
+   * GET /articles/most-opened: the published articles opened most often in the last `days` days
+   * (today included, Europe/Amsterdam), most opens first; ties go to the newer article. Published
+   * only, for everyone: the rule of the readers' listing, so staff see the same ranking.
+   */
+  async mostOpened(query: MostOpenedQuery): Promise<Page<MostOpenedArticleDto>> {
+    const today = amsterdamDay(this.clock.now());
+    const p = new SqlParams(this.db.kind);
+    const from = `FROM article_opens o JOIN articles a ON a.id = o.article_id
+      WHERE o.day >= ${p.add(shiftDay(today, 1 - query.days))} AND a.status = ${p.add('published')}`;
+    const fromValues = [...p.values];
+    const reader = this.db.reader;
+    const [[{ n }], rows] = await Promise.all([
+      reader.query(`SELECT count(DISTINCT o.article_id) AS n ${from}`, fromValues) as Promise<{ n: number | string }[]>,
+      reader.query(
+        `SELECT a.seq AS seq, a.id AS id, sum(o.opens) AS opens ${from}
+          GROUP BY a.seq, a.id ORDER BY opens DESC, max(a.published_at) DESC, a.seq DESC
+          LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
+        p.values,
+      ) as Promise<{ seq: number | string; id: string; opens: number | string }[]>,
+    ]);
+    const opens = new Map(rows.map((row) => [row.id, Number(row.opens)]));
+    const hits = await this.hitsOf(reader, rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), NO_QUERY, false);
+    return pageOf(
+      hits.map((hit) => ({ ...hit, opens: opens.get(hit.id) ?? 0 })),
+      Number(n),
+      query,
+    );
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -332,7 +405,8 @@ function sqlTime(kind: DatabaseKind, instant: Date): Date | string {
   return kind === 'postgres' ? instant : DateUtils.mixedDateToUtcDatetimeString(instant);
 }
 
-function shiftDay(day: string, days: number): string {
+/** The calendar day `days` days after (or before) `day`, both 'YYYY-MM-DD'. */
+export function shiftDay(day: string, days: number): string {
   const date = new Date(`${day}T12:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);

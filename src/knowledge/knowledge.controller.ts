@@ -17,6 +17,8 @@ import {
   CreateArticleDto,
   GapDto,
   GapQuery,
+  MostOpenedArticleDto,
+  MostOpenedQuery,
   SuggestionQuery,
   SuggestionsDto,
   UpdateArticleDto,
@@ -41,6 +43,17 @@ export class ArticlesController {
   @ApiOkResponse({ type: ArticleSearchResultDto, description: 'One page of articles, facets over all matches, and the search id.' })
   list(@Query() query: ArticleQuery, @CurrentPrincipal() principal?: Principal) {
     return this.search.search(query, principal);
+  }
+
+  @Get('most-opened')
+  @Public()
+  @ApiOperation({
+    summary: 'The published articles opened most often in the last days (default 30), most opens first.',
+    description: 'Opens are counted per article and day, without identity: each article page a reader opens and each GET /articles/{id} of a published article counts once.',
+  })
+  @ApiPageResponse(MostOpenedArticleDto, 'Articles with their number of opens (`snippet` is the start of the question, `matchedTerms` null).')
+  mostOpened(@Query() query: MostOpenedQuery) {
+    return this.search.mostOpened(query);
   }
 
   @Get('suggestions')
@@ -73,11 +86,16 @@ export class ArticlesController {
 
   @Get(':id')
   @Public()
-  @ApiOperation({ summary: 'One article: readers get published articles with the public fields, staff every article with all fields.' })
+  @ApiOperation({
+    summary: 'One article: readers get published articles with the public fields, staff every article with all fields.',
+    description: 'Fetching a published article counts as an open for GET /articles/most-opened.',
+  })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ description: 'The article.', schema: { oneOf: [{ $ref: getSchemaPath(ArticlePublicDto) }, { $ref: getSchemaPath(ArticleStaffDto) }] } })
-  get(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal?: Principal) {
-    return this.articles.get(id, principal);
+  async get(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal?: Principal) {
+    const article = await this.articles.get(id, principal);
+    await this.search.recordOpenOf(article);
+    return article;
   }
 
   @Get(':id/versions')

@@ -136,6 +136,12 @@ export class ArticleQuery extends PageQuery {
   status?: ArticleStatus;
 }
 
+export class MostOpenedQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Count the opens of this many days, today included (Europe/Amsterdam).', minimum: 1, maximum: 365, default: 30 })
+  @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(365)
+  days: number = 30;
+}
+
 export class SuggestionQuery {
   @ApiProperty({ description: 'The question being drafted (title and text).', maxLength: 10_000 })
   @IsString() @MinLength(1) @MaxLength(10_000)
@@ -279,6 +285,11 @@ export class ArticleHitDto {
   publishedAt: Date | null;
   @ApiProperty({ description: 'How many of the search words and phrases the article matches (null without search text).', nullable: true, type: Number })
   matchedTerms: number | null;
+}
+
+export class MostOpenedArticleDto extends ArticleHitDto {
+  @ApiProperty({ description: 'Times the article was opened in the period (its page or GET /articles/{id}).', example: 42 })
+  opens: number;
 }
 
 export class FacetCountDto {

@@ -277,6 +277,24 @@ export class KnowledgeSearchClick {
   clickedAt: Date;
 }
 
+/**
+ * How often an article was opened on one day (Europe/Amsterdam): a counter per article and day,
+ * raised by one upsert per open, for "most opened". Nothing about who opened it.
+ */
+@Entity('article_opens')
+@Index(['day', 'articleId'])
+export class ArticleOpen {
+  @PrimaryColumn('varchar', { length: 36 })
+  articleId: string;
+
+  /** 'YYYY-MM-DD' in Europe/Amsterdam: compares as text. */
+  @PrimaryColumn('varchar', { length: 10 })
+  day: string;
+
+  @Column('integer')
+  opens: number;
+}
+
 export const KNOWLEDGE_ENTITIES = [
   Article,
   ArticleKeuze,
@@ -286,4 +304,5 @@ export const KNOWLEDGE_ENTITIES = [
   ArticleSuggestionOpen,
   KnowledgeSearch,
   KnowledgeSearchClick,
+  ArticleOpen,
 ];
