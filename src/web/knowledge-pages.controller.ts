@@ -106,6 +106,7 @@ export class KnowledgePagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const article = await this.articles.get(id, principal);
+    await this.search.recordOpenOf(article);
     // Opened from a result: the search analytics count the click, as POST …/searches/{id}/clicks
     // does for API clients. A stale or made-up search id only loses the count, not the page.
     if (typeof searchId === 'string' && UUID.test(searchId)) {

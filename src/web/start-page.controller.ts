@@ -3,19 +3,42 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access.js';
 import { CurrentPrincipal, type Principal } from '../accounts/principal.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { MostOpenedQuery } from '../knowledge/knowledge.dto.js';
+import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
+import { articleItem, themesWithKeuzes } from './catalog-pages.controller.js';
+
+/** Articles in each of the start page's lists. */
+const LISTED = 5;
 
 /**
- * `/`: what Vraagbaak is, a sign-in form and the way to the API docs — a placeholder until the
- * web interface builds the real start page (search, themes, asking a question).
+ * `/`: the way in — search the knowledge base, browse the 8 themes and their 33 keuzes, the newest
+ * and the most opened articles, and ask the taskforce. The same for everyone (published articles
+ * only), apart from the sign-in box.
  */
 @ApiExcludeController()
 @Controller()
 export class StartPageController {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly search: KnowledgeSearchService,
+  ) {}
+
   @Get()
   @Public()
   // Shows who is signed in.
   @Header('Cache-Control', 'no-store')
   async start(@CurrentPrincipal() principal: Principal | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await reply.view('start.njk', { user: principal ? { displayName: principal.user.displayName, email: principal.user.email } : null });
+    const [themes, recent, mostOpened] = await Promise.all([
+      themesWithKeuzes(this.catalog),
+      this.search.latestPublished({}, LISTED),
+      this.search.mostOpened(Object.assign(new MostOpenedQuery(), { pageSize: LISTED })),
+    ]);
+    await reply.view('start.njk', {
+      user: principal ? { displayName: principal.user.displayName, email: principal.user.email } : null,
+      themes,
+      recent: recent.data.map(articleItem),
+      mostOpened: mostOpened.data.map(articleItem),
+    });
   }
 }

@@ -34,6 +34,10 @@ export const NON_API_ROUTES = [
   { path: 'toegankelijkheid', method: RequestMethod.GET },
   { path: 'kennisbank', method: RequestMethod.GET },
   { path: 'kennisbank/{*rest}', method: RequestMethod.GET },
+  { path: 'themas/{*rest}', method: RequestMethod.GET },
+  // Exactly the keuze page's route pattern (an escaped colon is literal): a wildcard would also take
+  // GET keuzes/:id, the API's route, out of /api/v1.
+  { path: 'keuzes/\\:nummer', method: RequestMethod.GET },
   { path: 'vragen/{*rest}', method: RequestMethod.ALL },
   { path: 'reports/{*rest}', method: RequestMethod.ALL },
 ];
