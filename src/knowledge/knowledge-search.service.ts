@@ -146,10 +146,11 @@ export class KnowledgeSearchService {
       `SELECT a.seq FROM articles a ${where} ORDER BY ${order} LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
       p.values,
     );
-    if (!withFacets) return { hits: rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), total: Number(n), facets: { themes: [], keuzes: [], complete: false } };
+    const hits = rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 }));
+    if (!withFacets) return { hits, total: Number(n), facets: { themes: [], keuzes: [], complete: false } };
     const f = new SqlParams(this.db.kind);
     const facets = await this.facetQuery(m, `FROM article_keuzes ak ${conditions(f, 'ak.article_seq', 'ak.status')}`, f.values, true);
-    return { hits: rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), total: Number(n), facets };
+    return { hits, total: Number(n), facets };
   }
 
   /** Keuze and theme counts of the given articles (the window), counted in SQL: a few rows come back, not one per article. */
@@ -280,7 +281,7 @@ export class KnowledgeSearchService {
       reader.query(`SELECT count(DISTINCT o.article_id) AS n ${from}`, fromValues) as Promise<{ n: number | string }[]>,
       reader.query(
         `SELECT a.seq AS seq, a.id AS id, sum(o.opens) AS opens ${from}
-          GROUP BY a.seq, a.id ORDER BY opens DESC, max(a.published_at) DESC, a.seq DESC
+          GROUP BY a.seq, a.id, a.published_at ORDER BY opens DESC, a.published_at DESC, a.seq DESC
           LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
         p.values,
       ) as Promise<{ seq: number | string; id: string; opens: number | string }[]>,
@@ -406,7 +407,7 @@ function sqlTime(kind: DatabaseKind, instant: Date): Date | string {
 }
 
 /** The calendar day `days` days after (or before) `day`, both 'YYYY-MM-DD'. */
-export function shiftDay(day: string, days: number): string {
+function shiftDay(day: string, days: number): string {
   const date = new Date(`${day}T12:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
