@@ -91,6 +91,12 @@ describe('start, theme and keuze pages, most-opened articles (e2e)', () => {
     expect(await t.app.get(Database).manager.count(ArticleOpen)).toBe(1);
   });
 
+  it('loses no open when many readers open an article at the same time', async () => {
+    t.at('2026-01-10T12:00:00+01:00'); // long before the rankings below look
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? page(`/kennisbank/${ids.bouw}`) : t.http.get(`${api}/${ids.bouw}`)).expect(200)));
+    expect(await opensOf(ids.bouw)).toEqual(expect.arrayContaining([{ day: '2026-01-10', opens: 12 }]));
+  });
+
   it('ranks the most opened articles of the last 30 days on the start page and in the API', async () => {
     const now = new Date('2026-04-15T10:00:00+02:00');
     t.at(new Date(now.getTime() - 40 * DAY_MS).toISOString());
