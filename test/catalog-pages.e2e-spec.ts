@@ -120,6 +120,8 @@ describe('start, theme and keuze pages, most-opened articles (e2e)', () => {
     const longer = await t.http.get(`${api}/most-opened`).query({ days: 60, pageSize: 1 }).expect(200);
     expect(longer.body.data.map((a: { id: string; opens: number }) => [a.id, a.opens])).toEqual([[ids.peil, 6]]);
     expect(longer.body.page).toEqual({ number: 1, size: 1, total: 3 });
+    const pastTheEnd = await t.http.get(`${api}/most-opened`).query({ days: 60, pageSize: 1, page: 4 }).expect(200);
+    expect(pastTheEnd.body).toEqual({ data: [], page: { number: 4, size: 1, total: 3 } });
     const bad = await t.http.get(`${api}/most-opened`).query({ days: 0 }).expect(400);
     expect(bad.headers['content-type']).toMatch(/problem\+json/);
     expect(bad.body.invalidParams.map((p: { name: string }) => p.name)).toEqual(['days']);

@@ -277,20 +277,21 @@ export class KnowledgeSearchService {
       WHERE o.day >= ${p.add(shiftDay(today, 1 - query.days))} AND a.status = ${p.add('published')}`;
     const fromValues = [...p.values];
     const reader = this.db.reader;
-    const [[{ n }], rows] = await Promise.all([
-      reader.query(`SELECT count(DISTINCT o.article_id) AS n ${from}`, fromValues) as Promise<{ n: number | string }[]>,
-      reader.query(
-        `SELECT a.seq AS seq, a.id AS id, sum(o.opens) AS opens ${from}
-          GROUP BY a.seq, a.id, a.published_at ORDER BY opens DESC, a.published_at DESC, a.seq DESC
-          LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
-        p.values,
-      ) as Promise<{ seq: number | string; id: string; opens: number | string }[]>,
-    ]);
+    // One pass: the window count is the number of articles ranked (groups), before LIMIT.
+    const rows: { seq: number | string; id: string; opens: number | string; n: number | string }[] = await reader.query(
+      `SELECT a.seq AS seq, a.id AS id, sum(o.opens) AS opens, count(*) OVER () AS n ${from}
+        GROUP BY a.seq, a.id, a.published_at ORDER BY opens DESC, a.published_at DESC, a.seq DESC
+        LIMIT ${p.add(query.pageSize)} OFFSET ${p.add(query.offset)}`,
+      p.values,
+    );
+    // Past the last page no row carries the count.
+    const total =
+      rows.length > 0 ? Number(rows[0].n) : query.offset === 0 ? 0 : Number((await reader.query(`SELECT count(DISTINCT o.article_id) AS n ${from}`, fromValues))[0].n);
     const opens = new Map(rows.map((row) => [row.id, Number(row.opens)]));
     const hits = await this.hitsOf(reader, rows.map((row) => ({ rowid: Number(row.seq), score: 0, matched: 0 })), NO_QUERY, false);
     return pageOf(
       hits.map((hit) => ({ ...hit, opens: opens.get(hit.id) ?? 0 })),
-      Number(n),
+      total,
       query,
     );
   }
