@@ -71,6 +71,11 @@ describe('start, theme and keuze pages, most-opened articles (e2e)', () => {
     expect(res.text).not.toContain('<script');
     const date = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date());
     expect(res.text).toContain(`gepubliceerd ${date}`);
+    // Signed in as staff: the same lists, still without the draft.
+    const staff = await page('/').set(secretariat.auth).expect(200);
+    expect(titlesIn(staff.text, 'recent-title')).toEqual(titlesIn(res.text, 'recent-title'));
+    expect(count(staff.text, /href="\/keuzes\/\d+"/)).toBe(33);
+    expect(staff.text).not.toContain('Concept over veen');
   });
 
   it('counts each open of an article once, per Amsterdam day, published articles only', async () => {
