@@ -55,7 +55,7 @@ describe('pages in the browser (e2e)', () => {
 
     it('says who is signed in', async () => {
       const res = await t.http.get('/').set(requester.auth).set('Accept', BROWSER).expect(200);
-      expect(res.text).toContain(requester.user.email);
+      expect(res.text).toContain(`Ingelogd als <strong>${requester.user.displayName}</strong> <span class="site-role">(vraagsteller)</span>`);
       expect(res.text).not.toContain('action="/auth/sign-in-link"');
     });
 

@@ -2,7 +2,6 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access.js';
-import { CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { MostOpenedQuery } from '../knowledge/knowledge.dto.js';
 import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
@@ -28,14 +27,13 @@ export class StartPageController {
   @Public()
   // Shows who is signed in.
   @Header('Cache-Control', 'no-store')
-  async start(@CurrentPrincipal() principal: Principal | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async start(@Res() reply: FastifyReply): Promise<void> {
     const [themes, recent, mostOpened] = await Promise.all([
       themesWithKeuzes(this.catalog),
       this.search.latestPublished({}, LISTED),
       this.search.mostOpened(Object.assign(new MostOpenedQuery(), { pageSize: LISTED })),
     ]);
     await reply.view('start.njk', {
-      user: principal ? { displayName: principal.user.displayName, email: principal.user.email } : null,
       themes,
       recent: recent.data.map(articleItem),
       mostOpened: mostOpened.data.map(articleItem),
