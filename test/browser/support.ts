@@ -4,6 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { AuthService } from '../../src/accounts/auth.service.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/accounts/access.guard.js';
+import { Clock } from '../../src/common/clock.js';
+import { Database } from '../../src/infra/database/database.service.js';
+import { AppSecrets } from '../../src/infra/secrets.js';
 import { TestApp, startTestApp } from '../support/test-app.js';
 
 /** Debian's chromium; playwright-core never downloads a browser of its own. */
@@ -58,6 +63,30 @@ export async function openPage(browser: Browser, options: { javaScriptEnabled: b
   const page = await context.newPage();
   if (!options.javaScriptEnabled) javaScriptOff.add(page);
   return page;
+}
+
+/**
+ * Signs the page's browser context in as `userId` with a cookie session, as the mailed link's
+ * callback would (session and CSRF cookies), without the mail round-trip that
+ * pages.browser-spec.ts drives through the real pages.
+ */
+export async function signInBrowser(t: BrowserApp, page: Page, userId: string): Promise<void> {
+  const { session, sessionToken } = await t.app
+    .get(Database)
+    .transaction((m) => t.app.get(AuthService).startSession(m, userId, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+  await page.context().addCookies([
+    { name: SESSION_COOKIE, value: sessionToken, url: t.baseUrl, httpOnly: true, sameSite: 'Lax' },
+    { name: CSRF_COOKIE, value: t.app.get(AppSecrets).csrfToken(session.tokenHash), url: t.baseUrl, sameSite: 'Lax' },
+  ]);
+}
+
+/** What every page shares, as the browser sees it: Dutch, one h1, no WCAG 2.1 A/AA violation, reflow at 320 px. */
+export async function expectAccessiblePage(page: Page): Promise<void> {
+  expect(await page.getAttribute('html', 'lang')).toBe('nl');
+  await expect(page.locator('h1').count()).resolves.toBe(1);
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+  await expectNoAxeViolations(page);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,0 +1,165 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate runs in the browser, hence the DOM types.
+import type { Browser, Page } from 'playwright-core';
+import { TestUser, signInAs } from '../support/auth.js';
+import { BrowserApp, expectAccessiblePage, launchBrowser, openPage, signInBrowser, startBrowserApp } from './support.js';
+
+/**
+ * The sweep: every page of the browser interface, each with JavaScript on and off, checked for
+ * what every page must have (WCAG 2.1 AA through axe, reflow at 320 px, one h1, lang="nl", a
+ * working skip link) and for escaping: the data behind the pages holds markup that would run
+ * if a template let it through.
+ */
+
+/** Markup in every text field people fill in: titles, questions, answers, messages, display names. */
+const HOSTILE = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`;
+
+type Who = 'anonymous' | 'requester' | 'staff';
+
+/** What the seeded data is called in paths. */
+interface Seeded {
+  articleId: string;
+  questionId: string;
+}
+
+interface PageEntry {
+  /** Shown in the test name. */
+  name: string;
+  path: (seeded: Seeded) => string;
+  who: Who;
+  /** The status the page is served with; anything else (a 404 for a page not built yet) fails. */
+  status?: number;
+  /** The page shows some of the hostile data, so it must appear there as plain text. */
+  showsHostile?: boolean;
+}
+
+/** Every page, one line each; a page is added here when it is built. */
+const PAGES: PageEntry[] = [
+  { name: 'start', path: () => '/', who: 'anonymous' },
+  { name: 'start, signed in', path: () => '/', who: 'requester', showsHostile: true },
+  { name: 'kennisbank, recent', path: () => '/kennisbank', who: 'anonymous', showsHostile: true },
+  { name: 'kennisbank, search', path: () => '/kennisbank?q=verzilting', who: 'anonymous', showsHostile: true },
+  { name: 'kennisbank, hostile query', path: () => `/kennisbank?q=${encodeURIComponent(HOSTILE)}`, who: 'anonymous', showsHostile: true },
+  { name: 'kennisbank article', path: (s) => `/kennisbank/${s.articleId}`, who: 'anonymous', showsHostile: true },
+  { name: 'kennisbank article, staff', path: (s) => `/kennisbank/${s.articleId}`, who: 'staff', showsHostile: true },
+  { name: 'sign-in form for a page that needs it (401)', path: () => '/reports/evaluation?from=2026-01-01&to=2026-03-31', who: 'anonymous', status: 401 },
+];
+
+/** Room for a loaded machine: each case drives a real browser through a page and four axe runs. */
+const PAGE_MS = 120_000;
+
+/** What would show that hostile markup became markup: elements, handlers, an inline script that calls alert. */
+async function injectedMarkup(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    for (const element of Array.from(document.querySelectorAll('*'))) {
+      if (element.tagName === 'IMG' && element.getAttribute('src') === 'x') found.push('img src=x');
+      if (element.tagName === 'SCRIPT' && (element.textContent ?? '').includes('alert(')) found.push('inline script');
+      for (const attribute of Array.from(element.attributes)) if (/^on/i.test(attribute.name)) found.push(`${element.tagName.toLowerCase()} ${attribute.name}`);
+    }
+    return found;
+  });
+}
+
+/** The text a person sees or has in a field: the body's text and the values of text fields. */
+async function visibleText(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    [document.body.innerText, ...Array.from(document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')).map((f) => f.value)].join('\n'),
+  );
+}
+
+describe.each([
+  ['JavaScript on', true],
+  ['JavaScript off', false],
+])('every page in Chromium, %s (browser)', (_name, javaScriptEnabled) => {
+  let t: BrowserApp;
+  let browser: Browser;
+  let users: Record<Exclude<Who, 'anonymous'>, TestUser>;
+  const seeded = {} as Seeded;
+  let page: Page;
+  let dialogs: string[];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    t = await startBrowserApp({ STAFF_MFA: 'false', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000', RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '100000' });
+    const expert = await signInAs(t, { roles: ['expert'], keuzeIds: [25], capacity: 20, displayName: `Expert ${HOSTILE}` });
+    users = {
+      requester: await signInAs(t, { roles: ['requester'], displayName: `Vrager ${HOSTILE}` }),
+      staff: await signInAs(t, { roles: ['secretariat'], displayName: `Secretariaat ${HOSTILE}` }),
+    };
+
+    const article = await t.http
+      .post('/api/v1/articles')
+      .set(expert.auth)
+      .send({ title: `Verzilting ${HOSTILE}`, question: `Verzilting van het grondwater ${HOSTILE}?`, answer: `Zoet water vasthouden.\n\n${HOSTILE}`, keuzeIds: [25] })
+      .expect(201);
+    seeded.articleId = article.body.id;
+    await t.http.post(`/api/v1/articles/${seeded.articleId}/submit`).set(expert.auth).send({}).expect(200);
+    await t.http.post(`/api/v1/articles/${seeded.articleId}/publish`).set(users.staff.auth).send({}).expect(200);
+
+    // A question that went through intake, routing, a clarification round and an answer, all with hostile text.
+    const question = await t.http
+      .post('/api/v1/questions')
+      .set(users.requester.auth)
+      .send({ title: `Verzilting ${HOSTILE}`, body: `Mogen wij zoet water onttrekken? ${HOSTILE}`, keuzeIds: [25] })
+      .expect(201);
+    seeded.questionId = question.body.id;
+    await t.drain();
+    const api = `/api/v1/questions/${seeded.questionId}`;
+    await t.http.post(`${api}/accept`).set(expert.auth).send({}).expect(200);
+    await t.http.post(`${api}/clarification-request`).set(expert.auth).send({ message: `Welk gebied? ${HOSTILE}` }).expect(200);
+    await t.http.post(`${api}/messages`).set(users.requester.auth).send({ body: `Het noordelijk deel. ${HOSTILE}` }).expect(200);
+    await t.http.post(`${api}/answer`).set(expert.auth).send({ body: `Ja, binnen de vergunning.\n\n${HOSTILE}` }).expect(200);
+    await t.drain();
+  }, PAGE_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    page = await openPage(browser, { javaScriptEnabled });
+    dialogs = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+  afterEach(async () => {
+    await page?.context().close();
+  });
+
+  it('the escaping checks can fail: unescaped markup is found, and with JavaScript on its alert fires', async () => {
+    await page.context().route(`${t.baseUrl}/escaping-probe`, (route) =>
+      route.fulfill({ contentType: 'text/html; charset=utf-8', body: `<!doctype html><html lang="nl"><head><title>Proef</title></head><body><main><h1>${HOSTILE}</h1></main></body></html>` }),
+    );
+    await page.goto(`${t.baseUrl}/escaping-probe`);
+    expect(await injectedMarkup(page)).toEqual(expect.arrayContaining(['img src=x', 'img onerror', 'inline script']));
+    expect(await visibleText(page)).not.toContain(HOSTILE);
+    // alert() holds the parser until the handler above dismisses it, so it was seen before the load event.
+    expect(dialogs.length > 0).toBe(javaScriptEnabled);
+  }, PAGE_MS);
+
+  it.each(PAGES.map((entry) => [entry.name, entry] as const))('%s', async (_name, entry) => {
+    if (entry.who !== 'anonymous') await signInBrowser(t, page, users[entry.who].user.id);
+    const path = entry.path(seeded);
+    const res = await page.goto(`${t.baseUrl}${path}`);
+    expect({ path, status: res?.status() }).toEqual({ path, status: entry.status ?? 200 });
+
+    // The skip link comes first and leads to an element that exists.
+    const skipTarget = await page.evaluate(() => {
+      const first = document.body.querySelector('a[href]');
+      const href = first?.getAttribute('href') ?? '';
+      return href.startsWith('#') && document.getElementById(href.slice(1)) ? href : `no skip link target (first link: ${href})`;
+    });
+    expect(skipTarget).toMatch(/^#./);
+
+    expect(await injectedMarkup(page)).toEqual([]);
+    const text = `${await page.title()}\n${await visibleText(page)}`;
+    if (entry.showsHostile) expect(text).toContain(HOSTILE);
+    // Escaped once, by the template: an entity a person can read means it was escaped twice.
+    expect(text).not.toMatch(/&(lt|gt|amp|quot|#39|#x27);/);
+
+    await expectAccessiblePage(page);
+    expect(dialogs).toEqual([]);
+  }, PAGE_MS);
+});
