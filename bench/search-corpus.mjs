@@ -90,7 +90,7 @@ export async function loadArticles(dataSource, kind, count) {
   const { SearchIndex } = await dist('src/knowledge/search/search-index.js');
   const { SqlParams } = await dist('src/infra/database/sql.js');
   const { ARTICLE_INDEX, articleSearchDocument } = await dist('src/knowledge/article-index.js');
-  const { renderAnswerHtml, answerPlainText } = await dist('src/knowledge/markdown.js');
+  const { renderAnswerHtml, answerPlainText } = await dist('src/common/markdown.js');
   const ARTICLES = count;
   const index = new SearchIndex(ARTICLE_INDEX);
   const random = randomSource(42);
