@@ -93,3 +93,59 @@ export async function load(url, { connections = 16, duration = 10 } = {}) {
     latencyP99Ms: result.latency.p99,
   };
 }
+
+/**
+ * Signs `email` in as a person does, on the app at `baseUrl` that writes its mail to `mailDir`
+ * (MAIL_DIR, no SMTP_URL): asks for a link, reads the mailed link, opens it and presses the
+ * button. Resolves with the session's cookies ({ name, value }), for a browser context or a
+ * Cookie header (cookieHeader). Staff need STAFF_MFA=false on that app.
+ */
+export async function signInByMail(baseUrl, email, mailDir, { timeoutMs = 30_000 } = {}) {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { simpleParser } = await import('mailparser');
+  const mailsBefore = new Set(existingMails(readdirSync, mailDir));
+  const asked = await fetch(`${baseUrl}/auth/sign-in-link`, { method: 'POST', body: new URLSearchParams({ email }), redirect: 'manual' });
+  if (asked.status !== 200) throw new Error(`asking a sign-in link for ${email}: ${asked.status}`);
+  const deadline = Date.now() + timeoutMs;
+  let link;
+  while (!link) {
+    if (Date.now() > deadline) throw new Error(`no sign-in mail for ${email} in ${mailDir} within ${timeoutMs} ms`);
+    for (const file of existingMails(readdirSync, mailDir).filter((f) => !mailsBefore.has(f))) {
+      const mail = await simpleParser(readFileSync(join(mailDir, file)));
+      mailsBefore.add(file);
+      if (mail.to?.text?.toLowerCase().includes(email.toLowerCase())) link = mail.text?.match(/https?:\/\/\S+\/auth\/callback\?\S+/)?.[0];
+    }
+    if (!link) await new Promise((r) => setTimeout(r, 50));
+  }
+  const mailed = new URL(link);
+  const linkPage = await fetch(`${baseUrl}${mailed.pathname}${mailed.search}`);
+  const html = await linkPage.text();
+  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], decodeEntities(m[2])]));
+  const loginCookies = cookiesOf(linkPage);
+  const signedIn = await fetch(`${baseUrl}/auth/callback`, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    headers: { cookie: cookieHeader(loginCookies) },
+    redirect: 'manual',
+  });
+  const cookies = cookiesOf(signedIn).filter((c) => c.value);
+  if (signedIn.status !== 303 || !cookies.some((c) => c.name === 'vraagbaak_session')) throw new Error(`signing in ${email}: ${signedIn.status} ${await signedIn.text()}`);
+  return cookies;
+}
+
+const existingMails = (readdirSync, dir) => {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.eml'));
+  } catch {
+    return []; // the app creates the folder with its first mail
+  }
+};
+const decodeEntities = (text) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const cookiesOf = (res) => res.headers.getSetCookie().map((line) => {
+  const [pair] = line.split(';');
+  const at = pair.indexOf('=');
+  return { name: pair.slice(0, at).trim(), value: pair.slice(at + 1) };
+});
+
+/** Cookies ({ name, value }) as a Cookie header value. */
+export const cookieHeader = (cookies) => cookies.map((c) => `${c.name}=${c.value}`).join('; ');

@@ -1,0 +1,138 @@
+// npm run screenshots — a PNG of every page in docs/screens/, for the README and for review.
+//
+// Starts the built app (dist/) on a fresh SQLite database in a temporary folder, fills it with the
+// demo data of `demo:seed` (SCREENSHOT_QUESTIONS questions, default 2,000, seed 1) and
+// SCREENSHOT_ARTICLES (500) generated articles of the search benchmark, signs people in
+// through the mailed link (mail goes to the data folder), and drives Debian's chromium
+// (CHROMIUM_PATH, default /usr/bin/chromium) with playwright-core: each page 1280 px wide, the
+// whole page, and the pages marked `narrow` also 320 px wide (`<name>-320.png`).
+// A page that answers 404 is not built yet (or 400: /vragen/nieuw before it is built is taken for a
+// /vragen/{id} that is not an id): it is reported and skipped, and listed at the end.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, freePort, freshDataDir, signInByMail, startServer } from '../bench/support.mjs';
+import { loadArticles } from '../bench/search-corpus.mjs';
+
+/**
+ * Every page, one line each: file name, path (from the demo data picked below), who looks at it
+ * (anonymous, requester or staff), `narrow` for a 320 px shot too.
+ */
+const PAGES = [
+  { name: 'start', path: () => '/', who: 'anonymous', narrow: true },
+  { name: 'kennisbank-zoeken', path: () => '/kennisbank?q=peilbeheer', who: 'anonymous', narrow: true },
+  { name: 'kennisbank-geen-resultaten', path: () => '/kennisbank?q=fietsenstalling', who: 'anonymous' },
+  { name: 'kennisbank-artikel', path: (d) => `/kennisbank/${d.articleId}`, who: 'anonymous', narrow: true },
+  { name: 'thema', path: () => '/themas/1', who: 'anonymous' },
+  { name: 'keuze', path: () => '/keuzes/1', who: 'anonymous' },
+  { name: 'inloggen', path: () => '/inloggen', who: 'anonymous' },
+  { name: 'toegankelijkheid', path: () => '/toegankelijkheid', who: 'anonymous' },
+  { name: 'start-ingelogd', path: () => '/', who: 'requester' },
+  { name: 'vraag-stellen', path: () => '/vragen/nieuw', who: 'requester', narrow: true },
+  { name: 'mijn-vragen', path: () => '/vragen', who: 'requester', narrow: true },
+  { name: 'vraag', path: (d) => `/vragen/${d.questionId}`, who: 'requester', narrow: true },
+  { name: 'kennisbank-artikel-medewerker', path: (d) => `/kennisbank/${d.articleId}`, who: 'staff' },
+];
+
+const QUESTIONS = Number(process.env.SCREENSHOT_QUESTIONS ?? 2_000);
+const ARTICLES = Number(process.env.SCREENSHOT_ARTICLES ?? 500);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = join(ROOT, 'docs', 'screens');
+
+const dist = (path) => import(join(ROOT, 'dist', path));
+const { AppConfig } = await dist('src/config/app-config.js');
+const { runDemoSeed } = await dist('src/demo/demo-seed.js');
+const { createDataSource } = await dist('src/infra/database/data-source.js');
+const { runMigrationsLocked } = await dist('src/infra/database/migrator.js');
+
+/** The demo data the paths point at: the requester with the most questions, one of their answered questions, the latest article (the demo's, from a question). */
+async function pickDemoData(config) {
+  const db = await createDataSource(config).initialize();
+  try {
+    const [requester] = await db.query(
+      `SELECT u.id, u.email FROM users u JOIN questions q ON q.requester_id = u.id GROUP BY u.id, u.email ORDER BY count(*) DESC, u.email LIMIT 1`,
+    );
+    const [question] = await db.query(
+      `SELECT id FROM questions WHERE requester_id = ? ORDER BY CASE status WHEN 'answered' THEN 0 WHEN 'closed' THEN 1 ELSE 2 END, submitted_at DESC LIMIT 1`,
+      [requester.id],
+    );
+    const [article] = await db.query(`SELECT id FROM articles WHERE status = 'published' ORDER BY published_at DESC LIMIT 1`);
+    const [staff] = await db.query(`SELECT email FROM users WHERE roles LIKE '%,secretariat,%' ORDER BY email LIMIT 1`);
+    return { requesterEmail: requester.email, staffEmail: staff.email, questionId: question.id, articleId: article.id };
+  } finally {
+    await db.destroy();
+  }
+}
+
+const dataDir = freshDataDir('vraagbaak-screens-');
+const port = await freePort();
+const baseUrl = `http://127.0.0.1:${port}`;
+const env = { DATA_DIR: dataDir, PUBLIC_URL: baseUrl, STAFF_MFA: 'false', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000', RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '100000' };
+const config = AppConfig.fromEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
+
+console.log(`Seeding ${QUESTIONS} demo questions in ${dataDir}…`);
+// The demo publishes articles from a sample of its closed questions (a dozen per 5,000); the search
+// benchmark's generated articles, loaded first, give the knowledge base pages their length.
+const migrated = await createDataSource(config).initialize();
+await runMigrationsLocked(migrated);
+await loadArticles(migrated, 'sqlite', ARTICLES);
+await migrated.destroy();
+const seeded = await runDemoSeed(config, { questions: QUESTIONS, seed: 1 });
+console.log(`Seeded ${seeded.questions} questions, ${seeded.requesters} requesters and ${seeded.articles} articles.`);
+const demo = await pickDemoData(config);
+const server = await startServer('dist/src/main.js', { port, env, timeoutMs: 120_000 });
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+const missing = [];
+const failed = [];
+try {
+  mkdirSync(OUT, { recursive: true });
+  const cookies = {
+    anonymous: [],
+    requester: await signInByMail(baseUrl, demo.requesterEmail, join(dataDir, 'mail')),
+    staff: await signInByMail(baseUrl, demo.staffEmail, join(dataDir, 'mail')),
+  };
+  for (const entry of PAGES) {
+    const path = entry.path(demo);
+    for (const width of entry.narrow ? [1280, 320] : [1280]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, locale: 'nl-NL' });
+      await context.addCookies(cookies[entry.who].map((c) => ({ ...c, url: baseUrl })));
+      const page = await context.newPage();
+      try {
+        const res = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load', timeout: 120_000 });
+        const status = res?.status();
+        if (status === 404 || status === 400) {
+          if (width === 1280) {
+            console.log(`missing  ${entry.name.padEnd(32)} ${path} answers ${status}: not built yet, skipped`);
+            missing.push(`${entry.name} (${path})`);
+          }
+          break;
+        }
+        if (status !== 200) {
+          console.log(`FAILED   ${entry.name.padEnd(32)} ${path} answers ${status}`);
+          failed.push(`${entry.name} (${path}): ${status}`);
+          break;
+        }
+        const file = `${entry.name}${width === 1280 ? '' : `-${width}`}.png`;
+        writeFileSync(join(OUT, file), await page.screenshot({ fullPage: true }));
+        console.log(`written  ${entry.name.padEnd(32)} ${path} → docs/screens/${file}`);
+      } catch (error) {
+        console.log(`FAILED   ${entry.name.padEnd(32)} ${path}: ${error.message.split('\n')[0]}`);
+        failed.push(`${entry.name} (${path}): ${error.message.split('\n')[0]}`);
+        break;
+      } finally {
+        await context.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+if (missing.length) console.log(`\nNot built yet (404/400), no screenshot: ${missing.join(', ')}`);
+if (failed.length) {
+  console.error(`\nPages that failed: ${failed.join(', ')}`);
+  process.exit(1);
+}
