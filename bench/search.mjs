@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ROOT, freshDataDir, httpClient, startServer } from './support.mjs';
+import { ROOT, freshDataDir, httpClient, startServer, writeDocsSection } from './support.mjs';
 import { cpuSeconds, summariseProfile } from './intake-support.mjs';
 import { generateQueries, loadArticles, randomSource } from './search-corpus.mjs';
 
@@ -356,10 +356,4 @@ const lines = [
 ];
 console.log(`\n${lines.join('\n')}`);
 
-const docs = join(ROOT, 'docs', 'benchmarks.md');
-const current = existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n';
-const section = lines.join('\n');
-const pattern = /## Search\n[\s\S]*?(?=\n## |$)/;
-const updated = pattern.test(current) ? current.replace(pattern, section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`;
-writeFileSync(docs, updated.endsWith('\n') ? updated : `${updated}\n`);
-console.log(`Written to ${docs}`);
+console.log(`Written to ${writeDocsSection('Search', lines)}`);

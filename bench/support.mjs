@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: start the built app in a child process and wait for it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -149,3 +149,14 @@ const cookiesOf = (res) => res.headers.getSetCookie().map((line) => {
 
 /** Cookies ({ name, value }) as a Cookie header value. */
 export const cookieHeader = (cookies) => cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+
+/** Replaces (or appends) the `## <title>` section of docs/benchmarks.md, keeping the others; returns the file's path. */
+export function writeDocsSection(title, lines) {
+  const docs = join(ROOT, 'docs', 'benchmarks.md');
+  const current = existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n';
+  const section = lines.join('\n');
+  const pattern = new RegExp(`## ${title}\\n[\\s\\S]*?(?=\\n## |$)`);
+  const updated = pattern.test(current) ? current.replace(pattern, () => section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`;
+  writeFileSync(docs, updated.endsWith('\n') ? updated : `${updated}\n`);
+  return docs;
+}
