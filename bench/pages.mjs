@@ -25,7 +25,7 @@ import { percentile } from './intake-support.mjs';
  * and the data (article ids, search words) and return paths.
  */
 const PAIRS = [
-  { name: 'start', page: () => '/', api: () => ['/api/v1/themes', '/api/v1/keuzes', '/api/v1/articles?pageSize=5'] },
+  { name: 'start', page: () => '/', api: () => ['/api/v1/themes', '/api/v1/keuzes', '/api/v1/articles?pageSize=5', '/api/v1/articles/most-opened?pageSize=5'] },
   { name: 'kennisbank, recent', page: () => '/kennisbank', api: () => ['/api/v1/articles?pageSize=20'] },
   { name: 'kennisbank search', page: (i, d) => `/kennisbank?q=${encodeURIComponent(d.query(i))}`, api: (i, d) => [`/api/v1/articles?q=${encodeURIComponent(d.query(i))}&pageSize=20`] },
   { name: 'kennisbank article', page: (i, d) => `/kennisbank/${d.articleId(i)}`, api: (i, d) => [`/api/v1/articles/${d.articleId(i)}`] },

@@ -35,13 +35,18 @@ interface PageEntry {
 
 /** Every page, one line each; a page is added here when it is built. */
 const PAGES: PageEntry[] = [
-  { name: 'start', path: () => '/', who: 'anonymous' },
+  // The hostile article is on keuze 25, of theme 6: the start page lists it as recently published.
+  { name: 'start', path: () => '/', who: 'anonymous', showsHostile: true },
   { name: 'start, signed in', path: () => '/', who: 'requester', showsHostile: true },
+  { name: 'theme', path: () => '/themas/6', who: 'anonymous', showsHostile: true },
+  { name: 'keuze', path: () => '/keuzes/25', who: 'anonymous', showsHostile: true },
   { name: 'kennisbank, recent', path: () => '/kennisbank', who: 'anonymous', showsHostile: true },
   { name: 'kennisbank, search', path: () => '/kennisbank?q=verzilting', who: 'anonymous', showsHostile: true },
   { name: 'kennisbank, hostile query', path: () => `/kennisbank?q=${encodeURIComponent(HOSTILE)}`, who: 'anonymous', showsHostile: true },
   { name: 'kennisbank article', path: (s) => `/kennisbank/${s.articleId}`, who: 'anonymous', showsHostile: true },
   { name: 'kennisbank article, staff', path: (s) => `/kennisbank/${s.articleId}`, who: 'staff', showsHostile: true },
+  { name: 'sign in', path: () => '/inloggen', who: 'anonymous' },
+  { name: 'accessibility statement', path: () => '/toegankelijkheid', who: 'anonymous' },
   { name: 'sign-in form for a page that needs it (401)', path: () => '/reports/evaluation?from=2026-01-01&to=2026-03-31', who: 'anonymous', status: 401 },
 ];
 

@@ -2,16 +2,7 @@
 // Code passed to page.evaluate runs in the browser, hence the DOM types.
 import type { Browser, Page } from 'playwright-core';
 import { TestUser, signInAs } from '../support/auth.js';
-import { BrowserApp, expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, openPage, startBrowserApp } from './support.js';
-
-/** What every page shares, as the browser sees it: Dutch, one h1, no WCAG 2.1 A/AA violation, reflow at 320 px. */
-async function expectAccessiblePage(page: Page) {
-  expect(await page.getAttribute('html', 'lang')).toBe('nl');
-  await expect(page.locator('h1').count()).resolves.toBe(1);
-  await expectNoAxeViolations(page);
-  await expectNoHorizontalScroll(page);
-  await expectNoAxeViolations(page);
-}
+import { BrowserApp, expectAccessiblePage, launchBrowser, openPage, startBrowserApp } from './support.js';
 
 /** Room for a loaded machine: a journey drives a real browser through several pages. */
 const JOURNEY_MS = 120_000;
