@@ -31,6 +31,8 @@ const PAGES = [
   { name: 'vraag-stellen', path: () => '/vragen/nieuw', who: 'requester', narrow: true },
   { name: 'mijn-vragen', path: () => '/vragen', who: 'requester', narrow: true },
   { name: 'vraag', path: (d) => `/vragen/${d.questionId}`, who: 'requester', narrow: true },
+  { name: 'vraag-ingediend', path: (d) => `/vragen/${d.questionId}/ingediend`, who: 'requester' },
+  { name: 'vraag-medewerker', path: (d) => `/vragen/${d.questionId}`, who: 'staff' },
   { name: 'kennisbank-artikel-medewerker', path: (d) => `/kennisbank/${d.articleId}`, who: 'staff' },
 ];
 
