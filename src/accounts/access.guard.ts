@@ -74,8 +74,9 @@ export class AccessGuard implements CanActivate {
       throw new ForbiddenError('Stel eerst uw tweede factor (authenticator-app) in.');
     }
     if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
-      // Scripts send the header; the server-rendered forms (no scripts) send a `csrf` field.
-      const given = request.headers[CSRF_HEADER] ?? (request.body as { csrf?: unknown } | undefined)?.csrf;
+      // Scripts send the header; the server-rendered forms (no scripts) send a `csrf` field, or —
+      // a multipart form, whose fields are read only after this check — a `csrf` query parameter.
+      const given = request.headers[CSRF_HEADER] ?? (request.body as { csrf?: unknown } | undefined)?.csrf ?? multipartCsrf(request);
       if (!this.secrets.verifyCsrfToken(principal.sessionTokenHash!, typeof given === 'string' ? given : undefined)) {
         throw new ForbiddenError('De CSRF-controle is mislukt; stuur de header X-CSRF-Token mee.');
       }
@@ -85,4 +86,10 @@ export class AccessGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** The `csrf` query parameter of a multipart/form-data request (never of another kind of request). */
+function multipartCsrf(request: RequestWithPrincipal): unknown {
+  if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) return undefined;
+  return (request.query as { csrf?: unknown } | undefined)?.csrf;
 }

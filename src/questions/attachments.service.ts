@@ -56,13 +56,23 @@ export class AttachmentsService {
     return join(this.config.dataPath, 'attachments', questionId, attachmentId);
   }
 
-  async add(principal: Principal, questionId: string, upload: Upload): Promise<AttachmentDto> {
+  /**
+   * The content checks of an upload (size, type detected from the bytes), before any question is
+   * touched: a form that submits a question with files checks them all first, so a refused file
+   * never leaves a question behind without it.
+   */
+  async inspect(upload: Upload): Promise<{ mime: string; ext: string }> {
     if (upload.truncated || upload.data.length > MAX_ATTACHMENT_BYTES) throw new PayloadTooLargeError('Een bijlage mag hoogstens 10 MB zijn.');
     if (upload.data.length === 0) throw new InvalidInputError([{ name: 'file', reason: 'het bestand is leeg' }]);
     const detected = await fileTypeFromBuffer(upload.data);
     if (!detected || !ALLOWED.has(detected.mime)) {
       throw new UnsupportedMediaTypeError('Alleen PDF, afbeeldingen en kantoordocumenten (Word, Excel, PowerPoint, OpenDocument) zijn toegestaan.');
     }
+    return detected;
+  }
+
+  async add(principal: Principal, questionId: string, upload: Upload): Promise<AttachmentDto> {
+    const detected = await this.inspect(upload);
     // Refusals (unknown or invisible question, no right to upload, closed, full) come before
     // anything is written, so a refused upload leaves no file or folder behind.
     await this.assertMayUpload(this.db.manager, principal, questionId);
