@@ -103,6 +103,8 @@ export class QuestionDto {
   closedAt: string | null;
   @ApiProperty({ description: 'When an answered question closes by itself.', nullable: true, type: String, format: 'date-time' })
   autoCloseAt: string | null;
+  @ApiProperty({ description: 'When its status or details last changed.', format: 'date-time' })
+  updatedAt: string;
   @ApiPropertyOptional({ description: 'Staff: the assignee became unavailable while working on it.' })
   needsHandover?: boolean;
   @ApiPropertyOptional({ description: 'Coordinators and secretariat: why the router chose this expert (or none).', type: 'object', additionalProperties: true, nullable: true })

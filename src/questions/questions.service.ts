@@ -357,6 +357,7 @@ export class QuestionsService {
         assignedAt: q.assignedAt?.toISOString() ?? null,
         answeredAt: q.answeredAt?.toISOString() ?? null,
         closedAt: q.closedAt?.toISOString() ?? null,
+        updatedAt: q.updatedAt.toISOString(),
         autoCloseAt: q.autoCloseAt?.toISOString() ?? null,
         ...(staffView ? { needsHandover: q.needsHandover } : {}),
         ...(coordinatorView ? { routingNote: q.routingNote } : {}),
@@ -562,9 +563,15 @@ export class QuestionsService {
     }));
   }
 
+  /** Whether a requester may still reopen the question: answered or closed, within 30 days of the answer. */
+  mayReopen(q: { status: QuestionStatus; answeredAt: Date | string | null }): boolean {
+    if (!['answered', 'closed'].includes(q.status) || !q.answeredAt) return false;
+    return this.clock.now().getTime() - new Date(q.answeredAt).getTime() <= REOPEN_WINDOW_MS;
+  }
+
   reopen(principal: Principal, id: string, reason: string) {
     return this.act(principal, id, 'heropenen', ['answered', 'closed'], this.isRequester(principal), (q) => {
-      if (!q.answeredAt || this.clock.now().getTime() - q.answeredAt.getTime() > REOPEN_WINDOW_MS) {
+      if (!this.mayReopen(q)) {
         throw new ConflictError('Een vraag kan tot 30 dagen na het antwoord worden heropend; stel gerust een nieuwe vraag.', 'reopen-window-passed');
       }
       return {
