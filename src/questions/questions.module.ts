@@ -5,14 +5,13 @@ import { AttachmentsService } from './attachments.service.js';
 import { QuestionHooks } from './question-hooks.js';
 import { QuestionJobs } from './question-jobs.js';
 import { QuestionsController } from './questions.controller.js';
-import { QuestionPagesController } from './question-pages.controller.js';
 import { QuestionsService } from './questions.service.js';
 
 /** Questions: intake, routing through the job queue, triage, answers, messages, attachments, ratings. */
 @Module({
   imports: [CalendarModule],
-  controllers: [QuestionsController, QuestionPagesController],
+  controllers: [QuestionsController],
   providers: [QuestionsService, QuestionJobs, AttachmentsService, RouterService, QuestionHooks],
-  exports: [QuestionsService, QuestionHooks],
+  exports: [QuestionsService, QuestionHooks, AttachmentsService],
 })
 export class QuestionsModule {}

@@ -102,6 +102,7 @@ export class KnowledgePagesController {
   async article(
     @Param('id', UuidPipe) id: string,
     @Query('zoekopdracht') searchId: unknown,
+    @Query('suggestie') suggestionId: unknown,
     @CurrentPrincipal() principal: Principal | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -111,6 +112,13 @@ export class KnowledgePagesController {
     // does for API clients. A stale or made-up search id only loses the count, not the page.
     if (typeof searchId === 'string' && UUID.test(searchId)) {
       await this.search.searchClicked(searchId.toLowerCase(), id).catch((error: unknown) => {
+        if (!(error instanceof NotFoundError || error instanceof InvalidInputError)) throw error;
+      });
+    }
+    // Opened from the suggestions shown while asking a question (/vragen/nieuw): counted as
+    // POST …/suggestions/{id}/opened counts it (deflection).
+    if (typeof suggestionId === 'string' && UUID.test(suggestionId)) {
+      await this.search.suggestionOpened(suggestionId.toLowerCase(), id).catch((error: unknown) => {
         if (!(error instanceof NotFoundError || error instanceof InvalidInputError)) throw error;
       });
     }

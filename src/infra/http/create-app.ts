@@ -38,6 +38,7 @@ export const NON_API_ROUTES = [
   // Exactly the keuze page's route pattern (an escaped colon is literal): a wildcard would also take
   // GET keuzes/:id, the API's route, out of /api/v1.
   { path: 'keuzes/\\:nummer', method: RequestMethod.GET },
+  { path: 'vragen', method: RequestMethod.ALL },
   { path: 'vragen/{*rest}', method: RequestMethod.ALL },
   { path: 'reports/{*rest}', method: RequestMethod.ALL },
 ];

@@ -1,0 +1,232 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Roles, SignedIn } from '../common/access.js';
+import { DomainError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { ReferencePageQuery } from '../common/pagination.js';
+import { AuthService } from '../accounts/auth.service.js';
+import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
+import type { AuditActor } from '../audit/audit.service.js';
+import { KeuzeQuery } from '../catalog/catalog.dto.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { validateForm } from '../infra/http/forms.js';
+import { readUploadedForm, type UploadedFile } from '../infra/http/multipart.js';
+import { UuidPipe } from '../infra/http/validation.js';
+import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
+import { OrganisationsService } from '../organisations/organisations.service.js';
+import { AttachmentsService, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../questions/attachments.service.js';
+import { REQUESTER_TODO, STATUS_TEXT } from '../questions/question-texts.js';
+import { QuestionQuery, SubmitQuestionDto } from '../questions/questions.dto.js';
+import { QuestionsService } from '../questions/questions.service.js';
+import { SlaService } from '../sla/sla.service.js';
+import { dutchDate } from './knowledge-pages.controller.js';
+import { type PageError, type PageField, fieldErrors, pageErrors, textOf } from './page-form.js';
+
+/** The fields of the question form by the API's names: how error sentences name them, which input they link to. */
+const FIELDS: Record<string, PageField> = {
+  title: { label: 'De titel', id: 'title' },
+  body: { label: 'Uw vraag', id: 'body' },
+  keuzeIds: { label: 'De keuzes', id: 'keuzes', reason: 'zijn niet goed gekozen: kies één tot vijf keuzes' },
+  organisationCode: { label: 'De organisatie', id: 'organisation' },
+  desiredAnswerDate: { label: 'De gewenste datum', id: 'desiredAnswerDate' },
+  context: { label: 'De locatie of het project', id: 'context' },
+  bijlagen: { label: 'De bijlagen', id: 'bijlagen' },
+  file: { label: 'Een bijlage', id: 'bijlagen' },
+  suggestionId: { label: 'De suggesties', id: 'title' },
+};
+const PAGE_SIZE = 20;
+/** The suggestion service reads at most this much of the draft. */
+const SUGGESTION_TEXT_MAX = 10_000;
+
+/** What the form keeps between its steps and after a refusal. */
+interface Draft {
+  title: string;
+  body: string;
+  keuzeIds: number[];
+  desiredAnswerDate: string;
+  context: string;
+  suggestionId: string;
+}
+
+const emptyDraft = (): Draft => ({ title: '', body: '', keuzeIds: [], desiredAnswerDate: '', context: '', suggestionId: '' });
+
+/**
+ * The requester's desk: `/vragen` (my questions), `/vragen/nieuw` (ask a question, in two steps
+ * so that the similar published articles are seen before submitting, with or without scripts) and
+ * `/vragen/{id}/ingediend` (the receipt). Thin: the API's DTO and services decide.
+ */
+@ApiExcludeController()
+@Controller('vragen')
+export class RequesterDeskController {
+  constructor(
+    private readonly questions: QuestionsService,
+    private readonly attachments: AttachmentsService,
+    private readonly catalog: CatalogService,
+    private readonly search: KnowledgeSearchService,
+    private readonly organisations: OrganisationsService,
+    private readonly sla: SlaService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get()
+  @SignedIn()
+  async list(@Query('pagina') pagina: unknown, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    // The API's page rules (and its Dutch 400 for a bad number), under the page's own name.
+    const query = await validateForm(QuestionQuery, { page: pagina ?? 1, pageSize: PAGE_SIZE }, { page: 'Pagina' }).catch((error: unknown) => {
+      if (error instanceof InvalidInputError) throw new InvalidInputError(error.invalidParams.map((p) => ({ ...p, name: p.name === 'page' ? 'pagina' : p.name })), error.message);
+      throw error;
+    });
+    const result = await this.questions.list(principal, query);
+    const { number, total } = result.page;
+    const link = (n: number) => (n > 1 ? `/vragen?pagina=${n}` : '/vragen');
+    reply.header('Cache-Control', 'no-store');
+    await reply.view('mijn-vragen.njk', {
+      questions: result.data.map((q) => ({
+        id: q.id,
+        reference: q.reference,
+        title: q.title,
+        status: STATUS_TEXT[q.status],
+        todo: q.requester.id === principal.user.id ? (REQUESTER_TODO[q.status] ?? null) : null,
+        submitted: dutchDate(q.submittedAt),
+        updated: dutchDate(q.updatedAt),
+      })),
+      total,
+      mayAsk: principal.user.roles.includes('requester'),
+      pages: { number, last: Math.max(1, Math.ceil(total / PAGE_SIZE)), previous: number > 1 ? link(number - 1) : null, next: number * PAGE_SIZE < total ? link(number + 1) : null },
+    });
+  }
+
+  /** Step 1: the title and the question; `?q=` (from the knowledge base) fills in the title. */
+  @Get('nieuw')
+  @Roles('requester')
+  async start(@Query('q') q: unknown, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    const draft = { ...emptyDraft(), title: typeof q === 'string' ? q.slice(0, 200) : '' };
+    await this.renderStep(reply, principal, 1, draft, []);
+  }
+
+  /** Step 2: the articles similar to the draft, and the rest of the form (the draft carried along). */
+  @Post('nieuw/vervolg')
+  @Roles('requester')
+  @HttpCode(200)
+  async next(@Body() body: Record<string, unknown> | undefined, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    const draft = { ...emptyDraft(), title: textOf(body, 'title'), body: textOf(body, 'body') };
+    // The API's rules for these two fields; the others are asked for in this step.
+    const errors = await validateForm(SubmitQuestionDto, { title: draft.title, body: draft.body, keuzeIds: [] }, {}).then(
+      () => [],
+      (error: unknown) => {
+        if (!(error instanceof InvalidInputError)) throw error;
+        const own = error.invalidParams.filter((p) => p.name === 'title' || p.name === 'body');
+        return own.length ? pageErrors(new InvalidInputError(own), FIELDS) : [];
+      },
+    );
+    if (errors.length) {
+      reply.status(400);
+      await this.renderStep(reply, principal, 1, draft, errors);
+      return;
+    }
+    const suggestions = await this.suggestionsFor(draft);
+    await this.renderStep(reply, principal, 2, { ...draft, suggestionId: suggestions?.suggestionId ?? '' }, [], suggestions?.data ?? []);
+  }
+
+  /** The final step: multipart (attachments), so its CSRF token travels in the query (see AccessGuard). */
+  @Post('nieuw')
+  @Roles('requester')
+  @HttpCode(200)
+  async submit(@Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
+    let draft = emptyDraft();
+    let id: string;
+    try {
+      const form = await readUploadedForm(request, 'bijlagen', { maxBytes: MAX_ATTACHMENT_BYTES, maxFiles: MAX_ATTACHMENTS, tooLarge: 'Een bijlage mag hoogstens 10 MB zijn.' });
+      const field = (name: string) => textOf(form.fields, name);
+      draft = {
+        title: field('title'),
+        body: field('body'),
+        keuzeIds: ([] as string[]).concat(form.fields.keuzeIds ?? []).map(Number),
+        desiredAnswerDate: field('desiredAnswerDate'),
+        context: field('context'),
+        suggestionId: field('suggestionId'),
+      };
+      const input = await validateForm(
+        SubmitQuestionDto,
+        {
+          title: draft.title,
+          body: draft.body,
+          keuzeIds: draft.keuzeIds,
+          desiredAnswerDate: draft.desiredAnswerDate || undefined,
+          context: draft.context || undefined,
+          suggestionId: draft.suggestionId || undefined,
+        },
+        {},
+      );
+      // Every file passes the attachment checks before the question exists: none is lost unnoticed.
+      await this.inspectAll(form.files);
+      id = (await this.questions.submit(principal, input, actor)).id;
+      for (const file of form.files) await this.attachments.add(principal, id, file);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      reply.status(error.status);
+      await this.renderStep(reply, principal, 2, draft, pageErrors(error, FIELDS));
+      return;
+    }
+    reply.redirect(`/vragen/${id}/ingediend`, 303);
+  }
+
+  /** The receipt: the reference and what happens next. */
+  @Get(':id/ingediend')
+  @SignedIn()
+  async submitted(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    const q = await this.questions.get(principal, id);
+    const answerDays = await this.sla.getPolicy(q.priority).then(
+      (policy) => policy.answerDays,
+      (error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      },
+    );
+    reply.header('Cache-Control', 'no-store');
+    await reply.view('vraag-ingediend.njk', { q, answerDays, email: principal.user.email });
+  }
+
+  private async inspectAll(files: UploadedFile[]): Promise<void> {
+    for (const file of files) {
+      try {
+        await this.attachments.inspect(file);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        throw new InvalidInputError([{ name: 'bijlagen', reason: `(${file.filename}) is geweigerd: ${error.message}` }]);
+      }
+    }
+  }
+
+  /** The suggestions for a draft; none when it has no searchable word. */
+  private async suggestionsFor(draft: Draft) {
+    try {
+      return await this.search.suggestions(`${draft.title}\n${draft.body}`.slice(0, SUGGESTION_TEXT_MAX));
+    } catch (error) {
+      if (error instanceof InvalidInputError) return null;
+      throw error;
+    }
+  }
+
+  private async renderStep(reply: FastifyReply, principal: Principal, step: 1 | 2, draft: Draft, errors: PageError[], suggestions: { id: string; title: string }[] = []): Promise<void> {
+    const [themes, keuzes] = await Promise.all([this.catalog.listThemes(new ReferencePageQuery()), this.catalog.listKeuzes(new KeuzeQuery())]);
+    const code = principal.user.organisationCode;
+    const organisation = code ? await this.organisations.get(code).catch(() => null) : null;
+    reply.header('Cache-Control', 'no-store');
+    await reply.view('vraag-nieuw.njk', {
+      step,
+      draft,
+      errors,
+      fieldErrors: fieldErrors(errors),
+      csrf: this.auth.csrfTokenFor(principal) ?? '',
+      suggestions: suggestions.map((s) => ({ title: s.title, href: `/kennisbank/${s.id}?suggestie=${draft.suggestionId}` })),
+      organisation: code ? { code, name: organisation?.name ?? null } : null,
+      themes: themes.data.map((t) => ({
+        id: t.id,
+        title: t.title,
+        keuzes: keuzes.data.filter((k) => k.theme.id === t.id).map((k) => ({ id: k.id, title: k.title, checked: draft.keuzeIds.includes(k.id) })),
+      })),
+      maxAttachments: MAX_ATTACHMENTS,
+    });
+  }
+}
