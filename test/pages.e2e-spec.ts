@@ -85,7 +85,7 @@ describe('pages in the browser (e2e)', () => {
   describe('errors as Dutch pages for a browser', () => {
     it.each([
       ['an unknown page', '/bestaat-niet', 404, 'Deze pagina bestaat niet'],
-      ['a malformed question id', '/vragen/abc', 400, 'Deze aanvraag klopt niet'],
+      ['a malformed article id', '/kennisbank/abc', 400, 'Deze aanvraag klopt niet'],
       ['bad percent-encoding (answered by the router)', '/vragen/%C0%AF', 400, 'Deze aanvraag klopt niet'],
       ['an over-long path parameter (answered by the router)', `/vragen/${'a'.repeat(201)}`, 414, 'Het adres is te lang'],
     ])('%s', async (_name, path, status, heading) => {
@@ -159,7 +159,7 @@ describe('pages in the browser (e2e)', () => {
       ['an API call from a browser', '/api/v1/nothing-here', BROWSER, 404],
       ['an API call asking for JSON', '/api/v1/nothing-here', 'application/json', 404],
       ['a page asked for as JSON', '/bestaat-niet', 'application/json', 404],
-      ['a page without Accept preference', '/vragen/abc', '*/*', 400],
+      ['a page without Accept preference', '/kennisbank/abc', '*/*', 400],
       ['a page asked for as problem+json', '/reports/evaluation', 'application/problem+json, text/html;q=0.5', 401],
       ['the router, for an API call from a browser', '/api/v1/users/%C0%AF', BROWSER, 400],
     ])('%s', async (_name, path, accept, status) => {
