@@ -218,6 +218,14 @@ describe('requester desk pages (e2e)', () => {
       expect(res.text).toMatch(/Ingediend op \d{1,2} [a-z]+ \d{4}/);
     });
 
+    it('shows staff the questions assigned to them, without the link to ask one', async () => {
+      const id = await ask(requester, 'Voor de lijst van de expert');
+      const res = await get(expertSession, '/vragen').expect(200);
+      expect(res.text).toContain(`href="/vragen/${id}"`);
+      expect(res.text).not.toContain('href="/vragen/nieuw"');
+      expect(res.text).not.toContain('Actie voor u');
+    });
+
     it('pages through many questions', async () => {
       const many = await browserSession(await signInAs(t, { roles: ['requester'] }));
       for (let i = 1; i <= 21; i++) await submitForm(many, { title: `Vraag nummer ${i}`, body: 'Vraag', keuzeIds: '3' }).expect(303);

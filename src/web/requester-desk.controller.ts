@@ -76,6 +76,9 @@ export class RequesterDeskController {
       if (error instanceof InvalidInputError) throw new InvalidInputError(error.invalidParams.map((p) => ({ ...p, name: p.name === 'page' ? 'pagina' : p.name })), error.message);
       throw error;
     });
+    // Staff who ask no questions see the ones assigned to them, not everything they may see.
+    const asks = principal.user.roles.includes('requester');
+    if (!asks) query.assignee = 'me';
     const result = await this.questions.list(principal, query);
     const { number, total } = result.page;
     const link = (n: number) => (n > 1 ? `/vragen?pagina=${n}` : '/vragen');
@@ -91,7 +94,7 @@ export class RequesterDeskController {
         updated: dutchDate(q.updatedAt),
       })),
       total,
-      mayAsk: principal.user.roles.includes('requester'),
+      mayAsk: asks,
       pages: { number, last: Math.max(1, Math.ceil(total / PAGE_SIZE)), previous: number > 1 ? link(number - 1) : null, next: number * PAGE_SIZE < total ? link(number + 1) : null },
     });
   }
@@ -135,6 +138,7 @@ export class RequesterDeskController {
   async submit(@Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
     let draft = emptyDraft();
     let id: string;
+    let files: UploadedFile[] = [];
     try {
       const form = await readUploadedForm(request, 'bijlagen', { maxBytes: MAX_ATTACHMENT_BYTES, maxFiles: MAX_ATTACHMENTS, tooLarge: 'Een bijlage mag hoogstens 10 MB zijn.' });
       const field = (name: string) => textOf(form.fields, name);
@@ -161,20 +165,29 @@ export class RequesterDeskController {
       // Every file passes the attachment checks before the question exists: none is lost unnoticed.
       await this.inspectAll(form.files);
       id = (await this.questions.submit(principal, input, actor)).id;
-      for (const file of form.files) await this.attachments.add(principal, id, file);
+      files = form.files;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       reply.status(error.status);
       await this.renderStep(reply, principal, 2, draft, pageErrors(error, FIELDS));
       return;
     }
-    reply.redirect(`/vragen/${id}/ingediend`, 303);
+    // The question exists now: a file refused after all (the question changed meanwhile) is
+    // reported on the receipt, not by showing the form again, which would ask the question twice.
+    let refused = 0;
+    for (const file of files) {
+      await this.attachments.add(principal, id, file).catch((error: unknown) => {
+        if (!(error instanceof DomainError)) throw error;
+        refused++;
+      });
+    }
+    reply.redirect(`/vragen/${id}/ingediend${refused ? '?bijlagen=onvolledig' : ''}`, 303);
   }
 
   /** The receipt: the reference and what happens next. */
   @Get(':id/ingediend')
   @SignedIn()
-  async submitted(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+  async submitted(@Param('id', UuidPipe) id: string, @Query('bijlagen') attachments: unknown, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     const q = await this.questions.get(principal, id);
     const answerDays = await this.sla.getPolicy(q.priority).then(
       (policy) => policy.answerDays,
@@ -184,7 +197,7 @@ export class RequesterDeskController {
       },
     );
     reply.header('Cache-Control', 'no-store');
-    await reply.view('vraag-ingediend.njk', { q, answerDays, email: principal.user.email });
+    await reply.view('vraag-ingediend.njk', { q, answerDays, email: principal.user.email, attachmentsIncomplete: attachments === 'onvolledig' });
   }
 
   private async inspectAll(files: UploadedFile[]): Promise<void> {
