@@ -249,6 +249,7 @@ describe('requester desk pages (e2e)', () => {
       const page = await get(requester, `/vragen/${id}`).expect(200);
       expectPage(page.text);
       expect(page.text).toContain('<p>Dit is <strong>vet</strong>.</p>');
+      expect(page.text).toMatch(/<li>Keuze 21: [^<]+<\/li>/);
       expect(page.text).not.toMatch(/<script(?![^>]*\ssrc=)/);
       expect(page.text).not.toContain('Interne afweging');
       expect(page.text).toContain('Expert &lt;script&gt;');

@@ -6,6 +6,8 @@ import { DomainError, InvalidInputError, NotFoundError } from '../common/domain-
 import { renderAnswerHtml } from '../common/markdown.js';
 import { AuthService } from '../accounts/auth.service.js';
 import { CurrentPrincipal, type Principal } from '../accounts/principal.js';
+import { KeuzeQuery } from '../catalog/catalog.dto.js';
+import { CatalogService } from '../catalog/catalog.service.js';
 import { validateForm } from '../infra/http/forms.js';
 import { readUploadedFile } from '../infra/http/multipart.js';
 import { UuidPipe } from '../infra/http/validation.js';
@@ -58,6 +60,7 @@ export class QuestionPagesController {
     private readonly questions: QuestionsService,
     private readonly attachments: AttachmentsService,
     private readonly auth: AuthService,
+    private readonly catalog: CatalogService,
   ) {}
 
   @Get(':id')
@@ -157,7 +160,8 @@ export class QuestionPagesController {
     id: string,
     state: { flash?: string | null; errors?: PageError[]; failed?: { action: string; values: Record<string, string> } },
   ): Promise<void> {
-    const q = await this.questions.get(principal, id);
+    const [q, keuzes] = await Promise.all([this.questions.get(principal, id), this.catalog.listKeuzes(new KeuzeQuery())]);
+    const keuzeTitle = new Map(keuzes.data.map((k) => [k.id, k.title]));
     const errors = state.errors ?? [];
     reply.header('Cache-Control', 'no-store');
     await reply.view('vraag.njk', {
@@ -168,6 +172,7 @@ export class QuestionPagesController {
       fieldErrors: fieldErrors(errors),
       // What was typed into the form that failed, for that form only.
       failed: state.failed ?? { action: null, values: {} },
+      keuzes: q.keuzeIds.map((k) => (keuzeTitle.has(k) ? `Keuze ${k}: ${keuzeTitle.get(k)}` : `Keuze ${k}`)),
       ...this.view(q, principal),
     });
   }
