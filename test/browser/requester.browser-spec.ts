@@ -108,6 +108,8 @@ describe.each([
     // Without a keuze the form comes back with a linked error summary.
     await submit(page, 'Vraag versturen');
     expect(await page.locator('.error-summary a[href="#keuzes"]').count()).toBe(1);
+    // With scripts the summary takes the focus; without, it is announced as an alert.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary') ?? false)).toBe(javaScriptEnabled);
     expect(await page.getByLabel('Titel van uw vraag').inputValue()).toBe('Bouwen bij bodemdaling');
     await expectAccessiblePage(page);
     await page.locator('#keuze-21').check();
