@@ -1,15 +1,19 @@
 import { DomainError, InvalidInputError } from '../common/domain-errors.js';
 
-/** One line of a page's error summary; `href` links it to its field (GOV.UK pattern). */
+/**
+ * One line of a page's error summary (the errorSummary macro: "label: reason", linked to the
+ * field with `id`), and the same text next to the field.
+ */
 export interface PageError {
-  /** The field's name on the form, or null for a problem with the form as a whole. */
+  /** The field's name on the form (the API's name), or null for a problem with the whole form. */
   name: string | null;
-  /** The whole sentence, as the summary and the field show it. */
+  /** The id of the input the summary links to. */
+  id: string | null;
+  label: string;
   reason: string;
-  href: string | null;
 }
 
-/** A field of a page's form: its label as a sentence starts with it, and the id of its input. */
+/** A field of a page's form: its label in the error summary and the id of its input. */
 export interface PageField {
   label: string;
   id: string;
@@ -17,32 +21,39 @@ export interface PageField {
   reason?: string;
 }
 
+/** The label of a refusal that concerns the whole form (a conflict, a missing right). */
+const FORM_PROBLEM = 'Niet gelukt';
+
 /**
  * The errors of a failed form action as the page shows them: each invalid field (by the API's
- * name, `keuzeIds[2]` counting as `keuzeIds`) as a sentence linked to its input, any other
- * domain error (a conflict, a refusal) as one sentence for the whole form.
+ * name, `keuzeIds[2]` counting as `keuzeIds`) linked to its input, any other domain error (a
+ * conflict, a refusal) as one line about the whole form.
  */
 export function pageErrors(error: DomainError, fields: Record<string, PageField>): PageError[] {
-  if (!(error instanceof InvalidInputError)) return [{ name: null, reason: error.message, href: null }];
+  const whole = (reason: string): PageError => ({ name: null, id: null, label: FORM_PROBLEM, reason });
+  if (!(error instanceof InvalidInputError)) return [whole(error.message)];
   const errors: PageError[] = [];
   for (const param of error.invalidParams) {
     const name = param.name.replace(/[[.].*$/, '');
     const field = fields[name];
-    if (field && errors.some((e) => e.name === name)) continue;
-    errors.push(field ? { name, reason: `${field.label} ${field.reason ?? param.reason}.`, href: `#${field.id}` } : { name: null, reason: `${param.name}: ${param.reason}.`, href: null });
+    if (!field) {
+      errors.push(whole(`${param.name} ${param.reason}`));
+    } else if (!errors.some((e) => e.name === name)) {
+      errors.push({ name, id: field.id, label: field.label, reason: field.reason ?? param.reason });
+    }
   }
-  return errors.length ? errors : [{ name: null, reason: error.message, href: null }];
+  return errors.length ? errors : [whole(error.message)];
 }
 
-/** The error of each field by name, for the `error` parameter of the field macros. */
+/** The error text of each field by name, for the `error` parameter of the field macros. */
 export function fieldErrors(errors: PageError[]): Record<string, string> {
-  return Object.fromEntries(errors.filter((e) => e.name).map((e) => [e.name, e.reason]));
+  return Object.fromEntries(errors.filter((e) => e.name).map((e) => [e.name, `${e.label}: ${e.reason}`]));
 }
 
-/** Throws the 400 of a form whose required fields are empty ("De reden is niet ingevuld."). */
+/** Throws the 400 of a form whose required fields are empty. */
 export function requireFilled(values: Record<string, string>): void {
   const missing = Object.entries(values).filter(([, value]) => value.trim() === '');
-  if (missing.length) throw new InvalidInputError(missing.map(([name]) => ({ name, reason: 'is niet ingevuld' })));
+  if (missing.length) throw new InvalidInputError(missing.map(([name]) => ({ name, reason: 'vul dit veld in' })));
 }
 
 /** A form field's text: a string as posted (the first of a repeated field), or ''. */

@@ -19,15 +19,15 @@ import { type PageError, type PageField, fieldErrors, pageErrors, requireFilled,
 
 /** The form fields of this page, by name: how an error sentence names them and which input it links to. */
 const FIELDS: Record<string, PageField> = {
-  reason: { label: 'De reden', id: 'reason' },
-  message: { label: 'De vraag om verduidelijking', id: 'message' },
-  answer: { label: 'Het antwoord', id: 'answer' },
-  body: { label: 'Het bericht', id: 'body' },
-  reopen: { label: 'De toelichting', id: 'reopen' },
-  score: { label: 'Het cijfer', id: 'score-5', reason: 'is niet gekozen; kies een cijfer van 1 tot en met 5' },
-  comment: { label: 'De toelichting', id: 'comment' },
-  withdraw: { label: 'De bevestiging', id: 'withdraw', reason: 'ontbreekt; vink aan dat u de vraag wilt intrekken' },
-  file: { label: 'De bijlage', id: 'file' },
+  reason: { label: 'Reden', id: 'reason' },
+  message: { label: 'Verduidelijking', id: 'message' },
+  answer: { label: 'Antwoord', id: 'answer' },
+  body: { label: 'Bericht', id: 'body' },
+  reopen: { label: 'Toelichting', id: 'reopen' },
+  score: { label: 'Cijfer', id: 'score-5', reason: 'kies een cijfer van 1 tot en met 5' },
+  comment: { label: 'Toelichting', id: 'comment' },
+  withdraw: { label: 'Bevestiging', id: 'withdraw', reason: 'vink aan dat u de vraag wilt intrekken' },
+  file: { label: 'Bijlage', id: 'file' },
 };
 
 /** What the page says after each action (a fixed text per action: nothing typed travels in the address). */

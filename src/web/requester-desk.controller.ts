@@ -24,15 +24,15 @@ import { type PageError, type PageField, fieldErrors, pageErrors, textOf } from 
 
 /** The fields of the question form by the API's names: how error sentences name them, which input they link to. */
 const FIELDS: Record<string, PageField> = {
-  title: { label: 'De titel', id: 'title' },
+  title: { label: 'Titel', id: 'title' },
   body: { label: 'Uw vraag', id: 'body' },
-  keuzeIds: { label: 'De keuzes', id: 'keuzes', reason: 'zijn niet goed gekozen: kies één tot vijf keuzes' },
-  organisationCode: { label: 'De organisatie', id: 'organisation' },
-  desiredAnswerDate: { label: 'De gewenste datum', id: 'desiredAnswerDate' },
-  context: { label: 'De locatie of het project', id: 'context' },
-  bijlagen: { label: 'De bijlagen', id: 'bijlagen' },
-  file: { label: 'Een bijlage', id: 'bijlagen' },
-  suggestionId: { label: 'De suggesties', id: 'title' },
+  keuzeIds: { label: 'Keuzes', id: 'keuzes', reason: 'kies één tot vijf keuzes' },
+  organisationCode: { label: 'Organisatie', id: 'organisation' },
+  desiredAnswerDate: { label: 'Gewenste datum', id: 'desiredAnswerDate' },
+  context: { label: 'Locatie of project', id: 'context' },
+  bijlagen: { label: 'Bijlagen', id: 'bijlagen' },
+  file: { label: 'Bijlagen', id: 'bijlagen' },
+  suggestionId: { label: 'Suggesties', id: 'title' },
 };
 const PAGE_SIZE = 20;
 /** The suggestion service reads at most this much of the draft. */
@@ -128,7 +128,7 @@ export class RequesterDeskController {
       return;
     }
     const suggestions = await this.suggestionsFor(draft);
-    await this.renderStep(reply, principal, 2, { ...draft, suggestionId: suggestions?.suggestionId ?? '' }, [], suggestions?.data ?? []);
+    await this.renderStep(reply, principal, 2, { ...draft, suggestionId: suggestions?.suggestionId ?? '' }, [], suggestions?.data ?? null);
   }
 
   /** The final step: multipart (attachments), so its CSRF token travels in the query (see AccessGuard). */
@@ -206,7 +206,7 @@ export class RequesterDeskController {
         await this.attachments.inspect(file);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        throw new InvalidInputError([{ name: 'bijlagen', reason: `(${file.filename}) is geweigerd: ${error.message}` }]);
+        throw new InvalidInputError([{ name: 'bijlagen', reason: `${file.filename} is geweigerd. ${error.message}` }]);
       }
     }
   }
@@ -221,7 +221,8 @@ export class RequesterDeskController {
     }
   }
 
-  private async renderStep(reply: FastifyReply, principal: Principal, step: 1 | 2, draft: Draft, errors: PageError[], suggestions: { id: string; title: string }[] = []): Promise<void> {
+  /** `suggestions`: those found for the draft (possibly none), or null when they were not looked up for this rendering. */
+  private async renderStep(reply: FastifyReply, principal: Principal, step: 1 | 2, draft: Draft, errors: PageError[], suggestions: { id: string; title: string }[] | null = null): Promise<void> {
     const [themes, keuzes] = await Promise.all([this.catalog.listThemes(new ReferencePageQuery()), this.catalog.listKeuzes(new KeuzeQuery())]);
     const code = principal.user.organisationCode;
     const organisation = code ? await this.organisations.get(code).catch(() => null) : null;
@@ -232,7 +233,8 @@ export class RequesterDeskController {
       errors,
       fieldErrors: fieldErrors(errors),
       csrf: this.auth.csrfTokenFor(principal) ?? '',
-      suggestions: suggestions.map((s) => ({ title: s.title, href: `/kennisbank/${s.id}?suggestie=${draft.suggestionId}` })),
+      suggestions: (suggestions ?? []).map((s) => ({ title: s.title, href: `/kennisbank/${s.id}?suggestie=${draft.suggestionId}` })),
+      suggestionsChecked: suggestions !== null,
       organisation: code ? { code, name: organisation?.name ?? null } : null,
       themes: themes.data.map((t) => ({
         id: t.id,
