@@ -186,6 +186,15 @@ describe('requester desk pages (e2e)', () => {
       expect(await t.app.get(Database).manager.countBy(Question, { title: 'Met een vals bestand' })).toBe(0);
     });
 
+    it('refuses more files than a question may have as a choice to correct (400), not as a request too large', async () => {
+      const six = Array.from({ length: 6 }, (_, i) => ({ name: `plan-${i}.pdf`, data: PDF }));
+      const res = await submitForm(requester, { title: 'Zes bestanden', body: 'Vraag', keuzeIds: '21' }, six).expect(400);
+      expect(res.text).toContain('<a href="#bijlagen">Bijlagen: kies hoogstens 5 bestanden</a>');
+      expect(res.text).toContain('value="Zes bestanden"');
+      expect(res.text).toMatch(/id="keuze-21" name="keuzeIds" value="21" checked/);
+      expect(await t.app.get(Database).manager.countBy(Question, { title: 'Zes bestanden' })).toBe(0);
+    });
+
     it('submits with attachments and shows the reference and what happens next', async () => {
       const res = await submitForm(requester, { title: 'Met bijlage', body: 'Zie de tekening.', keuzeIds: ['21', '22'], desiredAnswerDate: '2027-01-15', context: 'Zutphen' }, [{ name: 'tekening.pdf', data: PDF }]).expect(303);
       const receipt = await get(requester, res.headers.location).expect(200);

@@ -10,7 +10,7 @@ import type { AuditActor } from '../audit/audit.service.js';
 import { KeuzeQuery } from '../catalog/catalog.dto.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { validateForm } from '../infra/http/forms.js';
-import { readUploadedForm, type UploadedFile } from '../infra/http/multipart.js';
+import { readUploadedForm, type UploadedFile, type UploadedForm } from '../infra/http/multipart.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -49,6 +49,19 @@ interface Draft {
 }
 
 const emptyDraft = (): Draft => ({ title: '', body: '', keuzeIds: [], desiredAnswerDate: '', context: '', suggestionId: '' });
+
+/** The draft as the final step's form posted it. */
+function draftOf(fields: UploadedForm['fields']): Draft {
+  const field = (name: string) => textOf(fields, name);
+  return {
+    title: field('title'),
+    body: field('body'),
+    keuzeIds: ([] as string[]).concat(fields.keuzeIds ?? []).map(Number),
+    desiredAnswerDate: field('desiredAnswerDate'),
+    context: field('context'),
+    suggestionId: field('suggestionId'),
+  };
+}
 
 /**
  * The requester's desk: `/vragen` (my questions), `/vragen/nieuw` (ask a question, in two steps
@@ -136,20 +149,12 @@ export class RequesterDeskController {
   @Roles('requester')
   @HttpCode(200)
   async submit(@Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
-    let draft = emptyDraft();
+    const form: UploadedForm = { fields: {}, files: [] };
     let id: string;
     let files: UploadedFile[] = [];
     try {
-      const form = await readUploadedForm(request, 'bijlagen', { maxBytes: MAX_ATTACHMENT_BYTES, maxFiles: MAX_ATTACHMENTS, tooLarge: 'Een bijlage mag hoogstens 10 MB zijn.' });
-      const field = (name: string) => textOf(form.fields, name);
-      draft = {
-        title: field('title'),
-        body: field('body'),
-        keuzeIds: ([] as string[]).concat(form.fields.keuzeIds ?? []).map(Number),
-        desiredAnswerDate: field('desiredAnswerDate'),
-        context: field('context'),
-        suggestionId: field('suggestionId'),
-      };
+      await readUploadedForm(request, 'bijlagen', { maxBytes: MAX_ATTACHMENT_BYTES, maxFiles: MAX_ATTACHMENTS, tooLarge: 'Een bijlage mag hoogstens 10 MB zijn.' }, form);
+      const draft = draftOf(form.fields);
       const input = await validateForm(
         SubmitQuestionDto,
         {
@@ -169,7 +174,8 @@ export class RequesterDeskController {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       reply.status(error.status);
-      await this.renderStep(reply, principal, 2, draft, pageErrors(error, FIELDS));
+      // Also after a refused upload: the fields read until then come back on the page.
+      await this.renderStep(reply, principal, 2, draftOf(form.fields), pageErrors(error, FIELDS));
       return;
     }
     // The question exists now: a file refused after all (the question changed meanwhile) is

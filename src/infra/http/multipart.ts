@@ -48,13 +48,19 @@ export async function readUploadedFile(request: FastifyRequest, field: string, m
 }
 
 /**
- * Reads a whole multipart form of a page: the text fields and up to `maxFiles` files of the file
- * field `field`. A file input left empty (no name, no bytes) is no file. Same errors as readUploadedFile.
+ * Reads a whole multipart form of a page into `form`: the text fields and up to `maxFiles` files
+ * of the file field `field`. A file input left empty (no name, no bytes) is no file. Same errors
+ * as readUploadedFile; after one, `form` holds what was read until then, so a page can show the
+ * typed values again.
  */
-export async function readUploadedForm(request: FastifyRequest, field: string, options: { maxBytes: number; maxFiles: number; tooLarge: string }): Promise<UploadedForm> {
+export async function readUploadedForm(
+  request: FastifyRequest,
+  field: string,
+  options: { maxBytes: number; maxFiles: number; tooLarge: string },
+  form: UploadedForm = { fields: {}, files: [] },
+): Promise<UploadedForm> {
   if (!request.isMultipart()) throw unreadable(field, 'stuur het formulier als multipart/form-data');
   return readMultipart(field, options.tooLarge, async () => {
-    const form: UploadedForm = { fields: {}, files: [] };
     // Room for every checkbox of a long list (the API's rules judge how many may be ticked).
     const parts = request.parts({ limits: { fileSize: options.maxBytes, files: options.maxFiles, fields: 100 } });
     for await (const part of parts) {
