@@ -102,6 +102,10 @@ describe.each([
       expect(visible).toBeGreaterThan(0);
       expect(visible).toBeLessThan(33);
       await page.getByLabel('Zoek een keuze').fill('');
+      // Editing the draft asks again; the form then submits the newest suggestion id.
+      const shown = await page.locator('[data-suggestion-id]').inputValue();
+      await page.getByLabel('Uw vraag', { exact: true }).fill('Mogen wij woningen bouwen in een polder met bodemdaling en veen?');
+      await page.waitForFunction((old) => (document.querySelector('[data-suggestion-id]') as HTMLInputElement).value !== old, shown);
     } else {
       expect(await page.locator('[data-keuze-filter]').isVisible()).toBe(false);
     }
