@@ -48,6 +48,13 @@ const PAGES: PageEntry[] = [
   { name: 'sign in', path: () => '/inloggen', who: 'anonymous' },
   { name: 'accessibility statement', path: () => '/toegankelijkheid', who: 'anonymous' },
   { name: 'sign-in form for a page that needs it (401)', path: () => '/reports/evaluation?from=2026-01-01&to=2026-03-31', who: 'anonymous', status: 401 },
+  { name: 'my questions', path: () => '/vragen', who: 'requester', showsHostile: true },
+  { name: 'ask a question', path: () => '/vragen/nieuw', who: 'requester' },
+  { name: 'ask a question, words from a search', path: () => `/vragen/nieuw?q=${encodeURIComponent(HOSTILE)}`, who: 'requester', showsHostile: true },
+  { name: 'question submitted', path: (s) => `/vragen/${s.questionId}/ingediend`, who: 'requester' },
+  { name: 'question', path: (s) => `/vragen/${s.questionId}`, who: 'requester', showsHostile: true },
+  { name: 'question, staff', path: (s) => `/vragen/${s.questionId}`, who: 'staff', showsHostile: true },
+  { name: 'question, signed out (401)', path: (s) => `/vragen/${s.questionId}`, who: 'anonymous', status: 401 },
 ];
 
 /** Room for a loaded machine: each case drives a real browser through a page and four axe runs. */
