@@ -293,7 +293,7 @@ describe('requester desk pages (e2e)', () => {
       await api(expert, `${id}/clarification-request`, { message: 'Over welke polder gaat het?' }).expect(200);
       const page = await get(requester, `/vragen/${id}`).expect(200);
       expect(page.text).toContain('De expert heeft een vraag voor u');
-      expect(page.text).toContain('Over welke polder gaat het?');
+      expect(page.text).toContain('<blockquote class="clarification pre-wrap">Over welke polder gaat het?</blockquote>');
       const empty = await post(requester, `/vragen/${id}/messages`, { body: ' ' }).expect(400);
       expect(empty.text).toContain('<a href="#body">Bericht: vul dit veld in</a>');
       const sent = await post(requester, `/vragen/${id}/messages`, { body: `De Zuidpolder ${HOSTILE}` }).expect(303);

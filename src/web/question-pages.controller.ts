@@ -208,6 +208,8 @@ export class QuestionPagesController {
         attach: open && q.attachments.length < MAX_ATTACHMENTS && (isRequester || isAssignee || roles.includes('coordinator')),
       },
       isRequester,
+      // The expert's question the requester is asked to answer: the latest message not their own.
+      clarification: isRequester && q.status === 'awaiting_requester' ? (q.messages.filter((m) => m.author.id !== me && !m.internal).at(-1)?.body ?? null) : null,
       rating: q.rating ? { score: q.rating.score, comment: q.rating.comment } : null,
     };
   }
