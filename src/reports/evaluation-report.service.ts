@@ -5,7 +5,7 @@ import { dutchDate } from '../statistics/periods.js';
 import { SqlParams } from '../infra/database/sql.js';
 import { StatisticsService, emptyMeasures, type ResolvedFilter } from '../statistics/statistics.service.js';
 import type { MeasuresDto, StatisticsQuery } from '../statistics/statistics.dto.js';
-import { html, raw } from '../infra/http/html.js';
+import { html, raw } from './html.js';
 import { barChart, formatNumber, lineChart, shareBar } from './svg-charts.js';
 
 type Html = ReturnType<typeof html>;

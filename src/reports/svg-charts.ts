@@ -1,4 +1,4 @@
-import { html, raw } from '../infra/http/html.js';
+import { html, raw } from './html.js';
 
 type Html = ReturnType<typeof html>;
 
