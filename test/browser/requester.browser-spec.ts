@@ -42,6 +42,26 @@ describe.each([
     await Promise.all([page.waitForURL(`${t.baseUrl}${target}`), page.getByRole('button', { name: 'Inloggen' }).click()]);
   }
 
+  /**
+   * Signs in from the start page, as a person who has never been sent a link does: Inloggen in
+   * the navigation, /inloggen, the mailed link, the button; lands on the signed-in page.
+   */
+  async function signInFromStart(email: string) {
+    await page.goto(`${t.baseUrl}/`);
+    await Promise.all([page.waitForURL(`${t.baseUrl}/inloggen`), page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Inloggen' }).click()]);
+    await expectAccessible(page);
+    await page.getByLabel(/e-mail/i).fill(email);
+    await submit(page, 'Stuur mij een inloglink');
+    expect(await page.textContent('h1')).toBe('Kijk in uw mail');
+    const mail = await smtp.waitFor((m) => sentTo(email)(m) && (m.text ?? '').includes('/auth/callback'));
+    const link = new URL(mail.text!.match(/https?:\/\/\S+\/auth\/callback\?\S+/)![0]);
+    await page.goto(`${t.baseUrl}${link.pathname}${link.search}`);
+    await Promise.all([page.waitForURL(`${t.baseUrl}/auth/signed-in`), page.getByRole('button', { name: 'Inloggen' }).click()]);
+    await expectAccessible(page);
+    // The header names who is signed in and their role.
+    expect(await page.textContent('.site-user')).toMatch(/Ingelogd als\s+Vera Vrager\s+\(vraagsteller\)/);
+  }
+
   beforeAll(async () => {
     browser = await launchBrowser();
     smtp = await startSmtp();
@@ -72,7 +92,8 @@ describe.each([
   it('asks a question after seeing the suggestions, finds it in Mijn vragen, reads the answer, confirms and rates', async () => {
     const email = `vrager-${javaScriptEnabled ? 'js' : 'nojs'}@gemeente-test.nl`;
     await signInAs(t, { roles: ['requester'], email, displayName: 'Vera Vrager' });
-    await signIn(email, '/vragen/nieuw');
+    await signInFromStart(email);
+    await Promise.all([page.waitForURL(`${t.baseUrl}/vragen/nieuw`), page.getByRole('link', { name: 'Stel een vraag aan de taskforce' }).click()]);
     expect(await page.textContent('h1')).toBe('Stel een vraag');
     await expectAccessible(page);
 
@@ -149,6 +170,11 @@ describe.each([
     expect(await page.textContent('[role="status"]')).toContain('Bedankt voor uw beoordeling.');
     expect(await page.textContent('main')).toContain('Uw beoordeling: 4 van 5');
     await expectAccessible(page);
+
+    // Signing out (a POST from the header's button) ends the session.
+    await Promise.all([page.waitForURL(`${t.baseUrl}/inloggen?uitgelogd`), page.getByRole('button', { name: 'Uitloggen' }).click()]);
+    expect(await page.textContent('[role="status"]')).toContain('U bent uitgelogd.');
+    expect((await page.goto(`${t.baseUrl}/vragen`))?.status()).toBe(401);
   }, JOURNEY_MS);
 
   it('a clarification round trip: the expert asks through the API, the requester replies on the page', async () => {
