@@ -107,6 +107,17 @@ describe('knowledge base pages (e2e)', () => {
     expect(res.text).toContain(`href="/kennisbank/${ids.main}?zoekopdracht=`);
   });
 
+  it('says so when only a few results contain every word, and ranks those first', async () => {
+    const res = await page('/kennisbank', { q: 'veenweidegebieden bodem' }).expect(200);
+    expect(res.text).toContain('Maar 1 artikel bevat alle woorden (bovenaan); daaronder artikelen met de meeste woorden.');
+    expect(res.text).not.toContain('Geen artikelen met alle woorden');
+    const results = [...res.text.matchAll(/href="\/kennisbank\/([0-9a-f-]{36})\?zoekopdracht=/g)].map((m) => m[1]);
+    expect(results[0]).toBe(ids.related);
+    expect(results).toContain(ids.main);
+    const api = await t.http.get('/api/v1/articles').query({ q: 'veenweidegebieden bodem' }).expect(200);
+    expect(api.body.meta).toMatchObject({ matchMode: 'any', allWordsTotal: 1 });
+  });
+
   it('reports opening a result to the search analytics, without JavaScript', async () => {
     const res = await page('/kennisbank', { q: 'bodemdaling' }).expect(200);
     const link = res.text.match(new RegExp(`href="(/kennisbank/${ids.main}\\?zoekopdracht=([0-9a-f-]{36}))"`))!;

@@ -313,7 +313,7 @@ describe('knowledge base: publishing flow, access and analytics (e2e)', () => {
       expect(all.body.facets.themes).toEqual([{ id: 2, count: 2 }, { id: 1, count: 1 }]);
       expect(all.body.facets.keuzes).toEqual([{ id: 6, count: 2 }, { id: 2, count: 1 }, { id: 5, count: 1 }]);
       expect(all.body.facets.complete).toBe(true);
-      expect(all.body.meta).toEqual({ searchId: expect.stringMatching(/^[0-9a-f-]{36}$/), matchMode: 'all' });
+      expect(all.body.meta).toEqual({ searchId: expect.stringMatching(/^[0-9a-f-]{36}$/), matchMode: 'all', allWordsTotal: 3 });
       const staff = await t.http.get(api).query({ q: 'koelwater', status: 'draft' }).set(expert.auth).expect(200);
       expect(staff.body.data.map((hit: { title: string; status: string }) => [hit.title, hit.status])).toEqual([['Koelwater concept', 'draft']]);
       const filtered = await t.http.get(api).query({ q: 'koelwater', themeId: 1 }).expect(200);
@@ -324,6 +324,7 @@ describe('knowledge base: publishing flow, access and analytics (e2e)', () => {
       const res = await t.http.get(api).query({ keuzeId: 6 }).expect(200);
       expect(res.body.data.map((hit: { title: string }) => hit.title)).toEqual(['Koelwater en waterkwaliteit', 'Koelwaterlozingen in de zomer']);
       expect(res.body.meta.matchMode).toBeNull();
+      expect(res.body.meta.allWordsTotal).toBeNull();
       expect(res.body.data[0].snippet).not.toContain('<mark>');
       expect(res.body.facets.keuzes).toEqual(expect.arrayContaining([{ id: 6, count: 2 }, { id: 5, count: 1 }]));
     });

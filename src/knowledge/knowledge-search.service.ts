@@ -73,6 +73,7 @@ export class KnowledgeSearchService {
     let total: number;
     let totalExact = true;
     let matchMode: 'all' | 'any' | null = null;
+    let allWordsTotal: number | null = null;
     let facets: FacetsDto;
     let data: ArticleHitDto[];
     if (parsed) {
@@ -91,6 +92,7 @@ export class KnowledgeSearchService {
       const outcome = await this.index.search(reader, parsed, filter, page);
       ({ hits, total, totalExact } = outcome);
       matchMode = outcome.mode;
+      allWordsTotal = outcome.allPartsTotal;
       // Facets and the page's articles are independent reads: both at once.
       [facets, data] = await Promise.all([
         total === 0 ? { themes: [], keuzes: [], complete: true } : this.facets(reader, outcome.window ?? [], outcome.complete),
@@ -115,7 +117,7 @@ export class KnowledgeSearchService {
       gapThemeId: await this.gapTheme(query, data),
       staff,
     });
-    return { ...pageOf(data, total, query, totalExact), facets, meta: { searchId, matchMode } };
+    return { ...pageOf(data, total, query, totalExact), facets, meta: { searchId, matchMode, allWordsTotal } };
   }
 
   /**

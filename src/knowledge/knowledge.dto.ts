@@ -313,6 +313,12 @@ export class SearchMetaDto {
   searchId: string;
   @ApiProperty({ description: "'all': every word matched; 'any': too few such results, so articles matching most words; null without search text.", nullable: true, type: String, enum: ['all', 'any'] })
   matchMode: 'all' | 'any' | null;
+  @ApiProperty({
+    description: "How many results contain every word: in 'any' mode those few rank first (0 when none does); in 'all' mode the total; null without search text.",
+    nullable: true,
+    type: Number,
+  })
+  allWordsTotal: number | null;
 }
 
 export class ArticleSearchResultDto {

@@ -78,7 +78,8 @@ export class KnowledgePagesController {
       total: totalText(total, totalExact),
       searchId: result.meta.searchId,
       totalCount: total,
-      fallback: result.meta.matchMode === 'any',
+      // The fallback said honestly: none, or only a few, of the results contain every word.
+      fallback: result.meta.matchMode === 'any' ? { allWords: result.meta.allWordsTotal ?? 0 } : null,
       filter: {
         theme: query.themeId !== undefined ? { title: names.theme(query.themeId), clear: href({ ...base, themeId: undefined }) } : null,
         keuze: query.keuzeId !== undefined ? { title: names.keuze(query.keuzeId), clear: href({ ...base, keuzeId: undefined }) } : null,

@@ -114,6 +114,8 @@ export interface SearchOutcome {
   complete: boolean;
   /** The rowids of the match set, when known: aggregates count these instead of evaluating `matchSet` again. */
   window?: number[];
+  /** 'any' mode: how many of the candidates match every part (they rank first); 'all' mode: `total`. */
+  allPartsTotal: number;
 }
 
 /** The analysis window of one query: its most recent matches, best first. */
@@ -498,6 +500,7 @@ export class SearchIndex {
         matchSet: { kind: 'query', sql: this.windowSql(p, parsed, 'all', filter), params: p },
         complete: !window.full,
         window: window.hits.map((hit) => hit.rowid),
+        allPartsTotal: total,
       };
     }
     const candidates = await this.anyCandidates(db, parsed, filter, Math.max(page.offset + page.limit, 20), window);
@@ -511,6 +514,7 @@ export class SearchIndex {
       matchSet: { kind: 'rowids', rowids },
       complete: true,
       window: rowids,
+      allPartsTotal: candidates.filter((hit) => hit.matched === parts).length,
     };
   }
 
