@@ -3,6 +3,7 @@ import { Database } from '../src/infra/database/database.service.js';
 import { ArticleOpen } from '../src/knowledge/knowledge.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
+import { submitAndPublish } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
@@ -36,11 +37,7 @@ describe('start, theme and keuze pages, most-opened articles (e2e)', () => {
     const created = await t.http.post(api).set(expert.auth).send({ keuzeIds: [25], question: 'Een vraag?', answer: 'Een antwoord.', ...body }).expect(201);
     return created.body.id;
   }
-  async function publish(id: string): Promise<string> {
-    await t.http.post(`${api}/${id}/submit`).set(expert.auth).send({}).expect(200);
-    await t.http.post(`${api}/${id}/publish`).set(secretariat.auth).send({}).expect(200);
-    return id;
-  }
+  const publish = (id: string) => submitAndPublish(t, id, expert, secretariat);
 
   beforeAll(async () => {
     t = await startTestApp();

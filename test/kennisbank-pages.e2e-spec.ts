@@ -2,6 +2,7 @@ import { Database } from '../src/infra/database/database.service.js';
 import { KnowledgeSearchClick } from '../src/knowledge/knowledge.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
+import { submitAndPublish } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
@@ -27,11 +28,7 @@ describe('knowledge base pages (e2e)', () => {
     const created = await t.http.post(api).set(expert.auth).send({ keuzeIds: [25], ...body }).expect(201);
     return created.body.id;
   }
-  async function publish(id: string): Promise<string> {
-    await t.http.post(`${api}/${id}/submit`).set(expert.auth).send({}).expect(200);
-    await t.http.post(`${api}/${id}/publish`).set(secretariat.auth).send({}).expect(200);
-    return id;
-  }
+  const publish = (id: string) => submitAndPublish(t, id, expert, secretariat);
 
   beforeAll(async () => {
     t = await startTestApp();

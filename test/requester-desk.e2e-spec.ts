@@ -8,6 +8,7 @@ import { ArticleSuggestion, ArticleSuggestionOpen } from '../src/knowledge/knowl
 import { Question } from '../src/questions/question.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
+import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
@@ -67,14 +68,12 @@ describe('requester desk pages (e2e)', () => {
     t = await startTestApp();
     const author = await signInAs(t, { roles: ['expert'] });
     const secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const article = await t.http
-      .post('/api/v1/articles')
-      .set(author.auth)
-      .send({ title: 'Woningbouw bij bodemdaling', question: 'Mogen wij bouwen in een polder met bodemdaling?', answer: 'Kies locaties waar de bodem het toelaat.', keuzeIds: [21] })
-      .expect(201);
-    articleId = article.body.id;
-    await t.http.post(`/api/v1/articles/${articleId}/submit`).set(author.auth).send({}).expect(200);
-    await t.http.post(`/api/v1/articles/${articleId}/publish`).set(secretariat.auth).send({}).expect(200);
+    articleId = await publishArticle(t, author, secretariat, {
+      title: 'Woningbouw bij bodemdaling',
+      question: 'Mogen wij bouwen in een polder met bodemdaling?',
+      answer: 'Kies locaties waar de bodem het toelaat.',
+      keuzeIds: [21],
+    });
     expert = await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 50, displayName: `Expert ${HOSTILE}` });
     expertSession = await browserSession(expert);
     requester = await browserSession(await signInAs(t, { roles: ['requester'], displayName: `Vrager ${HOSTILE}` }));

@@ -3,6 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { TestUser, signInAs } from '../support/auth.js';
 import { BrowserApp, expectAccessiblePage, launchBrowser, openPage, signInBrowser, startBrowserApp } from './support.js';
+import { publishArticle } from '../support/articles.js';
 
 /**
  * The sweep: every page of the browser interface, each with JavaScript on and off, checked for
@@ -100,14 +101,12 @@ describe.each([
       staff: await signInAs(t, { roles: ['secretariat'], displayName: `Secretariaat ${HOSTILE}` }),
     };
 
-    const article = await t.http
-      .post('/api/v1/articles')
-      .set(expert.auth)
-      .send({ title: `Verzilting ${HOSTILE}`, question: `Verzilting van het grondwater ${HOSTILE}?`, answer: `Zoet water vasthouden.\n\n${HOSTILE}`, keuzeIds: [25] })
-      .expect(201);
-    seeded.articleId = article.body.id;
-    await t.http.post(`/api/v1/articles/${seeded.articleId}/submit`).set(expert.auth).send({}).expect(200);
-    await t.http.post(`/api/v1/articles/${seeded.articleId}/publish`).set(users.staff.auth).send({}).expect(200);
+    seeded.articleId = await publishArticle(t, expert, users.staff, {
+      title: `Verzilting ${HOSTILE}`,
+      question: `Verzilting van het grondwater ${HOSTILE}?`,
+      answer: `Zoet water vasthouden.\n\n${HOSTILE}`,
+      keuzeIds: [25],
+    });
 
     // A question that went through intake, routing, a clarification round and an answer, all with hostile text.
     const question = await t.http

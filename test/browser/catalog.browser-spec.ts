@@ -3,6 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { TestUser, signInAs } from '../support/auth.js';
 import { BrowserApp, expectAccessiblePage, launchBrowser, openPage, startBrowserApp } from './support.js';
+import { publishArticle } from '../support/articles.js';
 
 /** Room for a loaded machine: a journey drives a real browser through several pages. */
 const JOURNEY_MS = 120_000;
@@ -19,12 +20,7 @@ describe.each([
   let page: Page;
   const ids: Record<string, string> = {};
 
-  async function publish(body: object): Promise<string> {
-    const created = await t.http.post('/api/v1/articles').set(expert.auth).send({ question: 'Hoe doen wij dat?', answer: 'Zo doet u dat.', ...body }).expect(201);
-    await t.http.post(`/api/v1/articles/${created.body.id}/submit`).set(expert.auth).send({}).expect(200);
-    await t.http.post(`/api/v1/articles/${created.body.id}/publish`).set(secretariat.auth).send({}).expect(200);
-    return created.body.id;
-  }
+  const publish = (body: object) => publishArticle(t, expert, secretariat, { question: 'Hoe doen wij dat?', answer: 'Zo doet u dat.', ...body });
 
   beforeAll(async () => {
     browser = await launchBrowser();

@@ -3,6 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { TestSmtp, sentTo, startSmtp } from '../support/smtp.js';
 import { TestUser, signInAs } from '../support/auth.js';
+import { publishArticle } from '../support/articles.js';
 import { BrowserApp, expectAccessiblePage, launchBrowser, openPage, startBrowserApp } from './support.js';
 
 /** Every page of the journey (see expectAccessiblePage), then back to desktop width for the next steps. */
@@ -68,13 +69,12 @@ describe.each([
     t = await startBrowserApp({ SMTP_URL: smtp.url, STAFF_MFA: 'false', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' });
     const author = await signInAs(t, { roles: ['expert'] });
     const secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const article = await t.http
-      .post('/api/v1/articles')
-      .set(author.auth)
-      .send({ title: 'Woningbouw bij bodemdaling', question: 'Mogen wij woningen bouwen in een polder met bodemdaling?', answer: 'Kies locaties waar de bodem het toelaat.', keuzeIds: [21] })
-      .expect(201);
-    await t.http.post(`/api/v1/articles/${article.body.id}/submit`).set(author.auth).send({}).expect(200);
-    await t.http.post(`/api/v1/articles/${article.body.id}/publish`).set(secretariat.auth).send({}).expect(200);
+    await publishArticle(t, author, secretariat, {
+      title: 'Woningbouw bij bodemdaling',
+      question: 'Mogen wij woningen bouwen in een polder met bodemdaling?',
+      answer: 'Kies locaties waar de bodem het toelaat.',
+      keuzeIds: [21],
+    });
     expert = await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 50, displayName: 'Eva Expert' });
   }, JOURNEY_MS);
   afterAll(async () => {
