@@ -19,6 +19,22 @@ export function amsterdamDay(instant: Date): string {
   return new Date(t + amsterdamOffsetAt(t)).toISOString().slice(0, 10);
 }
 
+/** 'YYYY-MM-DD' shifted by whole days. */
+export function shiftDay(day: string, days: number): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The instant a calendar day starts in Europe/Amsterdam (the one offset at which that instant is the day's first). */
+export function amsterdamMidnight(day: string): Date {
+  for (const offset of ['+01:00', '+02:00']) {
+    const candidate = new Date(`${day}T00:00:00${offset}`);
+    if (amsterdamDay(candidate) === day && amsterdamDay(new Date(candidate.getTime() - 1)) !== day) return candidate;
+  }
+  return new Date(`${day}T00:00:00+01:00`);
+}
+
 const partsFormat = new Intl.DateTimeFormat('en-US', {
   timeZone: TIME_ZONE,
   hourCycle: 'h23',

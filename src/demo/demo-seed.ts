@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { In, type EntityManager } from 'typeorm';
 import { seededRandom } from '../common/random.js';
 import { AppModule } from '../app.module.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, type DatabaseKind } from '../config/app-config.js';
 import { PinoNestLogger, createRootLogger } from '../infra/logging.js';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { User } from '../accounts/user.entity.js';
@@ -100,7 +100,7 @@ export class DemoSeeder {
   private readonly calendar: WorkingCalendar;
   private readonly clock: Clock;
   private readonly random: ReturnType<typeof seededRandom>;
-  private readonly kind: 'sqlite' | 'postgres';
+  private readonly kind: DatabaseKind;
   private idCounter = 0;
   private readonly idBase: number;
   private readonly idSalt: string;

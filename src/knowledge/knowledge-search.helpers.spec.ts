@@ -1,5 +1,6 @@
 import { SqlParams } from '../infra/database/sql.js';
-import { amsterdamMidnight, informativeTerms, publishedOnly, queryKey } from './knowledge-search.service.js';
+import { amsterdamMidnight } from '../common/clock.js';
+import { informativeTerms, publishedOnly, queryKey } from './knowledge-search.service.js';
 import { parseQuery, stem } from './text/dutch-analyzer.js';
 
 describe('knowledge search helpers', () => {

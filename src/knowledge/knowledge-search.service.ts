@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
-import { Clock, amsterdamDay } from '../common/clock.js';
+import { Clock, amsterdamDay, amsterdamMidnight, shiftDay } from '../common/clock.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf } from '../common/pagination.js';
 import { Database, Reader } from '../infra/database/database.service.js';
@@ -411,18 +411,3 @@ function sqlTime(kind: DatabaseKind, instant: Date): Date | string {
   return kind === 'postgres' ? instant : DateUtils.mixedDateToUtcDatetimeString(instant);
 }
 
-/** The calendar day `days` days after (or before) `day`, both 'YYYY-MM-DD'. */
-function shiftDay(day: string, days: number): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** The instant a calendar day starts in Europe/Amsterdam. */
-export function amsterdamMidnight(day: string): Date {
-  for (const offset of ['+02:00', '+01:00']) {
-    const candidate = new Date(`${day}T00:00:00${offset}`);
-    if (amsterdamDay(candidate) === day && amsterdamDay(new Date(candidate.getTime() - 1)) !== day) return candidate;
-  }
-  return new Date(`${day}T00:00:00+01:00`);
-}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OPEN_LOAD_STATUSES, Question } from '../questions/question.entities.js';
+import { parseSqlTime } from '../infra/database/sql.js';
 
 export interface Candidate {
   expertId: string;
@@ -71,7 +72,7 @@ export class RouterService {
         expertId: r.expertId,
         displayName: r.displayName,
         capacity: r.capacity === null ? null : Number(r.capacity),
-        lastAssignedAt: r.lastAssignedAt === null ? null : toIso(r.lastAssignedAt),
+        lastAssignedAt: r.lastAssignedAt === null ? null : parseSqlTime(r.lastAssignedAt).toISOString(),
         matchingKeuzes: Number(r.matchingKeuzes),
         openLoad: Number(r.openLoad),
       }))
@@ -117,8 +118,3 @@ export class RouterService {
   }
 }
 
-/** SQLite returns timestamps as UTC text without a zone; PostgreSQL as Date. */
-export function toIso(value: string | Date): string {
-  if (value instanceof Date) return value.toISOString();
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`).toISOString();
-}

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
-import { Clock } from '../common/clock.js';
+import { Clock, amsterdamMidnight, shiftDay } from '../common/clock.js';
 import { User } from '../accounts/user.entity.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
@@ -15,7 +15,7 @@ import { QuestionsService } from '../questions/questions.service.js';
 import { ClosuresService } from './closures.service.js';
 import { CalendarClosure, QuestionSla, SlaPolicy } from './sla.entities.js';
 import { SlaService, alarmOf } from './sla.service.js';
-import { WorkingTimeTable, amsterdamMidnight, shiftDay } from './working-time.js';
+import { WorkingTimeTable } from './working-time.js';
 
 /** Questions recomputed per transaction by the recompute job. */
 const RECOMPUTE_CHUNK = 200;

@@ -1,5 +1,6 @@
 import { ALL_HOLIDAYS, WorkingCalendar } from '../calendar/working-calendar.js';
-import { WorkingTimeTable, amsterdamMidnight, shiftDay } from './working-time.js';
+import { amsterdamMidnight, shiftDay } from '../common/clock.js';
+import { WorkingTimeTable } from './working-time.js';
 import { seededRandom } from '../common/random.js';
 
 /** The table must agree with the calendar it was built from, to the millisecond. */

@@ -1,4 +1,4 @@
-import { amsterdamDay } from '../common/clock.js';
+import { amsterdamDay, amsterdamMidnight, shiftDay } from '../common/clock.js';
 import type { WorkingCalendar } from '../calendar/working-calendar.js';
 
 /** What SLA timing needs from a calendar; `WorkingCalendar` has it, and so has `WorkingTimeTable`. */
@@ -9,22 +9,6 @@ export interface WorkingTime {
 }
 
 const MS_DAY = 86_400_000;
-
-/** 'YYYY-MM-DD' shifted by whole days. */
-export function shiftDay(day: string, days: number): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** The instant a calendar day starts in Europe/Amsterdam. */
-export function amsterdamMidnight(day: string): Date {
-  for (const offset of ['+01:00', '+02:00']) {
-    const candidate = new Date(`${day}T00:00:00${offset}`);
-    if (amsterdamDay(candidate) === day && amsterdamDay(new Date(candidate.getTime() - 1)) !== day) return candidate;
-  }
-  return new Date(`${day}T00:00:00+01:00`);
-}
 
 /**
  * The office windows of a range of days, taken from a `WorkingCalendar` through its public

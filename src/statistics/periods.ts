@@ -1,4 +1,4 @@
-import { amsterdamMidnight, shiftDay } from '../sla/working-time.js';
+import { amsterdamMidnight } from '../common/clock.js';
 
 /** A calendar month or quarter in Europe/Amsterdam, as a half-open instant range. */
 export interface Period {
@@ -48,4 +48,3 @@ export function dutchDate(day: string): string {
   return `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
 }
 
-export { amsterdamMidnight, shiftDay };

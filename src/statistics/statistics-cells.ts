@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../infra/database/database.service.js';
 import { SqlParams, queryRows } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, DIRTY_TABLE, measureColumn, postgresAmsterdamDay, sqliteAmsterdamDay } from './cells-schema.js';
-import { amsterdamMidnight, shiftDay } from './periods.js';
+import { amsterdamMidnight, shiftDay } from '../common/clock.js';
 import { OPEN_STATUSES } from './statistics.dto.js';
 
 /** Days recomputed per transaction (bounds how long a refresh holds SQLite's write lock). */

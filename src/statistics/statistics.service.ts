@@ -7,7 +7,8 @@ import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, measureColumn } from './cells-schema.js';
 import { QUESTION_COUNTS, StatisticsCells } from './statistics-cells.js';
 import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
-import { MAX_PERIODS, amsterdamMidnight, monthsBetween, quartersBetween, shiftDay, type Period } from './periods.js';
+import { amsterdamMidnight, shiftDay } from '../common/clock.js';
+import { MAX_PERIODS, monthsBetween, quartersBetween, type Period } from './periods.js';
 import {
   AGE_BUCKETS,
   OPEN_STATUSES,

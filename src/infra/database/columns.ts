@@ -1,4 +1,5 @@
 import { Column, ColumnOptions, getMetadataArgsStorage } from 'typeorm';
+import type { DatabaseKind } from '../../config/app-config.js';
 
 /**
  * A point in time. Declared as SQLite's `datetime` (stored as UTC text) and switched to
@@ -14,7 +15,7 @@ export function JsonColumn(options: ColumnOptions = {}): PropertyDecorator {
 }
 
 /** Applies the PostgreSQL column types for the driver-neutral declarations above. */
-export function useDriverColumnTypes(kind: 'sqlite' | 'postgres'): void {
+export function useDriverColumnTypes(kind: DatabaseKind): void {
   if (kind !== 'postgres') return;
   for (const column of getMetadataArgsStorage().columns) {
     if (column.options.type === 'datetime') column.options.type = 'timestamptz';

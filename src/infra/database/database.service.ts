@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError } from '../../common/domain-errors.js';
 import { SqliteReadPool } from './sqlite-read-pool.js';
+import type { DatabaseKind } from '../../config/app-config.js';
 
 /** Runs read-only SQL; rows as TypeORM's `query` returns them. */
 export interface Reader {
-  readonly kind: 'sqlite' | 'postgres';
+  readonly kind: DatabaseKind;
   query(sql: string, parameters?: unknown[]): Promise<any[]>;
 }
 
@@ -84,7 +85,7 @@ export class Database implements OnModuleDestroy {
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
-  get kind(): 'sqlite' | 'postgres' {
+  get kind(): DatabaseKind {
     return this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
   }
 

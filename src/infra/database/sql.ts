@@ -1,5 +1,6 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import type { DatabaseKind } from '../../config/app-config.js';
 
 /*
  * Raw-SQL helpers: `SqlParams` for the hand-written reads (search, statistics), and thin helpers
@@ -16,7 +17,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
  */
 export class SqlParams {
   readonly values: unknown[] = [];
-  constructor(readonly kind: 'sqlite' | 'postgres') {}
+  constructor(readonly kind: DatabaseKind) {}
 
   add(value: unknown): string {
     this.values.push(value);

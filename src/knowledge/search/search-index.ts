@@ -33,8 +33,9 @@
 import { EntityManager, QueryRunner } from 'typeorm';
 import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from '../text/dutch-analyzer.js';
 import { SqlParams } from '../../infra/database/sql.js';
+import type { DatabaseKind } from '../../config/app-config.js';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
+export type { DatabaseKind };
 
 /** Anything that runs SQL: an EntityManager (inside a transaction or not) or a QueryRunner. */
 export interface Queryable {
