@@ -4,7 +4,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { ForbiddenError, InvalidInputError, TooManyRequestsError, UnauthenticatedError } from '../common/domain-errors.js';
-import { STAFF_ROLES } from '../common/access.js';
+import { hasStaffRole } from '../common/access.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
 import { findWithJoined } from '../infra/database/sql.js';
@@ -66,9 +66,6 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function isStaff(user: Pick<User, 'roles'>): boolean {
-  return user.roles.some((role) => STAFF_ROLES.includes(role));
-}
 
 /** Passwordless sign-in: one-time links, server-side sessions, second factor for staff. */
 @Injectable()
@@ -203,7 +200,7 @@ export class AuthService {
     }
     const user = link.userId ? await this.db.manager.findOneBy(User, { id: link.userId }) : null;
     if (link.userId && (!user || !user.active)) return { valid: false, needsCode: false, needsEnrolment: false };
-    const mfa = !!user && this.config.staffMfa && isStaff(user);
+    const mfa = !!user && this.config.staffMfa && hasStaffRole(user.roles);
     return { valid: true, needsCode: mfa && !!user?.totpSecret, needsEnrolment: mfa && !user?.totpSecret };
   }
 
@@ -228,7 +225,7 @@ export class AuthService {
         return { error: new UnauthenticatedError('Dit account is gedeactiveerd.') };
       }
       let mfaSatisfied = true;
-      if (user && this.config.staffMfa && isStaff(user)) {
+      if (user && this.config.staffMfa && hasStaffRole(user.roles)) {
         if (!user.totpSecret) {
           if (kind === 'bearer') {
             return { error: new ForbiddenError('Stel eerst in de browser een tweede factor (authenticator-app) in; daarna kunt u ook via de API inloggen.') };

@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
-import type { Role } from '../common/access.js';
+import { hasStaffRole, type Role } from '../common/access.js';
 import { AuthService } from './auth.service.js';
 import type { Principal, RequestWithPrincipal } from './principal.js';
 
@@ -29,7 +29,7 @@ export function pageViewer(principal: Principal, csrf: string | null): PageViewe
     displayName: principal.user.displayName,
     roles: roles.map((role) => ROLE_NAMES[role]).join(', '),
     isRequester: roles.includes('requester'),
-    isStaff: roles.some((role) => role !== 'requester'),
+    isStaff: hasStaffRole(roles),
     csrf,
   };
 }

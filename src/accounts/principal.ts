@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '../common/access.js';
+import { hasStaffRole, type Role } from '../common/access.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import type { User } from './user.entity.js';
 
@@ -22,6 +22,11 @@ export interface RequestWithPrincipal extends FastifyRequest {
 
 export function hasAnyRole(principal: Principal | undefined, roles: Role[]): boolean {
   return !!principal && roles.some((role) => principal.user.roles.includes(role));
+}
+
+/** A signed-in member of the taskforce (expert, coordinator or secretariat). */
+export function isStaff(principal: Principal | undefined): boolean {
+  return !!principal && hasStaffRole(principal.user.roles);
 }
 
 /** The signed-in caller (routes declared with @Roles or @SignedIn always have one). */

@@ -5,6 +5,11 @@ export const ROLES = ['requester', 'expert', 'coordinator', 'secretariat'] as co
 export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES: Role[] = ['expert', 'coordinator', 'secretariat'];
 
+/** Whether someone with these roles works for the taskforce (the one rule behind every "staff" check). */
+export function hasStaffRole(roles: readonly Role[]): boolean {
+  return roles.some((role) => STAFF_ROLES.includes(role));
+}
+
 export const ACCESS_KEY = 'vraagbaak:access';
 export type AccessRule = { kind: 'public' } | { kind: 'authenticated'; roles: Role[] | 'any' };
 

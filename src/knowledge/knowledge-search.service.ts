@@ -7,7 +7,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/doma
 import { Page, pageOf } from '../common/pagination.js';
 import { Database, Reader } from '../infra/database/database.service.js';
 import { keuzeThemes } from '../infra/database/static-data.js';
-import type { Principal } from '../accounts/principal.js';
+import { isStaff, type Principal } from '../accounts/principal.js';
 import { keuzeTag, statusTag, themeTag } from './article-index.js';
 import {
   ArticleHitDto,
@@ -24,7 +24,7 @@ import {
   SuggestionsDto,
 } from './knowledge.dto.js';
 import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
-import { KnowledgeService, isStaff } from './knowledge.service.js';
+import { KnowledgeService } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
 import { DatabaseKind, RankedHit, SearchFilter } from './search/search-index.js';
 import { SqlParams, parseSqlTime } from '../infra/database/sql.js';

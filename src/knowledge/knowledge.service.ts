@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { STAFF_ROLES, Role } from '../common/access.js';
+import { Role } from '../common/access.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../common/domain-errors.js';
 import { Page, PageQuery, pageOf } from '../common/pagination.js';
 import { Keuze } from '../catalog/catalog.entities.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
-import { Principal, hasAnyRole } from '../accounts/principal.js';
+import { Principal, hasAnyRole, isStaff } from '../accounts/principal.js';
 import { ARTICLE_INDEX, articleSearchDocument } from './article-index.js';
 import { ArticlePublicDto, ArticleStaffDto, ArticleVersionDto, CreateArticleDto, UpdateArticleDto } from './knowledge.dto.js';
 import {
@@ -454,10 +454,6 @@ export class KnowledgeService {
 }
 
 // ---------------------------------------------------------------------------------------------------
-
-export function isStaff(principal: Principal | undefined): boolean {
-  return hasAnyRole(principal, STAFF_ROLES);
-}
 
 function requireRole(principal: Principal | undefined, roles: Role[]): Principal {
   if (!principal) throw new UnauthenticatedError();

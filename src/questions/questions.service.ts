@@ -5,10 +5,9 @@ import { AppConfig } from '../config/app-config.js';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf } from '../common/pagination.js';
-import type { Role } from '../common/access.js';
 import { AuditActor } from '../audit/audit.service.js';
-import type { Principal } from '../accounts/principal.js';
-import { User } from '../accounts/user.entity.js';
+import { isStaff, type Principal } from '../accounts/principal.js';
+import { User, hasRoleSql } from '../accounts/user.entity.js';
 import { Keuze } from '../catalog/catalog.entities.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
@@ -48,13 +47,11 @@ import { acceptanceDue } from './acceptance.js';
 import { QuestionHooks, type EventContext } from './question-hooks.js';
 import { QuestionScope, seesAllQuestions, visibleQuestions } from './question-visibility.js';
 
-const STAFF: Role[] = ['expert', 'coordinator', 'secretariat'];
 const REOPEN_WINDOW_MS = 30 * 24 * 3_600_000;
 export const AUTO_CLOSE_WORKING_DAYS = 10;
 /** The longest a submission waits for room in the job queue (JOB_BACKLOG_LIMIT) before it goes ahead anyway. */
 const INTAKE_MAX_WAIT_MS = 10_000;
 
-export const isStaff = (p: Principal) => p.user.roles.some((r) => STAFF.includes(r));
 const seesAll = seesAllQuestions;
 /**
  * Staff working on the question (its assignee, coordinators, the secretariat) see internal
@@ -736,7 +733,7 @@ export class QuestionsService {
     const coordinators = await m
       .createQueryBuilder(User, 'u')
       .where('u.active = :active', { active: true })
-      .andWhere(`u.roles LIKE '%,coordinator,%'`)
+      .andWhere(hasRoleSql('u', 'coordinator'))
       .getMany();
     const ids: string[] = [];
     for (const c of coordinators) {

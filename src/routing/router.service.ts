@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OPEN_LOAD_STATUSES, Question } from '../questions/question.entities.js';
 import { parseSqlTime } from '../infra/database/sql.js';
+import { hasRoleSql } from '../accounts/user.entity.js';
 
 export interface Candidate {
   expertId: string;
@@ -59,7 +60,7 @@ export class RouterService {
             )
             .from('users', 'u')
             .where('u.active = :active', { active: true })
-            .andWhere(`u.roles LIKE '%,expert,%'`)
+            .andWhere(hasRoleSql('u', 'expert'))
             .andWhere('u.id NOT IN (:...excluded)', { excluded })
             .andWhere('NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = u.id AND a.starts_on <= :today AND a.ends_on >= :today)', { today }),
         'c',

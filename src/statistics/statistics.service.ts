@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hasRoleSql } from '../accounts/user.entity.js';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { InvalidInputError } from '../common/domain-errors.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
@@ -656,7 +657,7 @@ export class StatisticsService {
       case 'quarter':
         return this.periodsFor(by, filter);
       case 'expert':
-        return ((await m.query(`SELECT id, display_name FROM users WHERE roles LIKE '%,expert,%' ORDER BY display_name, id`)) as Row[]).map((r) => ({
+        return ((await m.query(`SELECT u.id, u.display_name FROM users u WHERE ${hasRoleSql('u', 'expert')} ORDER BY u.display_name, u.id`)) as Row[]).map((r) => ({
           key: String(r.id),
           label: String(r.display_name),
         }));
