@@ -1,14 +1,18 @@
 // npm run test:fuzz — generated requests from the app's OpenAPI document against the built app, on
-// SQLite and on PostgreSQL. Fails on any 5xx, any API error that is not application/problem+json,
-// any response without API-Version / X-Request-Id, any stack trace in a response, and any
-// error-level or stack-carrying line in the app's log. Prints the status histogram per database.
+// SQLite and on PostgreSQL, and a share of browser requests to the server-rendered pages (pages.mjs).
+// Fails on any 5xx, any API error that is not application/problem+json, any page error that is not
+// an HTML page, any redirect off this origin, the marker `<fz-x` unescaped in an HTML answer, any
+// response without API-Version / X-Request-Id, any stack trace in a response, and any error-level
+// or stack-carrying line in the app's log. Prints the status histogram per database.
 //
 // Environment: FUZZ_SEED (default 14; `random` picks one and prints it), FUZZ_REQUESTS (per
 // database, default 10000), FUZZ_DATABASES (default sqlite,postgres), DATABASE_URL (the PostgreSQL
 // server where each run creates and drops its own database; default
 // postgres://postgres@127.0.0.1:5432/test), FUZZ_CONCURRENCY (requests in flight, default 16),
 // FUZZ_SHOW (how many failing requests to print in full; default all), FUZZ_REPORT (path of a JSON report),
-// FUZZ_KEEP=1 (keep the databases and data folders).
+// FUZZ_KEEP=1 (keep the databases and data folders), FUZZ_PAGE_SHARE (the share of page requests,
+// default 0.18). The pages draw from their own random stream: with FUZZ_PAGE_SHARE=0 a seed sends
+// exactly the API requests it sent before the pages were fuzzed.
 import http from 'node:http';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +21,7 @@ import { randomInt } from 'node:crypto';
 import { Random, seedOf } from './random.mjs';
 import { API, Generator, Pools, harvest, multipart } from './generator.mjs';
 import { freePort } from '../../bench/support.mjs';
+import { MARKER, PageGenerator } from './pages.mjs';
 import { appEnv, freshDatabase, seedActors, startServer } from './target.mjs';
 
 const seedText = !process.env.FUZZ_SEED ? '14' : process.env.FUZZ_SEED === 'random' ? String(randomInt(1, 2 ** 31)) : process.env.FUZZ_SEED;
@@ -27,7 +32,10 @@ const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/t
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY || 16);
 const SHOW = process.env.FUZZ_SHOW ? Number(process.env.FUZZ_SHOW) : Infinity;
 const KEEP = process.env.FUZZ_KEEP === '1';
+const PAGE_SHARE = Number(process.env.FUZZ_PAGE_SHARE ?? 0.18);
 const SPARE_SESSIONS = 60;
+/** Browser sessions per person: one for the pages, the others spent by signing out. */
+const BROWSER_SESSIONS = 40;
 const STACK = /\bat [\w$.<>\[\] ]+ \(?[^)\s]*:\d+:\d+\)?|node_modules\/|\/dist\/src\//;
 
 for (const kind of DATABASES) if (!['sqlite', 'postgres'].includes(kind)) throw new Error(`FUZZ_DATABASES: unknown database ${kind}`);
@@ -75,11 +83,12 @@ const excerpt = (value, max = 160) => {
 
 async function fuzzDatabase(kind) {
   const rng = new Random(SEED);
+  const pageRng = new Random(seedOf(`${seedText}/pages`));
   const database = await freshDatabase(kind, PG_URL);
   const port = await freePort();
   const env = appEnv(database, port);
   const started = performance.now();
-  const actors = await seedActors(env, SPARE_SESSIONS);
+  const actors = await seedActors(env, SPARE_SESSIONS, BROWSER_SESSIONS);
   const server = await startServer(env, port);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY + 10 });
   const results = [];
@@ -92,7 +101,8 @@ async function fuzzDatabase(kind) {
     const doc = JSON.parse((await send(port, agent, { method: 'GET', path: `${API}/openapi.json`, headers: {} })).body.toString());
     const pools = new Pools(Object.values(actors).map((a) => a.id));
     const generator = new Generator({ doc, rng, pools, actors });
-    operations = generator.operations.map((op) => op.key);
+    const pages = new PageGenerator({ rng: pageRng, pools, actors });
+    operations = [...generator.operations.map((op) => op.key), ...Object.keys(pages.routes)];
     const spares = Object.fromEntries(Object.entries(actors).map(([role, a]) => [role, [...a.spares]]));
     const spareOf = new Map();
 
@@ -132,18 +142,27 @@ async function fuzzDatabase(kind) {
       if (typeof status === 'number' && status >= 500) problems.push(`server error ${status}`);
       // The API answers errors as problem+json whatever the client accepts; a path outside it (such
       // as /API/V1/…, routes are case-sensitive) may answer a browser with an HTML page instead.
-      const api = request.path.startsWith('/api/') || !/text\/html/.test(request.headers.accept ?? '');
+      const api = !request.page && (request.path.startsWith('/api/') || !/text\/html/.test(request.headers.accept ?? ''));
       if (typeof status === 'number' && status >= 400 && api && !type.startsWith('application/problem+json')) problems.push(`error answered as ${type || 'no content type'}, not application/problem+json`);
-      if (typeof status === 'number' && status >= 400 && !api && !/^(application\/problem\+json|text\/html)/.test(type)) problems.push(`error answered as ${type || 'no content type'}, neither problem+json nor a page`);
+      if (typeof status === 'number' && status >= 400 && !api && !request.page && !/^(application\/problem\+json|text\/html)/.test(type)) problems.push(`error answered as ${type || 'no content type'}, neither problem+json nor a page`);
+      // A browser asked: an error is a page people can read, a redirect stays on this site.
+      if (request.page && typeof status === 'number' && status >= 400 && !type.startsWith('text/html')) problems.push(`page error answered as ${type || 'no content type'}, not an HTML page`);
+      const location = String(headers.location ?? '');
+      if (request.page && typeof status === 'number' && status >= 300 && status < 400 && !/^\/(?![/\\])/.test(location)) problems.push(`redirect off this origin: ${excerpt(location, 100)}`);
+      if (request.page && status === 303) {
+        const created = location.match(/^\/vragen\/([0-9a-f-]{36})\/ingediend/);
+        if (created) pools.add('pageQuestion', created[1]);
+      }
       if (typeof status === 'number' && (!headers['api-version'] || headers['x-request-id'] !== request.id)) problems.push('answer without API-Version or the request\'s X-Request-Id');
       const bodyText = answer.body.toString('utf8');
       if (typeof status === 'number' && !request.path.startsWith(`${API}/openapi`) && STACK.test(bodyText)) problems.push('stack trace or source path in the answer');
+      if (type.startsWith('text/html') && MARKER.test(bodyText)) problems.push('the marker <fz-x unescaped in the page');
       const result = {
         id: request.id,
         role: request.as ?? request.role,
         variant: request.variant,
         note: request.note,
-        op: request.op?.key ?? 'story',
+        op: request.op?.key ?? request.page ?? 'story',
         method: request.method,
         path: request.path,
         body: request.body === undefined ? undefined : excerpt(request.body),
@@ -187,7 +206,7 @@ async function fuzzDatabase(kind) {
     let batches = 0;
     while (results.length < REQUESTS) {
       const batch = [];
-      while (batch.length < CONCURRENCY) batch.push(...generator.next());
+      while (batch.length < CONCURRENCY) batch.push(...(pageRng.chance(PAGE_SHARE) ? [pages.next()] : generator.next()));
       await run(batch);
       if (++batches % 50 === 0) readSignInTokens(database.dataDir, pools);
       if (process.stdout.isTTY && batches % 20 === 0) process.stdout.write(`\r${kind}: ${results.length} requests`);
@@ -334,7 +353,8 @@ function printHistogram(run) {
   const rows = [...run.histogram.entries()].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   console.log(rows.map(([status, count]) => `  ${String(status).padEnd(6)} ${String(count).padStart(6)}  ${'#'.repeat(Math.ceil((50 * count) / total))}`).join('\n'));
   console.log(`  by kind of request: ${[...run.variants.entries()].map(([v, c]) => `${v} ${c}`).join(', ')}`);
-  const succeeded = new Set(run.results.filter((r) => typeof r.status === 'number' && r.status < 300).map((r) => r.op));
+  // A page that succeeds may answer with a redirect (a form's 303).
+  const succeeded = new Set(run.results.filter((r) => typeof r.status === 'number' && r.status < (r.variant === 'page' ? 400 : 300)).map((r) => r.op));
   const never = run.operations.filter((key) => !succeeded.has(key));
   if (never.length) console.log(`  operations never answered 2xx (the generator does not reach them): ${never.join(', ')}`);
 }
@@ -415,6 +435,7 @@ if (failures.length > 0) {
 }
 
 for (const run of runs) printHistogram(run);
+if (process.env.FUZZ_DUMP) writeFileSync(process.env.FUZZ_DUMP, JSON.stringify(runs.map((r) => r.results)));
 const reportPath = process.env.FUZZ_REPORT || join(tmpdir(), `vraagbaak-fuzz-${seedText}.json`);
 writeFileSync(reportPath, JSON.stringify({ seed: seedText, requests: REQUESTS, runs: runs.map((r) => ({ db: r.kind, seconds: r.seconds, histogram: Object.fromEntries(r.histogram) })), failures }, null, 1));
 console.log(`\nReport: ${reportPath}`);
@@ -423,4 +444,4 @@ if (failures.length > 0) {
   console.log(`\nFUZZ FAILED: ${failures.length} failing requests. Repeat with FUZZ_SEED=${seedText} FUZZ_REQUESTS=${REQUESTS} FUZZ_DATABASES=${[...new Set(failures.map((f) => f.db))].join(',')} npm run test:fuzz`);
   process.exit(1);
 }
-console.log('\nFuzz passed: no 5xx, every error application/problem+json, no stack trace in answers or log.');
+console.log('\nFuzz passed: no 5xx, every API error application/problem+json, every page error an HTML page, no stack trace in answers or log.');

@@ -67,9 +67,10 @@ export function appEnv(database, port) {
 /**
  * Migrates the database and creates the fuzzer's people: one user per role (a second requester of
  * another organisation owns questions the first may not see) with bearer sessions — the main one
- * and spares for requests that end their own session.
+ * and spares for requests that end their own session — and `cookieSessions` browser sessions (the
+ * first for the pages, the others for signing out).
  */
-export async function seedActors(env, spareSessions) {
+export async function seedActors(env, spareSessions, cookieSessions = 0) {
   const { AppConfig } = await dist('src/config/app-config.js');
   const { AppModule } = await dist('src/app.module.js');
   const { PinoNestLogger, createRootLogger } = await dist('src/infra/logging.js');
@@ -77,6 +78,7 @@ export async function seedActors(env, spareSessions) {
   const { AuthService } = await dist('src/accounts/auth.service.js');
   const { SYSTEM_ACTOR } = await dist('src/audit/audit.service.js');
   const { Database } = await dist('src/infra/database/database.service.js');
+  const { AppSecrets } = await dist('src/infra/secrets.js');
   const { Clock } = await dist('src/common/clock.js');
   const config = AppConfig.fromEnv({ ...env, LOG_LEVEL: 'error' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { role: 'cli' }), {
@@ -88,6 +90,7 @@ export async function seedActors(env, spareSessions) {
     const auth = app.get(AuthService);
     const db = app.get(Database);
     const clock = app.get(Clock);
+    const secrets = app.get(AppSecrets);
     const people = {
       requester: { email: 'fuzz-vrager@gemeente.example.nl', roles: ['requester'], organisationCode: 'GM0363' },
       otherRequester: { email: 'fuzz-ander@gemeente.example.nl', roles: ['requester'], organisationCode: 'GM0599' },
@@ -99,12 +102,19 @@ export async function seedActors(env, spareSessions) {
     const actors = {};
     for (const [key, fields] of Object.entries(people)) {
       const { user } = await users.upsert({ displayName: `Fuzz ${key}`, organisationCode: null, ...fields }, SYSTEM_ACTOR);
-      const session = async () =>
-        (await db.transaction((m) => auth.startSession(m, user.id, 'bearer', true, '127.0.0.1', clock.now()))).sessionToken;
+      const start = (kind) => db.transaction((m) => auth.startSession(m, user.id, kind, true, '127.0.0.1', clock.now()));
+      const session = async () => (await start('bearer')).sessionToken;
+      // A browser's session: the cookie and the CSRF token its pages put in their forms.
+      const browser = async () => {
+        const { session: started, sessionToken } = await start('cookie');
+        return { cookie: `vraagbaak_session=${sessionToken}`, csrf: secrets.csrfToken(started.tokenHash) };
+      };
       const main = await session();
       const spares = [];
       for (let i = 0; i < spareSessions; i++) spares.push(await session());
-      actors[key] = { id: user.id, email: user.email, token: main, spares };
+      const browsers = [];
+      for (let i = 0; i < cookieSessions; i++) browsers.push(await browser());
+      actors[key] = { id: user.id, email: user.email, token: main, spares, browsers };
     }
     return actors;
   } finally {
