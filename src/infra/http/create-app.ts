@@ -14,11 +14,9 @@ import { AppConfig } from '../../config/app-config.js';
 import { API_PREFIX, buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { PageRenderer, registerPages } from './pages.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
-import { registerResponseHeaders, securityHeaderList } from './response-headers.js';
+import { REQUEST_ID, registerResponseHeaders, securityHeaderList } from './response-headers.js';
 import { PinoNestLogger, createRootLogger, logRequests } from '../logging.js';
 import { WellFormedInputPipe, boundedJsonParser, createValidationPipe } from './validation.js';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Routes outside the versioned API: health checks, HTML pages (the start page at `/`) and sign-in callbacks. */
 export const NON_API_ROUTES = [

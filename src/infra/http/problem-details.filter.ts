@@ -8,7 +8,13 @@ import { DomainError, InvalidInputError } from '../../common/domain-errors.js';
 import { logCompletedRequest } from '../logging.js';
 import { HTML_CONTENT_TYPE, PageRenderer, wantsPage } from './pages.js';
 import { PROBLEM_CONTENT_TYPE, Problem, problemType, statusTitle } from './problem-details.js';
-import { type HeaderList, applyHeaders, headersOutsideRoutes } from './response-headers.js';
+import { type HeaderList, REQUEST_ID, applyHeaders, headersOutsideRoutes } from './response-headers.js';
+
+/** How long a rejected request may go on sending before its connection is cut. */
+const BROKEN_REQUEST_DRAIN_MS = 5_000;
+/** How much of an over-long request head is read to find its Accept header, and for how long. */
+const BROKEN_REQUEST_HEAD_MAX = 256 * 1024;
+const BROKEN_REQUEST_HEAD_WAIT_MS = 1_000;
 
 /** Dutch details for the HTTP-level failures that do not come from a domain service. */
 const DEFAULT_DETAILS: Record<number, string> = {
@@ -37,6 +43,7 @@ const PAGE_TEXTS: Record<number, { heading: string; advice: string }> = {
   413: { heading: 'Te groot', advice: 'De aanvraag of het bestand is te groot.' },
   414: { heading: 'Het adres is te lang', advice: 'Controleer het adres en probeer het opnieuw.' },
   415: { heading: 'Dit type inhoud wordt niet ondersteund', advice: 'Verstuur het formulier opnieuw vanaf de pagina.' },
+  431: { heading: 'Het adres is te lang', advice: 'Het adres (bijvoorbeeld een zoekopdracht) is te lang. Maak het korter en probeer het opnieuw.' },
   429: { heading: 'Even geduld', advice: 'Er kwamen te veel verzoeken tegelijk binnen.' },
   500: { heading: 'Er ging iets mis', advice: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.' },
   503: { heading: 'Tijdelijk niet beschikbaar', advice: 'Vraagbaak is even niet bereikbaar. Probeer het over een paar minuten opnieuw.' },
@@ -75,7 +82,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (reply.sent || reply.raw.headersSent) return;
     if (error instanceof DomainError) reply.headers(error.headers);
     if (this.pages && wantsPage(request)) {
-      reply.status(problem.status).type(HTML_CONTENT_TYPE).header('Cache-Control', 'no-store').send(this.renderPage(problem, request, reply));
+      const retryAfter = Number(reply.getHeader('retry-after'));
+      const page = this.renderPage(problem, request.id, {
+        // The signed-in person, when the error came after the access guard let them in (403, 404…).
+        ...(reply as FastifyReply & { locals?: Record<string, unknown> }).locals,
+        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+        returnTo: problem.status === 401 ? safeReturnPath(request.url) : null,
+      });
+      reply.status(problem.status).type(HTML_CONTENT_TYPE).header('Cache-Control', 'no-store').send(page);
       return;
     }
     reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
@@ -95,22 +109,55 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   /**
    * Fastify's `clientErrorHandler`: the HTTP parser rejected the bytes (a malformed request line
    * or header, headers too large, a timeout), so there is no request to route or to answer
-   * through Fastify; the answer is written to the socket as problem+json with the usual headers.
+   * through Fastify; the answer is written to the socket with the usual headers. What the parser
+   * read of the request (usually all of it) still says who asked: a browser (a search of a few
+   * thousand characters makes too long an address) gets a page, and the caller's request id.
    */
-  respondToBrokenRequest(error: Error & { code?: string }, socket: Socket): void {
+  respondToBrokenRequest(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    if (socket.writable) {
-      const body = JSON.stringify(this.generic(status, ''));
-      const headers: HeaderList = [
-        ['Content-Type', PROBLEM_CONTENT_TYPE],
-        ['Content-Length', String(Buffer.byteLength(body))],
-        ['Connection', 'close'],
-        ...headersOutsideRoutes(this.securityHeaders, randomUUID()),
-      ];
-      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+    if (!socket.writable) {
+      socket.destroy(error);
+      return;
     }
-    socket.destroy(error);
+    // The rest of the request is read and dropped, and the connection closed gently: closing a
+    // socket with unread bytes resets it, and the client may lose the answer.
+    setTimeout(() => socket.destroy(), BROKEN_REQUEST_DRAIN_MS).unref();
+    let head = Buffer.isBuffer(error.rawPacket) ? error.rawPacket : Buffer.alloc(0);
+    let answered = false;
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      socket.off('data', collect);
+      if (socket.writable) socket.end(this.brokenRequestAnswer(status, head));
+    };
+    // Headers too large: the rest of the head (the Accept header) may still be on its way.
+    const collect = (chunk: Buffer) => {
+      if (head.length < BROKEN_REQUEST_HEAD_MAX) head = Buffer.concat([head, chunk]);
+      if (head.length >= BROKEN_REQUEST_HEAD_MAX || head.includes('\r\n\r\n')) answer();
+    };
+    if (status === 431 && !head.includes('\r\n\r\n')) {
+      socket.on('data', collect);
+      setTimeout(answer, BROKEN_REQUEST_HEAD_WAIT_MS).unref();
+    } else answer();
+    socket.resume();
+  }
+
+  /** The raw HTTP answer to a request the parser rejected: a page for a browser, else problem+json. */
+  private brokenRequestAnswer(status: number, head: Buffer): string {
+    const seen = readBrokenRequest(head);
+    const requestId = seen.requestId ?? randomUUID();
+    const problem = this.generic(status, '');
+    const page = this.pages !== undefined && wantsPage(seen);
+    const body = page ? this.renderPage(problem, requestId) : JSON.stringify(problem);
+    const headers: HeaderList = [
+      ['Content-Type', page ? HTML_CONTENT_TYPE : PROBLEM_CONTENT_TYPE],
+      ['Content-Length', String(Buffer.byteLength(body))],
+      ['Connection', 'close'],
+      ...(page ? [['Cache-Control', 'no-store'] as const] : []),
+      ...headersOutsideRoutes(this.securityHeaders, requestId),
+    ];
+    return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;
   }
 
   toProblem(error: unknown, instance: string): Problem {
@@ -146,12 +193,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
   }
 
-  private renderPage(problem: Problem, request: FastifyRequest, reply: FastifyReply): string {
+  /** The error page of `problem`; `context`: what the request adds (who is signed in, when to retry, where to return). */
+  private renderPage(problem: Problem, requestId: string, context: Record<string, unknown> = {}): string {
     const texts = PAGE_TEXTS[problem.status] ?? PAGE_TEXTS[problem.status >= 500 ? 500 : 400];
-    const retryAfter = Number(reply.getHeader('retry-after'));
     return this.pages!.render('error.njk', {
-      // The signed-in person, when the error came after the access guard let them in (403, 404…).
-      ...(reply as FastifyReply & { locals?: Record<string, unknown> }).locals,
+      retryAfterSeconds: null,
+      returnTo: null,
+      ...context,
       status: problem.status,
       heading: texts.heading,
       advice: texts.advice,
@@ -159,11 +207,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: problem.detail === DEFAULT_DETAILS[problem.status] ? null : problem.detail,
       invalidParams: problem.invalidParams ?? [],
       path: readablePath(problem.instance),
-      requestId: request.id,
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
-      returnTo: problem.status === 401 ? safeReturnPath(request.url) : null,
+      requestId,
     });
   }
+}
+
+/** The target and the headers that matter of a request the HTTP parser rejected, as far as it read them. */
+function readBrokenRequest(raw: Buffer): { url: string; headers: { accept?: string }; requestId?: string } {
+  const [requestLine = '', ...lines] = raw.toString('latin1').split('\r\n\r\n')[0].split('\r\n');
+  const target = requestLine.split(' ')[1] ?? '';
+  const header = (name: string) => lines.find((line) => line.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
+  const requestId = header('x-request-id');
+  return { url: target.startsWith('/') ? target : '', headers: { accept: header('accept') }, requestId: requestId && REQUEST_ID.test(requestId) ? requestId : undefined };
 }
 
 /** The path as a person typed it (decoded where it decodes); the page escapes it. */

@@ -29,6 +29,9 @@ export function securityHeaderOptions(config: AppConfig): FastifyHelmetOptions {
   };
 }
 
+/** An `X-Request-Id` the caller may choose (it is logged and echoed); anything else gets a new id. */
+export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
 
 /** The security headers helmet sets for these options (they do not depend on the request). */
