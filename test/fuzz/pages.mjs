@@ -328,6 +328,8 @@ export class PageGenerator {
           const [label, value] = text(rng.pick(['Graag meer uitleg over de locatie.', 'Ja, **onder voorwaarden**: zie keuze 21.', 'x']));
           return [name, value, label];
         });
+        // Mostly the person whose turn the action is, so that requests get past the 403 to the form's checks.
+        if (rng.chance(0.6)) role = ['accept', 'decline', 'clarification-request', 'answer'].includes(action) ? 'expert' : 'requester';
         const request = this.post('POST /vragen/{id}/{action}', role, `/vragen/${id()}/${enc(action)}`, fields);
         request.note = [action, request.note].filter(Boolean).join(': ');
         return request;

@@ -95,6 +95,8 @@ async function fuzzDatabase(kind) {
   const histogram = new Map();
   const variants = new Map();
   let counter = 0;
+  /** Pages that showed the marker, escaped: the unescaped-marker check has something to judge. */
+  let escapedMarkers = 0;
   let stopped;
   let operations = [];
   try {
@@ -102,7 +104,7 @@ async function fuzzDatabase(kind) {
     const pools = new Pools(Object.values(actors).map((a) => a.id));
     const generator = new Generator({ doc, rng, pools, actors });
     const pages = new PageGenerator({ rng: pageRng, pools, actors });
-    operations = [...generator.operations.map((op) => op.key), ...Object.keys(pages.routes)];
+    operations = [...generator.operations.map((op) => op.key), ...(PAGE_SHARE > 0 ? Object.keys(pages.routes) : [])];
     const spares = Object.fromEntries(Object.entries(actors).map(([role, a]) => [role, [...a.spares]]));
     const spareOf = new Map();
 
@@ -157,6 +159,7 @@ async function fuzzDatabase(kind) {
       const bodyText = answer.body.toString('utf8');
       if (typeof status === 'number' && !request.path.startsWith(`${API}/openapi`) && STACK.test(bodyText)) problems.push('stack trace or source path in the answer');
       if (type.startsWith('text/html') && MARKER.test(bodyText)) problems.push('the marker <fz-x unescaped in the page');
+      else if (type.startsWith('text/html') && /&lt;fz-x/i.test(bodyText)) escapedMarkers++;
       const result = {
         id: request.id,
         role: request.as ?? request.role,
@@ -220,7 +223,7 @@ async function fuzzDatabase(kind) {
     if (!KEEP) await database.drop();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { kind, results, histogram, variants, seconds, operations, log: server.stdout, stderr: server.stderr, exit: stopped, database };
+  return { kind, results, histogram, variants, seconds, escapedMarkers, operations, log: server.stdout, stderr: server.stderr, exit: stopped, database };
 }
 
 /** Real sign-in tokens from the mails the app wrote, for valid POST /auth/sessions requests. */
@@ -353,6 +356,7 @@ function printHistogram(run) {
   const rows = [...run.histogram.entries()].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   console.log(rows.map(([status, count]) => `  ${String(status).padEnd(6)} ${String(count).padStart(6)}  ${'#'.repeat(Math.ceil((50 * count) / total))}`).join('\n'));
   console.log(`  by kind of request: ${[...run.variants.entries()].map(([v, c]) => `${v} ${c}`).join(', ')}`);
+  console.log(`  pages that showed the marker <fz-x (escaped): ${run.escapedMarkers}`);
   // A page that succeeds may answer with a redirect (a form's 303).
   const succeeded = new Set(run.results.filter((r) => typeof r.status === 'number' && r.status < (r.variant === 'page' ? 400 : 300)).map((r) => r.op));
   const never = run.operations.filter((key) => !succeeded.has(key));
@@ -435,7 +439,6 @@ if (failures.length > 0) {
 }
 
 for (const run of runs) printHistogram(run);
-if (process.env.FUZZ_DUMP) writeFileSync(process.env.FUZZ_DUMP, JSON.stringify(runs.map((r) => r.results)));
 const reportPath = process.env.FUZZ_REPORT || join(tmpdir(), `vraagbaak-fuzz-${seedText}.json`);
 writeFileSync(reportPath, JSON.stringify({ seed: seedText, requests: REQUESTS, runs: runs.map((r) => ({ db: r.kind, seconds: r.seconds, histogram: Object.fromEntries(r.histogram) })), failures }, null, 1));
 console.log(`\nReport: ${reportPath}`);
