@@ -72,4 +72,13 @@ describe('evaluation report (e2e)', () => {
     await t.http.get('/reports/evaluation?from=2026-13-01').set(secretariat.auth).expect(400);
     await t.http.get('/api/v1/reports/evaluation').set(secretariat.auth).expect(404);
   });
+
+  it('refuses a period from the year 0 with a page, as too long, not a server error', async () => {
+    // Years before 1000 once lost their leading zeros on the way to the next month.
+    const res = await t.http.get('/reports/evaluation?from=0000-01-01&to=2026-12-31').set(secretariat.auth).set('Accept', 'text/html').expect(400);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.text).toContain('de periode is te lang');
+    const api = await t.http.get('/api/v1/statistics/breakdown?by=quarter&from=0999-10-01&to=1000-03-31').set(secretariat.auth).expect(200);
+    expect(api.body.groups.map((g: { key: string }) => g.key)).toEqual(['0999-Q4', '1000-Q1']);
+  });
 });

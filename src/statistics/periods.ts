@@ -19,7 +19,8 @@ function nextMonth(first: string, months = 1): string {
   const month = Number(first.slice(5, 7)) - 1 + months;
   const y = year + Math.floor(month / 12);
   const m = ((month % 12) + 12) % 12;
-  return `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  // Four-digit years, as the days it is compared with (a date of the year 0 is valid input).
+  return `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
 /** Every month touching [fromDay, toDay] (inclusive days), e.g. key 2026-04, label "april 2026". */
