@@ -220,6 +220,17 @@ describe('input hardening (e2e)', () => {
       if (users[who]) request.set(users[who]!.auth);
       expect(names(expectProblem(await request.send(body)))).toEqual([field]);
     });
+
+    it.each([
+      ['a tiny number JavaScript writes with an exponent', '{"firstResponseDays":2,"answerDays":1e-7}'],
+      ['an exponent with decimals', '{"firstResponseDays":2,"answerDays":1.5e-7}'],
+      ['four decimals', '{"firstResponseDays":2,"answerDays":0.1254}'],
+    ])('an SLA target with more than three decimals (%s) is a 400 naming it', async (_name, body) => {
+      const res = await t.http.put('/api/v1/sla-policies/normal').set(secretariat.auth).set('Content-Type', 'application/json').send(body);
+      const params = expectProblem(res);
+      expect(names(params)).toEqual(['answerDays']);
+      expect(params.map((p) => p.reason).join(' ')).toContain('hoogstens 3 decimalen');
+    });
   });
 
   describe('HTML forms are validated like the API', () => {

@@ -18,6 +18,28 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/**
+ * A finite number with at most `places` decimals, however it is written: class-validator's
+ * `IsNumber({ maxDecimalPlaces })` throws on a number JavaScript writes with an exponent (1e-7).
+ */
+export function IsDecimalNumber(places: number, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isDecimalNumber',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [places],
+      options: { message: `moet een getal zijn met hoogstens ${places} ${places === 1 ? 'decimaal' : 'decimalen'}`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && decimalPlaces(value) <= places },
+    });
+}
+
+/** The decimals of a number as JavaScript writes it, `1.5e-7` included (8). */
+function decimalPlaces(value: number): number {
+  const [mantissa, exponent = '0'] = String(value).split('e');
+  return Math.max(0, (mantissa.split('.')[1]?.length ?? 0) - Number(exponent));
+}
+
 /** Condition of {@link OptionalField}: validate whatever was sent, null included. */
 export const wasSent = (_object: object, value: unknown): boolean => value !== undefined;
 /** Condition of {@link NullableField}: validate only a value other than null. */

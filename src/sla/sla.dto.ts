@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
-import { IsCalendarDate, OptionalField } from '../common/validators.js';
+import { IsCalendarDate, IsDecimalNumber, OptionalField } from '../common/validators.js';
 import { PRIORITIES } from '../questions/question.entities.js';
 import { CLOCK_KINDS, SLA_EVENT_TYPES, type ClockKind, type SlaEventType } from './sla.entities.js';
 
@@ -23,11 +23,11 @@ export class SlaPolicyDto {
 
 export class UpdateSlaPolicyDto {
   @ApiProperty({ description: 'First response target in working days (may be fractional: 0.5 = 4 office hours).', minimum: 0.125, maximum: 60, example: 2 })
-  @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 }) @Min(0.125) @Max(60)
+  @Type(() => Number) @IsDecimalNumber(3) @Min(0.125) @Max(60)
   firstResponseDays: number;
 
   @ApiProperty({ description: 'Answer target in working days.', minimum: 0.125, maximum: 250, example: 10 })
-  @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 }) @Min(0.125) @Max(250)
+  @Type(() => Number) @IsDecimalNumber(3) @Min(0.125) @Max(250)
   answerDays: number;
 
   @ApiPropertyOptional({ description: 'Reminder at this percentage of the target (default: unchanged, initially 80).', minimum: 10, maximum: 99, example: 80 })
