@@ -283,8 +283,13 @@ export class PageGenerator {
         return this.post(route, rng.chance(0.8) ? 'anonymous' : role, '/auth/sign-in-link', [['email', email, label], ['returnTo', rng.pick(RETURN_PATHS)]]);
       }
       case 'POST /auth/callback': {
-        const token = this.pools.pick(rng, 'signInToken') ?? 'vbl_none';
-        return this.post(route, 'anonymous', '/auth/callback', [['token', token], ['login', rng.pick(['', 'x', '<fz-x>'])], ['next', rng.pick(RETURN_PATHS)], ['code', rng.pick(['', '123456', '<fz-x>'])]]);
+        // Mostly a link's page as a browser opened it (its login cookie and form field), so the sign-in is tried.
+        const opened = rng.chance(0.7) ? this.pools.pick(rng, 'signInPage') : undefined;
+        const token = opened?.token ?? this.pools.pick(rng, 'signInToken') ?? 'vbl_none';
+        const login = opened && rng.chance(0.9) ? opened.nonce : rng.pick(['', 'x', '<fz-x>']);
+        const request = this.post(route, 'anonymous', '/auth/callback', [['token', token], ['login', login], ['next', rng.pick(RETURN_PATHS)], ['code', rng.pick(['', '', '123456', '<fz-x>'])]]);
+        if (opened) request.headers.cookie = `vraagbaak_login=${opened.nonce}`;
+        return request;
       }
       case 'POST /uitloggen': {
         // Signing out ends the session: it spends one of the role's spare browser sessions.
@@ -335,6 +340,18 @@ export class PageGenerator {
         return request;
       }
     }
+  }
+}
+
+/** What a page answer shows that later page requests can use: a new question, a sign-in link's login nonce. */
+export function harvestPage(pools, request, answer) {
+  const location = String(answer.headers.location ?? '');
+  const created = answer.status === 303 && location.match(/^\/vragen\/([0-9a-f-]{36})\/ingediend/);
+  if (created) pools.add('pageQuestion', created[1]);
+  if (request.page === 'GET /auth/callback' && answer.status === 200) {
+    const nonce = [].concat(answer.headers['set-cookie'] ?? []).join(';').match(/vraagbaak_login=([^;]+)/)?.[1];
+    const token = request.path.match(/[?&]token=([^&]*)/)?.[1];
+    if (nonce && token) pools.add('signInPage', { token: decodeURIComponent(token), nonce });
   }
 }
 

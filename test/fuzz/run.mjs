@@ -21,7 +21,7 @@ import { randomInt } from 'node:crypto';
 import { Random, seedOf } from './random.mjs';
 import { API, Generator, Pools, harvest, multipart } from './generator.mjs';
 import { freePort } from '../../bench/support.mjs';
-import { MARKER, PageGenerator } from './pages.mjs';
+import { MARKER, PageGenerator, harvestPage } from './pages.mjs';
 import { appEnv, freshDatabase, seedActors, startServer } from './target.mjs';
 
 const seedText = !process.env.FUZZ_SEED ? '14' : process.env.FUZZ_SEED === 'random' ? String(randomInt(1, 2 ** 31)) : process.env.FUZZ_SEED;
@@ -151,10 +151,7 @@ async function fuzzDatabase(kind) {
       if (request.page && typeof status === 'number' && status >= 400 && !type.startsWith('text/html')) problems.push(`page error answered as ${type || 'no content type'}, not an HTML page`);
       const location = String(headers.location ?? '');
       if (request.page && typeof status === 'number' && status >= 300 && status < 400 && !/^\/(?![/\\])/.test(location)) problems.push(`redirect off this origin: ${excerpt(location, 100)}`);
-      if (request.page && status === 303) {
-        const created = location.match(/^\/vragen\/([0-9a-f-]{36})\/ingediend/);
-        if (created) pools.add('pageQuestion', created[1]);
-      }
+      if (request.page && typeof status === 'number') harvestPage(pools, request, answer);
       if (typeof status === 'number' && (!headers['api-version'] || headers['x-request-id'] !== request.id)) problems.push('answer without API-Version or the request\'s X-Request-Id');
       const bodyText = answer.body.toString('utf8');
       if (typeof status === 'number' && !request.path.startsWith(`${API}/openapi`) && STACK.test(bodyText)) problems.push('stack trace or source path in the answer');
