@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import smtp from 'smtp-server';
+import type { EntityManager } from 'typeorm';
 import { Database } from '../src/infra/database/database.service.js';
 import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { NotificationsService, type NotifyInput } from '../src/notifications/notifications.service.js';
@@ -117,17 +118,33 @@ describe('Notifications over SMTP', () => {
     smtpServer.received.length = 0;
   });
 
+  /**
+   * Writes mails whose dispatch is lost, as when Redis is down at the commit (the queue refuses the
+   * enqueue; the transaction's dispatch logs it and the reconciler would find the rows), so a test
+   * can run the worker's `send` itself.
+   */
+  async function writeUndispatched<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const enqueue = queue.enqueue.bind(queue);
+    queue.enqueue = async () => {
+      throw new Error('queue down (test)');
+    };
+    try {
+      return await db.transaction(work);
+    } finally {
+      queue.enqueue = enqueue;
+    }
+  }
+
   it('delivers a mail notified inside a transaction within 5 seconds, once, in Dutch, with escaped HTML', async () => {
     const started = Date.now();
+    // Dispatched by the transaction once it has committed: nobody calls dispatch.
     const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received')));
-    await notifications.dispatch([id]);
     await waitFor(() => smtpServer.received.length > 0, 5000);
     expect(smtpServer.received[0].at - started).toBeLessThan(5000);
 
     // The same event for the same recipient, notified and dispatched again: still one mail.
     const again = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received')));
     expect(again).toBe(id);
-    await notifications.dispatch([again]);
     await queue.drain({ includeRetries: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(smtpServer.received).toHaveLength(1);
@@ -150,7 +167,7 @@ describe('Notifications over SMTP', () => {
   });
 
   it('sends once when the send handler runs twice for the same id, also at the same time', async () => {
-    const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received:handler-twice')));
+    const id = await writeUndispatched((m) => notifications.notify(m, receipt('question:q1:received:handler-twice')));
     await Promise.all([notifications.send({ outboxId: id }), notifications.send({ outboxId: id })]);
     await notifications.send({ outboxId: id });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -160,7 +177,7 @@ describe('Notifications over SMTP', () => {
 
   it('keeps a transiently refused mail pending and sends it on the retry; a permanent refusal fails the row', async () => {
     smtpServer.rejections.set('tijdelijk@gemeente.example.nl', [451]);
-    const id = await db.transaction((m) => notifications.notify(m, { ...receipt('question:q1:received:retry'), recipient: { email: 'tijdelijk@gemeente.example.nl' } }));
+    const id = await writeUndispatched((m) => notifications.notify(m, { ...receipt('question:q1:received:retry'), recipient: { email: 'tijdelijk@gemeente.example.nl' } }));
     await expect(notifications.send({ outboxId: id })).rejects.toThrow(/Try again later/);
     const failed = await db.manager.findOneByOrFail(NotificationOutbox, { id });
     expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
@@ -170,7 +187,7 @@ describe('Notifications over SMTP', () => {
     expect(await db.manager.findOneByOrFail(NotificationOutbox, { id })).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
 
     smtpServer.rejections.set('weg@gemeente.example.nl', [550]);
-    const gone = await db.transaction((m) => notifications.notify(m, { ...receipt('question:q1:received:gone'), recipient: { email: 'weg@gemeente.example.nl' } }));
+    const gone = await writeUndispatched((m) => notifications.notify(m, { ...receipt('question:q1:received:gone'), recipient: { email: 'weg@gemeente.example.nl' } }));
     await notifications.send({ outboxId: gone });
     expect(await db.manager.findOneByOrFail(NotificationOutbox, { id: gone })).toMatchObject({ status: 'failed', attempts: 1 });
     expect(smtpServer.received).toHaveLength(1);
@@ -190,6 +207,9 @@ describe('Notifications over SMTP', () => {
     const ids = await Promise.all([1, 2, 3].map(() => db.transaction((m) => notifications.notify(m, receipt('question:q1:received:concurrent')))));
     expect(new Set(ids).size).toBe(1);
     expect(await db.manager.countBy(NotificationOutbox, { eventKey: 'question:q1:received:concurrent' })).toBe(1);
+    // Each commit dispatched the one row; it is sent once, within this test.
+    await queue.drain({ includeRetries: true });
+    expect(smtpServer.received).toHaveLength(1);
   });
 
   it('holds mails for a daily digest and sends them as one mail at 07:00', async () => {
@@ -210,7 +230,7 @@ describe('Notifications over SMTP', () => {
         digest: true,
       }),
     ]);
-    await notifications.dispatch(ids);
+    // Held for the digest: the commit's dispatch left them alone.
     await queue.drain();
     expect(smtpServer.received).toHaveLength(0);
     const held = await db.manager.findOneByOrFail(NotificationOutbox, { id: ids[0] });
@@ -236,7 +256,7 @@ describe('Notifications over SMTP', () => {
   });
 
   it('lets the reconciler find a row whose dispatch was lost', async () => {
-    const id = await db.transaction((m) => notifications.notify(m, receipt('question:q1:received:lost')));
+    const id = await writeUndispatched((m) => notifications.notify(m, receipt('question:q1:received:lost')));
     expect((await notifications.findPendingDeliveries(new Date())).map((w) => w.payload)).not.toContainEqual({ outboxId: id });
     const later = await notifications.findPendingDeliveries(new Date(Date.now() + 61_000));
     expect(later.map((w) => w.payload)).toContainEqual({ outboxId: id });

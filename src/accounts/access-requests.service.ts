@@ -4,7 +4,6 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/domai
 import { Page, pageOf } from '../common/pagination.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { AccessRequestDto, AccessRequestQuery, ApproveAccessRequestDto, CreateSignInDomainDto, SignInDomainDto } from './accounts.dto.js';
 import { AccessRequest, SignInDomain } from './auth.entities.js';
@@ -30,7 +29,6 @@ export class AccessRequestsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly auth: AuthService,
-    private readonly notifications: NotificationsService,
   ) {}
 
   async listDomains(): Promise<SignInDomainDto[]> {
@@ -72,7 +70,7 @@ export class AccessRequestsService {
   async approve(id: string, input: ApproveAccessRequestDto, actor: AuditActor): Promise<AccessRequestDto> {
     const now = this.clock.now();
     const organisationCode = input.organisationCode.toUpperCase();
-    const { request, outboxId } = await this.db.transaction(async (m) => {
+    const { request } = await this.db.transaction(async (m) => {
       const request = await m.findOneBy(AccessRequest, { id });
       if (!request) throw new NotFoundError('Toegangsverzoek', id);
       if (request.status === 'approved') throw new ConflictError('Dit verzoek is al goedgekeurd.', 'already-decided');
@@ -89,10 +87,9 @@ export class AccessRequestsService {
       }
       await m.update(AccessRequest, { id }, { status: 'approved', decidedBy: actor.actorId, decidedAt: now });
       await this.audit.record(actor, { action: 'access-request.approve', objectType: 'access-request', objectId: id, details: { userId: user.id, organisationCode, allowDomain: !!input.allowDomain } }, m);
-      const outboxId = await this.auth.issueLink(m, { email: user.email, userId: user.id, organisationCode: null, purpose: 'invitation' }, now, actor);
-      return { request: { ...request, status: 'approved' as const }, outboxId };
+      await this.auth.issueLink(m, { email: user.email, userId: user.id, organisationCode: null, purpose: 'invitation' }, now, actor);
+      return { request: { ...request, status: 'approved' as const } };
     });
-    await this.notifications.dispatch([outboxId]);
     return requestDto(request);
   }
 

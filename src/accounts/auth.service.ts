@@ -89,29 +89,29 @@ export class AuthService {
     const email = normaliseEmail(rawEmail);
     const domain = email.split('@')[1] ?? '';
     const now = this.clock.now();
-    const outboxIds = await this.db.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       await this.enforceLinkLimits(m, email, actor, now);
       const request = (result: 'success' | 'denied', reason: string) =>
         this.audit.record(actor, { action: LINK_REQUEST_ACTION, objectType: 'sign-in-link', objectId: email, result, details: { reason } }, m);
       const user = await m.findOneBy(User, { email });
       if (user && !user.active) {
         await request('denied', 'deactivated');
-        return [];
+        return;
       }
       if (user) {
         await request('success', 'known user');
-        return [await this.issueLink(m, { email, userId: user.id, organisationCode: null, purpose: 'sign-in', returnTo }, now, actor)];
+        await this.issueLink(m, { email, userId: user.id, organisationCode: null, purpose: 'sign-in', returnTo }, now, actor);
+        return;
       }
       const allowed = await m.findOneBy(SignInDomain, { domain });
       if (allowed) {
         await request('success', 'allowed domain');
-        return [await this.issueLink(m, { email, userId: null, organisationCode: allowed.organisationCode, purpose: 'sign-in', returnTo }, now, actor)];
+        await this.issueLink(m, { email, userId: null, organisationCode: allowed.organisationCode, purpose: 'sign-in', returnTo }, now, actor);
+        return;
       }
       await this.recordAccessRequest(m, email, domain, now);
       await request('denied', 'unknown address');
-      return [];
     });
-    await this.notifications.dispatch(outboxIds);
   }
 
   /**

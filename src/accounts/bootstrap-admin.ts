@@ -3,7 +3,6 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../infra/database/database.service.js';
 import { SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
 import { AuthService } from './auth.service.js';
 import { UsersService } from './users.service.js';
 import { User } from './user.entity.js';
@@ -22,7 +21,6 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly clock: Clock,
-    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,7 +33,6 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
       return this.auth.issueLinkWithUrl(m, { email: email.toLowerCase(), userId: id, organisationCode: null, purpose: 'invitation' }, this.clock.now(), SYSTEM_ACTOR);
     });
     if (!link) return;
-    await this.notifications.dispatch([link.outboxId]);
     this.logger.warn(`Created the first secretariat member ${email}. Sign in (once, within 7 days) at: ${link.url}`);
   }
 }

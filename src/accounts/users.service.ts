@@ -7,7 +7,6 @@ import { Page, pageOf } from '../common/pagination.js';
 import type { Role } from '../common/access.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { AccountEvents } from './account-events.js';
 import { AuthService, normaliseEmail } from './auth.service.js';
@@ -31,7 +30,6 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly auth: AuthService,
-    private readonly notifications: NotificationsService,
     private readonly events: AccountEvents,
   ) {}
 
@@ -61,26 +59,25 @@ export class UsersService {
   /** Invites a new member: creates the user and mails a sign-in link valid for a week. */
   async invite(input: CreateUserDto, actor: AuditActor): Promise<UserDto> {
     const email = normaliseEmail(input.email);
-    const { user, outboxId } = await this.db.transaction(async (m) => {
+    const user = await this.db.transaction(async (m) => {
       if (await m.existsBy(User, { email })) throw new ConflictError(`Er bestaat al een gebruiker met e-mailadres ${email}.`, 'user-exists');
       const created = await this.create(m, { ...input, email }, actor);
-      return { user: created, outboxId: await this.issueInvitation(m, created, actor) };
+      await this.issueInvitation(m, created, actor);
+      return created;
     });
-    await this.notifications.dispatch([outboxId]);
     return this.get(user.id);
   }
 
   /**
    * Creates or updates a user by e-mail (CLI `user:add`, idempotent). With `invite`, the user
    * also gets the invitation mail of `invite` (a fresh link valid for a week, in the same
-   * transaction); its outbox id is returned so the caller can deliver it.
+   * transaction, dispatched by its commit); its outbox id is returned.
    */
   async upsert(fields: UserFields, actor: AuditActor, options: { invite?: boolean } = {}): Promise<{ user: UserDto; created: boolean; invitationOutboxId: string | null }> {
     const { id, created, invitationOutboxId } = await this.db.transaction(async (m) => {
       const result = await this.upsertWithin(m, fields, actor);
       return { ...result, invitationOutboxId: options.invite ? await this.issueInvitation(m, await this.find(m, result.id), actor) : null };
     });
-    if (invitationOutboxId) await this.notifications.dispatch([invitationOutboxId]);
     return { user: await this.get(id), created, invitationOutboxId };
   }
 

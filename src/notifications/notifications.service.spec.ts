@@ -171,6 +171,8 @@ describe('NotificationsService', () => {
         }),
       ).rejects.toThrow('caller failed');
       expect(await rows()).toEqual([]);
+      // Nothing was committed, so nothing is dispatched.
+      expect(queue.jobs).toEqual([]);
     });
 
     it('refuses to run outside a transaction, and refuses bad data before writing', async () => {
@@ -187,11 +189,26 @@ describe('NotificationsService', () => {
       const now = await notify(assigned());
       const later = await notify(assigned({ eventKey: 'later', sendAfter: new Date(clock.current.getTime() + 30_000) }));
       const held = await notify(assigned({ eventKey: 'held', digest: true }));
-      await service.dispatch([now, later, held, now]);
-      expect(queue.jobs).toEqual([
+      const expected = [
         { name: JobName.SendNotification, payload: { outboxId: now }, options: { jobId: now } },
         { name: JobName.SendNotification, payload: { outboxId: later }, options: { jobId: later, delayMs: 30_000 } },
-      ]);
+      ];
+      // Each transaction dispatched its mail once it had committed; no caller did.
+      expect(queue.jobs).toEqual(expected);
+      queue.jobs.length = 0;
+      await service.dispatch([now, later, held, now]);
+      expect(queue.jobs).toEqual(expected);
+    });
+
+    it('dispatches the mails of one transaction together, after its commit', async () => {
+      const ids = await db.transaction(async (m) => {
+        const first = await service.notify(m, assigned());
+        const [second, third] = await service.notifyMany(m, [assigned({ eventKey: 'two' }), assigned({ eventKey: 'three' })]);
+        // Not before the commit: a worker must never look for a row that is not there yet.
+        expect(queue.jobs).toEqual([]);
+        return [first, second, third];
+      });
+      expect(queue.jobs.map((job) => (job.payload as { outboxId: string }).outboxId)).toEqual(ids);
     });
 
     it('never throws: the reconciler finds what a failed enqueue lost', async () => {

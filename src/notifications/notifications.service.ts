@@ -58,12 +58,12 @@ export function retryGapMs(attempts: number): number {
 
 /**
  * Mails by outbox. A feature writes the outbox row in its own transaction, so the mail exists
- * exactly when the change it reports does, and dispatches after the commit:
+ * exactly when the change it reports does; the transaction dispatches it after the commit:
  *
  * ```ts
- * const outboxId = await this.db.transaction(async (m) => {
+ * await this.db.transaction(async (m) => {
  *   const question = await this.assign(m, ...);
- *   return this.notifications.notify(m, {
+ *   await this.notifications.notify(m, {
  *     eventKey: `question:${question.id}:assigned:${question.assignmentCount}`,
  *     recipient: { email: expert.email, userId: expert.id },
  *     template: 'question-assigned',
@@ -71,7 +71,6 @@ export function retryGapMs(attempts: number): number {
  *     digest: expert.mailPreference === 'daily',
  *   });
  * });
- * await this.notifications.dispatch([outboxId]);
  * ```
  *
  * `dispatch` never throws: if the enqueue is lost, the reconciler finds the pending row within
@@ -82,6 +81,8 @@ export function retryGapMs(attempts: number): number {
 export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Notifications');
   private unregister: Array<() => void> = [];
+  /** Outbox ids written by each running transaction, by its manager (see dispatchAfterCommit). */
+  private readonly unsent = new WeakMap<EntityManager, string[]>();
   /** Status and due time of rows this process just inserted, so `dispatch` need not select them. */
   private readonly written = new Map<string, Pick<NotificationOutbox, 'status' | 'sendAfter'>>();
   /** Claims of the send jobs running at once, taken with one statement. */
@@ -153,14 +154,17 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Records one mail inside the caller's transaction (pass the `EntityManager` of
-   * `Database.transaction`) and returns its outbox id; call `dispatch` with it after the commit.
+   * `Database.transaction`) and returns its outbox id; the transaction dispatches it once it has
+   * committed (Database.afterCommit), so no caller has to remember to.
    * Renders the mail now, so bad data (a missing reference, an internal field, a link outside
    * PUBLIC_URL) fails the caller's transaction rather than the delivery. Calling it again for the
    * same event and recipient changes nothing and returns the existing id.
    */
   async notify<T extends TemplateName>(manager: EntityManager, input: NotifyInput<T>): Promise<string> {
     this.assertTransaction(manager);
-    return this.insertOnce(manager, this.outboxRow(input));
+    const id = await this.insertOnce(manager, this.outboxRow(input));
+    this.dispatchAfterCommit(manager, [id]);
+    return id;
   }
 
   /**
@@ -178,7 +182,20 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       // A clash (the same event and recipient again) costs the lookup `insertOnce` makes.
       ids.push(fresh.has(row.id) ? row.id : await this.insertOnce(manager, row));
     }
+    this.dispatchAfterCommit(manager, ids);
     return ids;
+  }
+
+  /** The mails written in one transaction, dispatched together once it has committed. */
+  private dispatchAfterCommit(manager: EntityManager, ids: string[]): void {
+    const known = this.unsent.get(manager);
+    if (known) {
+      known.push(...ids);
+      return;
+    }
+    const unsent = [...ids];
+    this.unsent.set(manager, unsent);
+    this.db.afterCommit(manager, () => this.dispatch(unsent));
   }
 
   private assertTransaction(manager: EntityManager): void {
@@ -222,16 +239,16 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /**
-   * Enqueues delivery of these outbox rows (call it after the transaction of `notify` committed).
-   * Rows already sent or held for a digest are skipped. Never throws: a lost enqueue is found
-   * again by the reconciler.
-   */
   /** Whether a mail for this event was already written (for any recipient). */
   async hasEvent(eventKey: string): Promise<boolean> {
     return this.db.manager.existsBy(NotificationOutbox, { eventKey });
   }
 
+  /**
+   * Enqueues delivery of these outbox rows (the transaction of `notify` does, after its commit).
+   * Rows already sent or held for a digest are skipped. Never throws: a lost enqueue is found
+   * again by the reconciler.
+   */
   async dispatch(ids: readonly string[]): Promise<void> {
     const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
     if (unique.length === 0) return;
@@ -262,11 +279,9 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** `notify` in a transaction of its own, then `dispatch`: for a mail that goes with no other write. */
+  /** `notify` in a transaction of its own: for a mail that goes with no other write. */
   async notifyNow<T extends TemplateName>(input: NotifyInput<T>): Promise<string> {
-    const id = await this.db.transaction((manager) => this.notify(manager, input));
-    await this.dispatch([id]);
-    return id;
+    return this.db.transaction((manager) => this.notify(manager, input));
   }
 
   /**
@@ -316,9 +331,9 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       for (let i = 0; i < found.length; i += 500) {
         await m.update(NotificationOutbox, { id: In(found.slice(i, i + 500)), status: 'failed' }, { status: 'pending', attempts: 0, claimedAt: null, sendAfter: null });
       }
+      this.db.afterCommit(m, () => this.dispatch(found));
       return found;
     });
-    await this.dispatch(requeued);
     return requeued;
   }
 

@@ -78,13 +78,11 @@ export class QuestionJobs implements OnModuleInit {
    */
   private async routeBatch(ids: string[]): Promise<{ error?: unknown }[]> {
     let handled = new Set<string>();
-    let mails: string[] = [];
     try {
-      ({ handled, mails } = await this.db.transaction((m) => this.routeFirstTimes(m, [...new Set(ids)])));
+      ({ handled } = await this.db.transaction((m) => this.routeFirstTimes(m, [...new Set(ids)])));
     } catch (error) {
       if (!(error instanceof ConflictError)) this.logger.warn(`Routing ${ids.length} question(s) together failed, one by one now: ${(error as Error).message}`);
     }
-    await this.notifications.dispatch(mails);
     const outcomes = new Map<string, Promise<{ error?: unknown }>>();
     for (const id of ids) {
       if (handled.has(id) || outcomes.has(id)) continue;
@@ -98,7 +96,7 @@ export class QuestionJobs implements OnModuleInit {
    * counting the experts chosen before it in this batch, and written together
    * (QuestionsService.routeMany). Questions without a candidate are left to `routeOne` (triage).
    */
-  private async routeFirstTimes(m: EntityManager, ids: string[]): Promise<{ handled: Set<string>; mails: string[] }> {
+  private async routeFirstTimes(m: EntityManager, ids: string[]): Promise<{ handled: Set<string> }> {
     const now = this.clock.now();
     const today = amsterdamDay(now);
     const questions = await m.find(Question, { where: { id: In(ids) } });
@@ -112,7 +110,7 @@ export class QuestionJobs implements OnModuleInit {
       pending.set(expertId, { count: (pending.get(expertId)?.count ?? 0) + 1, at: now.toISOString() });
       decided.push({ q, expertId, note: decision.note });
     }
-    if (decided.length === 0) return { handled: new Set(), mails: [] };
+    if (decided.length === 0) return { handled: new Set() };
     // Take the experts' rows (row locks on PostgreSQL), then re-check capacity there: questions
     // routed elsewhere at the same time must not take an expert's last free places as well.
     const sql = new SqlParams(this.db.kind);
@@ -125,15 +123,15 @@ export class QuestionJobs implements OnModuleInit {
       if (!expert) throw new Error(`expert ${expertId} vanished`);
       if (loads && expert.capacity !== null && (loads.get(expertId) ?? 0) + count > expert.capacity) throw new ConflictError('capacity taken meanwhile', 'concurrent-change');
     }
-    const mails = await this.questions.routeMany(m, decided.map(({ q, expertId, note }) => ({ q, expert: experts.get(expertId)!, note })), now);
-    return { handled: new Set(decided.map(({ q }) => q.id)), mails };
+    await this.questions.routeMany(m, decided.map(({ q, expertId, note }) => ({ q, expert: experts.get(expertId)!, note })), now);
+    return { handled: new Set(decided.map(({ q }) => q.id)) };
   }
 
   /** Routes (or re-routes) one question in a transaction of its own. */
   private async routeOne(questionId: string): Promise<void> {
     const now = this.clock.now();
     const today = amsterdamDay(now);
-    const mails = await this.retryOnConflict(() =>
+    await this.retryOnConflict(() =>
       this.db.transaction(async (m) => {
         const q = await m.findOneBy(Question, { id: questionId });
         if (!q) return [];
@@ -177,13 +175,12 @@ export class QuestionJobs implements OnModuleInit {
         }
       }),
     );
-    await this.notifications.dispatch(mails);
   }
 
   @JobHandler(JobName.FlagHandover)
   async flagHandover({ questionId }: JobPayloads[JobName.FlagHandover]): Promise<void> {
     const now = this.clock.now();
-    const mails = await this.retryOnConflict(() =>
+    await this.retryOnConflict(() =>
       this.db.transaction(async (m) => {
         const q = await m.findOneBy(Question, { id: questionId });
         if (!q || q.needsHandover || !q.assigneeId || !['in_progress', 'awaiting_requester'].includes(q.status)) return [];
@@ -198,7 +195,6 @@ export class QuestionJobs implements OnModuleInit {
         });
       }),
     );
-    await this.notifications.dispatch(mails);
   }
 
   @JobHandler(JobName.AutoCloseQuestion)
@@ -211,7 +207,7 @@ export class QuestionJobs implements OnModuleInit {
       await this.queue.enqueue(JobName.AutoCloseQuestion, { questionId }, { delayMs: Math.min(q.autoCloseAt.getTime() - now.getTime(), 2 ** 31 - 1), jobId: `auto-close:${questionId}:${q.version}:due` });
       return;
     }
-    const mails = await this.retryOnConflict(() =>
+    await this.retryOnConflict(() =>
       this.db.transaction(async (m) => {
         const fresh = await m.findOneBy(Question, { id: questionId });
         if (!fresh || fresh.status !== 'answered' || !fresh.autoCloseAt || fresh.autoCloseAt > now) return [];
@@ -220,19 +216,17 @@ export class QuestionJobs implements OnModuleInit {
         return mail ? [mail] : [];
       }),
     );
-    await this.notifications.dispatch(mails);
   }
 
   @JobHandler(JobName.RemindAssignment)
   async remind(payload: JobPayloads[JobName.RemindAssignment]): Promise<void> {
-    const mails = await this.db.transaction((m) => this.writeReminder(m, payload));
-    await this.notifications.dispatch(mails);
+    await this.db.transaction((m) => this.writeReminder(m, payload));
   }
 
   /**
    * The reminder mail(s) of an unaccepted assignment, inside the caller's transaction: stage 1 to
    * the expert, stage 2 to the coordinators; none when the question has moved on. Returns the
-   * outbox ids (to dispatch after the commit).
+   * outbox ids (the commit dispatches them).
    */
   async writeReminder(m: EntityManager, { questionId, assignment, stage }: JobPayloads[JobName.RemindAssignment]): Promise<string[]> {
     const q = await m.findOneBy(Question, { id: questionId });

@@ -69,7 +69,7 @@ interface NewSubmission {
 }
 
 /** A submission's receipt mail once committed, or why it failed. */
-type SubmissionOutcome = { mail: string } | { error: unknown };
+type SubmissionOutcome = { written: true } | { error: unknown };
 
 /** Submissions written in one transaction at most. */
 const MAX_SUBMISSION_BATCH = 32;
@@ -83,8 +83,8 @@ interface Change {
   reason?: string | null;
   details?: Record<string, unknown> | null;
   set?: Partial<Question>;
-  /** Mails and messages written in the same transaction. */
-  also?: (m: EntityManager, q: Question, mails: string[]) => Promise<void>;
+  /** Mails and messages written in the same transaction (its commit dispatches the mails). */
+  also?: (m: EntityManager, q: Question) => Promise<void>;
   /** Jobs to enqueue after commit. */
   jobs?: (q: Question) => { name: JobName; payload: { questionId: string } }[];
 }
@@ -159,7 +159,6 @@ export class QuestionsService {
     // 201 goes out only after the commit.
     const outcome = await this.intake.run({ question, keuzes, event, requester: principal.user });
     if ('error' in outcome) throw outcome.error;
-    await this.notifications.dispatch([outcome.mail]);
     await this.queue.enqueue(JobName.RouteQuestion, { questionId: question.id }, { jobId: `route:${question.id}:0` });
     // The question as committed, from what was just written rather than read back (an actor
     // other than the caller is rare: then the names come from the database).
@@ -177,8 +176,8 @@ export class QuestionsService {
   private async writeSubmissions(batch: NewSubmission[]): Promise<SubmissionOutcome[]> {
     if (batch.length > 1) {
       try {
-        const mails = await this.db.transaction((m) => this.insertSubmissions(m, batch));
-        return mails.map((mail) => ({ mail }));
+        await this.db.transaction((m) => this.insertSubmissions(m, batch));
+        return batch.map(() => ({ written: true as const }));
       } catch {
         // One of them failed; which one is found below.
       }
@@ -186,15 +185,15 @@ export class QuestionsService {
     return Promise.all(
       batch.map((submission) =>
         this.db.transaction((m) => this.insertSubmissions(m, [submission])).then(
-          ([mail]) => ({ mail }),
+          () => ({ written: true as const }),
           (error: unknown) => ({ error }),
         ),
       ),
     );
   }
 
-  /** Inserts the submissions (in the caller's transaction); returns the ids of their receipt mails. */
-  private async insertSubmissions(m: EntityManager, batch: NewSubmission[]): Promise<string[]> {
+  /** Inserts the submissions and their receipt mails (in the caller's transaction, whose commit dispatches the mails). */
+  private async insertSubmissions(m: EntityManager, batch: NewSubmission[]): Promise<void> {
     const questions = batch.map((s) => s.question);
     /** Gives the questions their references, per year of submission, from `take`. */
     const number = async (take: (year: number, ofYear: Question[]) => Promise<string[]>) => {
@@ -218,7 +217,7 @@ export class QuestionsService {
     // until the commit, so other submissions wait for these — only the statements below, not the
     // whole intake with its event hooks (docs/benchmarks.md, "Intake").
     if (!referenceFirst) await number((year, ofYear) => assignReferences(m, year, ofYear.map((q) => q.id)));
-    return this.notifications.notifyMany(
+    await this.notifications.notifyMany(
       m,
       batch.map((s) => this.requesterMail(s.question, 'question-received', 'received', {}, s.requester)),
     );
@@ -384,7 +383,7 @@ export class QuestionsService {
     decide: (q: Question, m: EntityManager) => Change | Promise<Change>,
   ): Promise<QuestionDetailDto> {
     const now = this.clock.now();
-    const { q, mails, jobs } = await this.db.transaction(async (m) => {
+    const { q, jobs } = await this.db.transaction(async (m) => {
       const q = await this.findVisible(m, principal, id);
       if (!mayAct(q)) throw new ForbiddenError(`U mag "${action}" niet uitvoeren op deze vraag.`);
       if (!from.includes(q.status)) {
@@ -392,11 +391,9 @@ export class QuestionsService {
       }
       const change = await decide(q, m);
       await this.apply(m, q, change, principal.user.id, now);
-      const mails: string[] = [];
-      await change.also?.(m, q, mails);
-      return { q, mails, jobs: change.jobs?.(q) ?? [] };
+      await change.also?.(m, q);
+      return { q, jobs: change.jobs?.(q) ?? [] };
     });
-    await this.notifications.dispatch(mails);
     for (const job of jobs) await this.queue.enqueue(job.name, job.payload as never, { jobId: `${job.name}:${q.id}:${q.version}` });
     return this.get(principal, id, true);
   }
@@ -501,8 +498,8 @@ export class QuestionsService {
           event: 'assigned',
           details: { expertId, by: 'coordinator', previousAssigneeId: q.assigneeId },
           set: { assigneeId: expertId, assignedAt: this.clock.now(), assignmentCount: assignment, needsHandover: false },
-          also: async (mm, after, mails) => {
-            mails.push(await this.mailAssignment(mm, after, expert));
+          also: async (mm, after) => {
+            await this.mailAssignment(mm, after, expert);
           },
         };
       },
@@ -514,9 +511,9 @@ export class QuestionsService {
       to: 'awaiting_requester',
       event: 'clarification_requested',
       reason: message,
-      also: async (m, q, mails) => {
+      also: async (m, q) => {
         await this.insertMessage(m, q.id, principal.user.id, message, false);
-        mails.push(await this.mailRequester(m, q, 'clarification-requested', `clarification:${q.version}`, { message, expertName: principal.user.displayName }));
+        await this.mailRequester(m, q, 'clarification-requested', `clarification:${q.version}`, { message, expertName: principal.user.displayName });
       },
     }));
   }
@@ -530,18 +527,16 @@ export class QuestionsService {
         event: 'answered',
         details: input.articleIds?.length ? { articleIds: input.articleIds } : null,
         set: { answerBody: input.body, answeredAt: now, autoCloseAt: this.calendar.addWorkingDays(now, AUTO_CLOSE_WORKING_DAYS) },
-        also: async (mm, after, mails) => {
+        also: async (mm, after) => {
           if (input.articleIds?.length) await this.hooks.recordReuse(mm, after.id, input.articleIds);
           const link = this.link(after.id);
-          mails.push(
-            await this.mailRequester(mm, after, 'question-answered', `answered:${after.version}`, {
-              expertName: principal.user.displayName,
-              answer: input.body,
-              confirmLink: `${link}#bevestigen`,
-              reopenLink: `${link}#heropenen`,
-              rateLink: `${link}#beoordelen`,
-            }),
-          );
+          await this.mailRequester(mm, after, 'question-answered', `answered:${after.version}`, {
+            expertName: principal.user.displayName,
+            answer: input.body,
+            confirmLink: `${link}#bevestigen`,
+            reopenLink: `${link}#heropenen`,
+            rateLink: `${link}#beoordelen`,
+          });
         },
         jobs: (after) => [{ name: JobName.AutoCloseQuestion, payload: { questionId: after.id } }],
       };
@@ -553,9 +548,8 @@ export class QuestionsService {
       to: 'closed',
       event: 'confirmed',
       set: { closedAt: this.clock.now(), autoCloseAt: null, ...(consent !== undefined ? { consentToNameOrganisation: consent } : {}) },
-      also: async (m, q, mails) => {
-        const mail = await this.ratingRequest(m, q);
-        if (mail) mails.push(mail);
+      also: async (m, q) => {
+        await this.ratingRequest(m, q);
       },
     }));
   }
@@ -576,10 +570,10 @@ export class QuestionsService {
         event: 'reopened',
         reason,
         set: { closedAt: null, autoCloseAt: null, reopenCount: q.reopenCount + 1 },
-        also: async (m, after, mails) => {
+        also: async (m, after) => {
           await this.insertMessage(m, after.id, principal.user.id, reason, false);
           const expert = after.assigneeId ? await m.findOneBy(User, { id: after.assigneeId }) : null;
-          if (expert) mails.push(await this.mailExpert(m, after, expert, 'requester-replied', `reopened:${after.version}`, { message: reason, requesterName: principal.user.displayName }));
+          if (expert) await this.mailExpert(m, after, expert, 'requester-replied', `reopened:${after.version}`, { message: reason, requesterName: principal.user.displayName });
         },
       };
     });
@@ -598,8 +592,8 @@ export class QuestionsService {
         reason: input.reason,
         details: { to: input.to },
         set: { referredTo: input.to, closedAt: this.clock.now(), autoCloseAt: null },
-        also: async (m, q, mails) => {
-          mails.push(await this.mailRequester(m, q, 'question-referred', `referred:${q.version}`, { to: input.to, reason: input.reason }));
+        also: async (m, q) => {
+          await this.mailRequester(m, q, 'question-referred', `referred:${q.version}`, { to: input.to, reason: input.reason });
         },
       }),
     );
@@ -620,7 +614,7 @@ export class QuestionsService {
   async postMessage(principal: Principal, id: string, input: PostMessageDto): Promise<QuestionDetailDto> {
     const internal = input.internal === true;
     const now = this.clock.now();
-    const mails = await this.db.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const q = await this.findVisible(m, principal, id);
       const isOwner = q.requesterId === principal.user.id;
       const staffOnQuestion = seesAll(principal) || q.assigneeId === principal.user.id;
@@ -628,17 +622,14 @@ export class QuestionsService {
       if (!isOwner && !staffOnQuestion) throw new ForbiddenError('Alleen de vraagsteller en wie de vraag behandelt kunnen berichten plaatsen.');
       if ((FINAL_STATUSES as string[]).includes(q.status)) throw new ConflictError(`Bij een vraag met status ${q.status} kunnen geen berichten meer worden geplaatst.`, 'invalid-transition');
       await this.insertMessage(m, q.id, principal.user.id, input.body, internal);
-      const mails: string[] = [];
       if (isOwner && !internal) {
         if (q.status === 'awaiting_requester') {
           await this.apply(m, q, { to: 'in_progress', event: 'requester_replied', reason: null }, principal.user.id, now);
         }
         const expert = q.assigneeId ? await m.findOneBy(User, { id: q.assigneeId }) : null;
-        if (expert) mails.push(await this.mailExpert(m, q, expert, 'requester-replied', `reply:${randomUUID()}`, { message: input.body, requesterName: principal.user.displayName }));
+        if (expert) await this.mailExpert(m, q, expert, 'requester-replied', `reply:${randomUUID()}`, { message: input.body, requesterName: principal.user.displayName });
       }
-      return mails;
     });
-    await this.notifications.dispatch(mails);
     return this.get(principal, id);
   }
 

@@ -9,7 +9,6 @@ import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
 import { Question } from '../questions/question.entities.js';
 import { QuestionsService } from '../questions/questions.service.js';
 import { ClosuresService } from './closures.service.js';
@@ -38,7 +37,6 @@ export class SlaJobs implements OnModuleInit {
     private readonly sla: SlaService,
     private readonly closures: ClosuresService,
     private readonly questions: QuestionsService,
-    private readonly notifications: NotificationsService,
     private readonly queue: JobQueue,
     private readonly reconciler: Reconciler,
   ) {}
@@ -66,22 +64,21 @@ export class SlaJobs implements OnModuleInit {
   async alarm({ questionId }: JobPayloads[JobName.SlaAlarm]): Promise<void> {
     await this.closures.reload();
     const now = this.clock.now();
-    const { mails, next } = await this.db.transaction(async (m) => {
+    const { next } = await this.db.transaction(async (m) => {
       const clocks = await this.sla.recompute(m, questionId, { now });
       const q = await m.findOneBy(Question, { id: questionId });
-      const mails: string[] = [];
-      if (!q) return { mails, next: null };
+      if (!q) return { next: null };
       for (const clock of clocks) {
         if (clock.stoppedAt || clock.pausedSince) continue;
         const tag = `${clock.kind}:${clock.round}`;
         const changes: Partial<QuestionSla> = {};
         if (clock.dueAt && clock.dueAt <= now && !clock.breachNotifiedAt) {
           const expert = q.assigneeId ? await m.findOneBy(User, { id: q.assigneeId }) : null;
-          mails.push(...(await this.questions.mailCoordinators(m, q, 'sla-breached', `sla-breached:${tag}`, { deadline: clock.dueAt, expertName: expert?.displayName ?? null })));
+          await this.questions.mailCoordinators(m, q, 'sla-breached', `sla-breached:${tag}`, { deadline: clock.dueAt, expertName: expert?.displayName ?? null });
           changes.breachNotifiedAt = now;
           if (!clock.remindedAt) changes.remindedAt = now; // too late for a reminder
         } else if (clock.remindAt && clock.remindAt <= now && !clock.remindedAt && !clock.breachNotifiedAt) {
-          mails.push(...(await this.remind(m, q, clock, tag)));
+          await this.remind(m, q, clock, tag);
           changes.remindedAt = now;
         }
         if (Object.keys(changes).length === 0) continue;
@@ -90,9 +87,8 @@ export class SlaJobs implements OnModuleInit {
       }
       const rest = await m.find(QuestionSla, { select: { alarmAt: true }, where: { questionId } });
       const next = rest.map((r) => r.alarmAt).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
-      return { mails, next };
+      return { next };
     });
-    await this.notifications.dispatch(mails);
     // The next alarm of this question (e.g. the breach after the reminder); the reconciler covers it too.
     if (next && next > now) {
       await this.queue.enqueue(JobName.SlaAlarm, { questionId }, { delayMs: Math.min(next.getTime() - now.getTime() + 1000, MAX_DELAY_MS), jobId: `sla-alarm:${questionId}:${next.getTime()}` });

@@ -102,6 +102,46 @@ describe('Database write serialisation on SQLite', () => {
     }
   });
 
+  it('runs after-commit work of committed units only, once their group has committed', async () => {
+    const db = new Database(dataSource);
+    const observer = await new DataSource({ type: 'sqlite', database: join(dir, 'test.sqlite'), enableWAL: true, busyTimeout: 5000 }).initialize();
+    try {
+      const done: number[] = [];
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          db.transaction(async (manager) => {
+            await manager.query('INSERT INTO entries (writer) VALUES (?)', [i]);
+            db.afterCommit(manager, async () => {
+              // After the commit: another connection already sees the unit's write.
+              const [{ n }] = await observer.query('SELECT COUNT(*) AS n FROM entries WHERE writer = ?', [i]);
+              done.push(i * 10 + n);
+            });
+            if (i % 4 === 1) throw new Error('fail'); // rolled back to its savepoint: its work is dropped
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(3);
+      expect(done.sort((a, b) => a - b)).toEqual([0, 2, 3, 4, 6, 7, 8, 10, 11].map((i) => i * 10 + 1));
+
+      // A run lost to a unique-key race takes its after-commit work with it; the committed run's runs.
+      await dataSource.query('CREATE UNIQUE INDEX entries_writer ON entries (writer)');
+      const runs: string[] = [];
+      await db.transaction(async (manager) => {
+        const attempt = runs.length === 0 ? 'first' : 'second';
+        runs.push(attempt);
+        db.afterCommit(manager, () => done.push(attempt === 'first' ? -1 : -2));
+        if (attempt === 'first') await manager.query('INSERT INTO entries (writer) VALUES (0)'); // exists: a unique violation
+      });
+      expect(runs).toEqual(['first', 'second']);
+      expect(done.filter((n) => n < 0)).toEqual([-2]);
+
+      // Outside a transaction there is no commit to wait for: a programming error, said at once.
+      expect(() => db.afterCommit(dataSource.manager, () => undefined)).toThrow(/Database.transaction/);
+    } finally {
+      await observer.destroy();
+    }
+  });
+
   it('shows why the queue exists: the shared connection cannot run two transactions at once', async () => {
     const unserialised = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) => dataSource.transaction((manager) => increment(manager, i))),

@@ -16,9 +16,14 @@ interface WriteUnit {
   work: (manager: EntityManager) => Promise<unknown>;
   /** One statement, atomic by itself: needs no savepoint. */
   statement: boolean;
+  /** What `afterCommit` registered during this unit's work (a transaction unit only). */
+  afterCommit?: AfterCommit[];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+/** Work to do once a transaction has committed (dispatching its mails, say). */
+type AfterCommit = () => unknown;
 
 /** Units committed together at most (bounds the latency a unit waits for the others of its group). */
 const MAX_GROUP = 32;
@@ -82,6 +87,8 @@ export class Database implements OnModuleDestroy {
   private readonly writes: WriteUnit[] = [];
   private writing = false;
   private readPool: SqliteReadPool | null | undefined;
+  /** The after-commit work of each running transaction, by the manager its work was given. */
+  private readonly pendingAfterCommit = new WeakMap<EntityManager, AfterCommit[]>();
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
@@ -129,8 +136,17 @@ export class Database implements OnModuleDestroy {
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // A run that fails takes its after-commit work with it: only the committed run's is done.
+      const afterCommit: AfterCommit[] = [];
       try {
-        return await (this.kind === 'postgres' ? this.dataSource.transaction(work) : this.enqueueWrite(work, false));
+        const value = await (this.kind === 'postgres'
+          ? this.dataSource.transaction((manager) => {
+              this.pendingAfterCommit.set(manager, afterCommit);
+              return work(manager);
+            })
+          : this.enqueueWrite(work, false, afterCommit));
+        await this.runAfterCommit(afterCommit);
+        return value;
       } catch (error) {
         if (isUniqueViolation(error)) {
           if (attempt >= UNIQUE_RACE_ATTEMPTS) throw this.uniqueConflict(error);
@@ -140,6 +156,28 @@ export class Database implements OnModuleDestroy {
         } else {
           throw error;
         }
+      }
+    }
+  }
+
+  /**
+   * Registers `action` to run once the transaction `manager` belongs to has committed, before
+   * `transaction()` resolves; nothing runs when it rolls back (or is run again after a conflict).
+   * So the transaction, not each caller, dispatches what its commit made real (mails). An action
+   * that fails is logged, not thrown: the commit stands, and the reconciler finds what was missed.
+   */
+  afterCommit(manager: EntityManager, action: AfterCommit): void {
+    const actions = this.pendingAfterCommit.get(manager);
+    if (!actions) throw new Error('afterCommit needs the manager of a Database.transaction');
+    actions.push(action);
+  }
+
+  private async runAfterCommit(actions: AfterCommit[]): Promise<void> {
+    for (const action of actions) {
+      try {
+        await action();
+      } catch (error) {
+        this.logger.warn(`After-commit work failed; the reconciler will pick it up: ${(error as Error).message}`);
       }
     }
   }
@@ -164,9 +202,9 @@ export class Database implements OnModuleDestroy {
     return Object.assign(conflict, { cause: error });
   }
 
-  private enqueueWrite<T>(work: (manager: EntityManager) => Promise<T>, statement: boolean): Promise<T> {
+  private enqueueWrite<T>(work: (manager: EntityManager) => Promise<T>, statement: boolean, afterCommit?: AfterCommit[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.writes.push({ work, statement, resolve: resolve as (value: unknown) => void, reject });
+      this.writes.push({ work, statement, afterCommit, resolve: resolve as (value: unknown) => void, reject });
       if (!this.writing) void this.runWrites();
     });
   }
@@ -206,13 +244,18 @@ export class Database implements OnModuleDestroy {
     try {
       for (const unit of group) {
         const savepoint = savepoints && !unit.statement;
+        // Each unit its own manager on the group's connection, so what it registers for after the
+        // commit stays its own (and is dropped with it when it rolls back to its savepoint).
+        const manager = unit.afterCommit ? this.dataSource.createEntityManager(runner) : runner.manager;
+        if (unit.afterCommit) this.pendingAfterCommit.set(manager, unit.afterCommit);
         try {
           if (savepoint) await runner.startTransaction(); // nested: SAVEPOINT
-          const value = await unit.work(runner.manager);
+          const value = await unit.work(manager);
           if (savepoint) await runner.commitTransaction(); // RELEASE SAVEPOINT
           done.push({ unit, value });
         } catch (error) {
           failed = { unit, error };
+          if (unit.afterCommit) unit.afterCommit.length = 0;
           // A failed statement undid itself; a failed unit goes back to its savepoint.
           if (savepoint && runner.isTransactionActive) await runner.rollbackTransaction();
           break;
