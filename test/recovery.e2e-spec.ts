@@ -131,10 +131,21 @@ describe('recovery within one reconcile interval (e2e)', () => {
     const db = t.app.get(Database);
     const claimedAt = T + 20 * INTERVAL;
     at(claimedAt - INTERVAL);
-    const id = await db.transaction((m) =>
-      notifications.notify(m, { eventKey: 'recovery:interrupted', recipient: { email: 'onderbroken@test.example.nl' }, template: 'sign-in-link', data: { link: 'http://vraagbaak.test/auth/callback?token=x', validMinutes: 15 } }),
-    );
-    // A worker claimed it and was killed (`kill -9`) while sending: the row stays `sending`, and nobody renews the claim.
+    // The commit's send job goes to a worker elsewhere (not this process's queue) ...
+    const queue = t.app.get(InProcessJobQueue);
+    const enqueue = queue.enqueue.bind(queue);
+    queue.enqueue = async (name, payload, options) => {
+      if (name !== JobName.SendNotification) await enqueue(name, payload, options);
+    };
+    let id: string;
+    try {
+      id = await db.transaction((m) =>
+        notifications.notify(m, { eventKey: 'recovery:interrupted', recipient: { email: 'onderbroken@test.example.nl' }, template: 'sign-in-link', data: { link: 'http://vraagbaak.test/auth/callback?token=x', validMinutes: 15 } }),
+      );
+    } finally {
+      queue.enqueue = enqueue;
+    }
+    // ... which claimed it and was killed (`kill -9`) while sending: the row stays `sending`, and nobody renews the claim.
     await db.manager.update(NotificationOutbox, { id }, { status: 'sending', claimedAt: new Date(claimedAt), attempts: 1 });
 
     at(claimedAt + INTERVAL - 1);
