@@ -2,21 +2,14 @@ import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access.js';
-import { ReferencePageQuery } from '../common/pagination.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { KeuzeQuery, MaatregelQuery } from '../catalog/catalog.dto.js';
 import { PositiveIntPipe } from '../infra/http/validation.js';
 import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
-import type { ArticleHitDto } from '../knowledge/knowledge.dto.js';
-import { dutchDate, totalText } from './knowledge-pages.controller.js';
+import { articleItem, totalText } from './page-format.js';
 
 /** Articles a theme or keuze page lists; the rest are one link away in the knowledge base. */
 const ARTICLES_PER_PAGE = 10;
-
-/** An article as the start, theme and keuze pages list it: title, link and Dutch publication date. */
-export function articleItem(hit: ArticleHitDto): { id: string; title: string; href: string; published: string | null } {
-  return { id: hit.id, title: hit.title, href: `/kennisbank/${hit.id}`, published: dutchDate(hit.publishedAt) };
-}
 
 /**
  * `/themas/{id}` and `/keuzes/{nummer}`: what the WBS catalog says about a theme or keuze (its
@@ -75,10 +68,4 @@ export class CatalogPagesController {
       allHref: `/kennisbank?keuzeId=${id}`,
     });
   }
-}
-
-/** The 8 themes, each with its keuzes, in the order of the policy document. */
-export async function themesWithKeuzes(catalog: CatalogService) {
-  const [themes, keuzes] = await Promise.all([catalog.listThemes(new ReferencePageQuery()), catalog.listKeuzes(new KeuzeQuery())]);
-  return themes.data.map((theme) => ({ ...theme, keuzes: keuzes.data.filter((k) => k.theme.id === theme.id) }));
 }

@@ -5,14 +5,13 @@ import { validate } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
-import { ReferencePageQuery } from '../common/pagination.js';
 import { CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import { CatalogService } from '../catalog/catalog.service.js';
-import { KeuzeQuery } from '../catalog/catalog.dto.js';
 import { UuidPipe, VALIDATION_OPTIONS, toInvalidParams } from '../infra/http/validation.js';
 import { ArticleQuery, ArticleSearchResultDto } from '../knowledge/knowledge.dto.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
 import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
+import { catalogView, dutchDate, totalText } from './page-format.js';
 
 /** The page's query parameters (Dutch `pagina`) and the API's names for them. */
 const PARAMS = { q: 'q', themeId: 'themeId', keuzeId: 'keuzeId', pagina: 'page' } as const;
@@ -21,18 +20,6 @@ const PAGE_SIZE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATUS_TEXT: Record<string, string> = { draft: 'concept', in_review: 'ter beoordeling', published: 'gepubliceerd', archived: 'gearchiveerd' };
-
-const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric' });
-
-/** "7 december 2026": a publication date as people in the Netherlands read it. */
-export function dutchDate(value: Date | string | null): string | null {
-  return value === null ? null : DUTCH_DATE.format(new Date(value));
-}
-
-/** The total of a search as a sentence reads it: "meer dan 1.000" once counting stopped. */
-export function totalText(total: number, totalExact: boolean | undefined): string {
-  return totalExact === false ? `meer dan ${total.toLocaleString('nl-NL')}` : total.toLocaleString('nl-NL');
-}
 
 /**
  * `/kennisbank` and `/kennisbank/{id}`: the public knowledge base as pages. Thin: the query is
@@ -53,7 +40,7 @@ export class KnowledgePagesController {
   @Header('Cache-Control', 'no-store')
   async list(@Query() raw: Record<string, unknown>, @CurrentPrincipal() principal: Principal | undefined, @Res() reply: FastifyReply): Promise<void> {
     const form = { q: typeof raw.q === 'string' ? raw.q : '' };
-    const names = await this.names();
+    const names = await catalogView(this.catalog);
     let query: ArticleQuery;
     let result: ArticleSearchResultDto;
     try {
@@ -123,7 +110,7 @@ export class KnowledgePagesController {
         if (!(error instanceof NotFoundError || error instanceof InvalidInputError)) throw error;
       });
     }
-    const names = await this.names();
+    const names = await catalogView(this.catalog);
     // Related articles through the same rule: a reader sees only those that are published.
     const related = [];
     for (const relatedId of article.relatedArticleIds) {
@@ -144,12 +131,6 @@ export class KnowledgePagesController {
     });
   }
 
-  private async names(): Promise<{ theme(id: number): string; keuze(id: number): string }> {
-    const [themes, keuzes] = await Promise.all([this.catalog.listThemes(new ReferencePageQuery()), this.catalog.listKeuzes(new KeuzeQuery())]);
-    const theme = new Map(themes.data.map((t) => [t.id, t.title]));
-    const keuze = new Map(keuzes.data.map((k) => [k.id, k.title]));
-    return { theme: (id) => theme.get(id) ?? `Thema ${id}`, keuze: (id) => (keuze.has(id) ? `Keuze ${id}: ${keuze.get(id)}` : `Keuze ${id}`) };
-  }
 }
 
 /** The page's parameters as the API's ArticleQuery, validated by the same rules; unknown parameters are ignored. */

@@ -6,7 +6,6 @@ import { DomainError, InvalidInputError, NotFoundError } from '../common/domain-
 import { renderAnswerHtml } from '../common/markdown.js';
 import { AuthService } from '../accounts/auth.service.js';
 import { CurrentPrincipal, type Principal } from '../accounts/principal.js';
-import { KeuzeQuery } from '../catalog/catalog.dto.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { validateForm } from '../infra/http/forms.js';
 import { readUploadedFile } from '../infra/http/multipart.js';
@@ -16,6 +15,7 @@ import { EVENT_TEXT, STATUS_TEXT, dutchDateTime } from '../questions/question-te
 import { AnswerDto, MessageBodyDto, PostMessageDto, RateDto, ReasonDto, type QuestionDetailDto } from '../questions/questions.dto.js';
 import { QuestionsService } from '../questions/questions.service.js';
 import { type PageError, type PageField, fieldErrors, pageErrors, requireFilled, textOf } from './page-form.js';
+import { catalogView } from './page-format.js';
 
 /** The form fields of this page, by name: how an error sentence names them and which input it links to. */
 const FIELDS: Record<string, PageField> = {
@@ -160,8 +160,7 @@ export class QuestionPagesController {
     id: string,
     state: { flash?: string | null; errors?: PageError[]; failed?: { action: string; values: Record<string, string> } },
   ): Promise<void> {
-    const [q, keuzes] = await Promise.all([this.questions.get(principal, id), this.catalog.listKeuzes(new KeuzeQuery())]);
-    const keuzeTitle = new Map(keuzes.data.map((k) => [k.id, k.title]));
+    const [q, catalog] = await Promise.all([this.questions.get(principal, id), catalogView(this.catalog)]);
     const errors = state.errors ?? [];
     reply.header('Cache-Control', 'no-store');
     await reply.view('vraag.njk', {
@@ -172,7 +171,7 @@ export class QuestionPagesController {
       fieldErrors: fieldErrors(errors),
       // What was typed into the form that failed, for that form only.
       failed: state.failed ?? { action: null, values: {} },
-      keuzes: q.keuzeIds.map((k) => (keuzeTitle.has(k) ? `Keuze ${k}: ${keuzeTitle.get(k)}` : `Keuze ${k}`)),
+      keuzes: q.keuzeIds.map((k) => catalog.keuze(k)),
       ...this.view(q, principal),
     });
   }

@@ -3,11 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles, SignedIn } from '../common/access.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
-import { ReferencePageQuery } from '../common/pagination.js';
 import { AuthService } from '../accounts/auth.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import type { AuditActor } from '../audit/audit.service.js';
-import { KeuzeQuery } from '../catalog/catalog.dto.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { validateForm } from '../infra/http/forms.js';
 import { readUploadedForm, type UploadedFile, type UploadedForm } from '../infra/http/multipart.js';
@@ -19,7 +17,7 @@ import { REQUESTER_TODO, STATUS_TEXT } from '../questions/question-texts.js';
 import { QuestionQuery, SubmitQuestionDto } from '../questions/questions.dto.js';
 import { QuestionsService } from '../questions/questions.service.js';
 import { SlaService } from '../sla/sla.service.js';
-import { dutchDate } from './knowledge-pages.controller.js';
+import { catalogView, dutchDate } from './page-format.js';
 import { type PageError, type PageField, fieldErrors, pageErrors, textOf } from './page-form.js';
 
 /** The fields of the question form by the API's names: how error sentences name them, which input they link to. */
@@ -229,7 +227,7 @@ export class RequesterDeskController {
 
   /** `suggestions`: those found for the draft (possibly none), or null when they were not looked up for this rendering. */
   private async renderStep(reply: FastifyReply, principal: Principal, step: 1 | 2, draft: Draft, errors: PageError[], suggestions: { id: string; title: string }[] | null = null): Promise<void> {
-    const [themes, keuzes] = await Promise.all([this.catalog.listThemes(new ReferencePageQuery()), this.catalog.listKeuzes(new KeuzeQuery())]);
+    const catalog = await catalogView(this.catalog);
     const code = principal.user.organisationCode;
     const organisation = code ? await this.organisations.get(code).catch(() => null) : null;
     reply.header('Cache-Control', 'no-store');
@@ -242,10 +240,10 @@ export class RequesterDeskController {
       suggestions: (suggestions ?? []).map((s) => ({ title: s.title, href: `/kennisbank/${s.id}?suggestie=${draft.suggestionId}` })),
       suggestionsChecked: suggestions !== null,
       organisation: code ? { code, name: organisation?.name ?? null } : null,
-      themes: themes.data.map((t) => ({
+      themes: catalog.themes.map((t) => ({
         id: t.id,
         title: t.title,
-        keuzes: keuzes.data.filter((k) => k.theme.id === t.id).map((k) => ({ id: k.id, title: k.title, checked: draft.keuzeIds.includes(k.id) })),
+        keuzes: t.keuzes.map((k) => ({ id: k.id, title: k.title, checked: draft.keuzeIds.includes(k.id) })),
       })),
       maxAttachments: MAX_ATTACHMENTS,
     });

@@ -5,7 +5,7 @@ import { Public } from '../common/access.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { MostOpenedQuery } from '../knowledge/knowledge.dto.js';
 import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
-import { articleItem, themesWithKeuzes } from './catalog-pages.controller.js';
+import { articleItem, catalogView } from './page-format.js';
 
 /** Articles in each of the start page's lists. */
 const LISTED = 5;
@@ -28,13 +28,13 @@ export class StartPageController {
   // Shows who is signed in.
   @Header('Cache-Control', 'no-store')
   async start(@Res() reply: FastifyReply): Promise<void> {
-    const [themes, recent, mostOpened] = await Promise.all([
-      themesWithKeuzes(this.catalog),
+    const [catalog, recent, mostOpened] = await Promise.all([
+      catalogView(this.catalog),
       this.search.latestPublished({}, LISTED),
       this.search.mostOpened(Object.assign(new MostOpenedQuery(), { pageSize: LISTED })),
     ]);
     await reply.view('start.njk', {
-      themes,
+      themes: catalog.themes,
       recent: recent.data.map(articleItem),
       mostOpened: mostOpened.data.map(articleItem),
     });

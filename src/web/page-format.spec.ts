@@ -1,4 +1,4 @@
-import { dutchDate, totalText } from './knowledge-pages.controller.js';
+import { dutchDate, totalText } from './page-format.js';
 
 describe('knowledge base pages: Dutch dates and totals', () => {
   it('writes a publication date in Dutch, on the day it is in Amsterdam', () => {
