@@ -1,6 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
+import { isApiPath } from '../infra/http/pages.js';
 import { hasStaffRole, type Role } from '../common/access.js';
 import { AuthService } from './auth.service.js';
 import type { Principal, RequestWithPrincipal } from './principal.js';
@@ -48,7 +49,8 @@ export class PageViewerInterceptor implements NestInterceptor {
       const http = context.switchToHttp();
       const request = http.getRequest<RequestWithPrincipal>();
       const reply = http.getResponse<FastifyReply & { locals?: Record<string, unknown> }>();
-      if (reply.locals) {
+      // API calls render no page: they skip the CSRF token's HMAC.
+      if (reply.locals && !isApiPath(request.url)) {
         reply.locals.currentPath = request.url.split('?')[0];
         if (request.principal) reply.locals.viewer = pageViewer(request.principal, this.auth.csrfTokenFor(request.principal) ?? null);
       }

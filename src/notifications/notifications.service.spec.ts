@@ -200,7 +200,7 @@ describe('NotificationsService', () => {
       expect(queue.jobs).toEqual(expected);
     });
 
-    it('dispatches the mails of one transaction together, after its commit', async () => {
+    it('dispatches the mails of one transaction after its commit, in the order written', async () => {
       const ids = await db.transaction(async (m) => {
         const first = await service.notify(m, assigned());
         const [second, third] = await service.notifyMany(m, [assigned({ eventKey: 'two' }), assigned({ eventKey: 'three' })]);

@@ -81,8 +81,6 @@ export function retryGapMs(attempts: number): number {
 export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Notifications');
   private unregister: Array<() => void> = [];
-  /** Outbox ids written by each running transaction, by its manager (see dispatchAfterCommit). */
-  private readonly unsent = new WeakMap<EntityManager, string[]>();
   /** Status and due time of rows this process just inserted, so `dispatch` need not select them. */
   private readonly written = new Map<string, Pick<NotificationOutbox, 'status' | 'sendAfter'>>();
   /** Claims of the send jobs running at once, taken with one statement. */
@@ -163,7 +161,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
   async notify<T extends TemplateName>(manager: EntityManager, input: NotifyInput<T>): Promise<string> {
     this.assertTransaction(manager);
     const id = await this.insertOnce(manager, this.outboxRow(input));
-    this.dispatchAfterCommit(manager, [id]);
+    this.db.afterCommit(manager, () => this.dispatch([id]));
     return id;
   }
 
@@ -182,20 +180,8 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
       // A clash (the same event and recipient again) costs the lookup `insertOnce` makes.
       ids.push(fresh.has(row.id) ? row.id : await this.insertOnce(manager, row));
     }
-    this.dispatchAfterCommit(manager, ids);
+    this.db.afterCommit(manager, () => this.dispatch(ids));
     return ids;
-  }
-
-  /** The mails written in one transaction, dispatched together once it has committed. */
-  private dispatchAfterCommit(manager: EntityManager, ids: string[]): void {
-    const known = this.unsent.get(manager);
-    if (known) {
-      known.push(...ids);
-      return;
-    }
-    const unsent = [...ids];
-    this.unsent.set(manager, unsent);
-    this.db.afterCommit(manager, () => this.dispatch(unsent));
   }
 
   private assertTransaction(manager: EntityManager): void {

@@ -79,9 +79,13 @@ export function readAssetManifest(file = ASSETS_MANIFEST): Record<string, string
  * elsewhere when the client prefers HTML to JSON (a browser; not curl's `*∕*`, not an API client).
  */
 export function wantsPage(request: Pick<FastifyRequest, 'url' | 'headers'>): boolean {
-  const path = request.url.split('?')[0];
-  if (path === '/api' || path.startsWith('/api/')) return false;
-  return prefersHtml(request.headers.accept);
+  return !isApiPath(request.url) && prefersHtml(request.headers.accept);
+}
+
+/** Whether a request URL is the versioned API's (`/api`, `/api/…`), which never answers with a page. */
+export function isApiPath(url: string): boolean {
+  const path = url.split('?')[0];
+  return path === '/api' || path.startsWith('/api/');
 }
 
 /** `Accept` negotiation between HTML and JSON: HTML wins only when listed with a quality at least JSON's. */
