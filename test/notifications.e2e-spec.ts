@@ -7,7 +7,7 @@ import { Database } from '../src/infra/database/database.service.js';
 import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
 import { NotificationsService, type NotifyInput } from '../src/notifications/notifications.service.js';
 import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { losingEnqueues, startTestApp, type TestApp } from './support/test-app.js';
 
 interface ReceivedMail {
   raw: string;
@@ -118,22 +118,8 @@ describe('Notifications over SMTP', () => {
     smtpServer.received.length = 0;
   });
 
-  /**
-   * Writes mails whose dispatch is lost, as when Redis is down at the commit (the queue refuses the
-   * enqueue; the transaction's dispatch logs it and the reconciler would find the rows), so a test
-   * can run the worker's `send` itself.
-   */
-  async function writeUndispatched<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const enqueue = queue.enqueue.bind(queue);
-    queue.enqueue = async () => {
-      throw new Error('queue down (test)');
-    };
-    try {
-      return await db.transaction(work);
-    } finally {
-      queue.enqueue = enqueue;
-    }
-  }
+  /** Writes mails whose dispatch is lost (as when Redis is down at the commit), so a test can run the worker's `send` itself. */
+  const writeUndispatched = <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => losingEnqueues(queue, [], () => db.transaction(work));
 
   it('delivers a mail notified inside a transaction within 5 seconds, once, in Dutch, with escaped HTML', async () => {
     const started = Date.now();

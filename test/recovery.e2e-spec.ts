@@ -6,7 +6,7 @@ import { JobName } from '../src/infra/jobs/job-names.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
-import { TestApp, startTestApp } from './support/test-app.js';
+import { TestApp, losingEnqueues, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
 
 /**
@@ -101,17 +101,11 @@ describe('recovery within one reconcile interval (e2e)', () => {
     const submittedAt = T + 10 * INTERVAL;
     at(submittedAt);
     // The routing job is lost on its way to the queue (Redis restarted mid-batch, or the worker was killed).
-    const queue = t.app.get(InProcessJobQueue);
-    const enqueue = queue.enqueue.bind(queue);
-    queue.enqueue = async (name, payload, options) => {
-      if (name !== JobName.RouteQuestion) await enqueue(name, payload, options);
-    };
-    let id: string;
-    try {
-      id = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Verloren routering', body: 'Waar blijft mijn vraag?', keuzeIds: [21] }).expect(201)).body.id;
-    } finally {
-      queue.enqueue = enqueue;
-    }
+    const id: string = (
+      await losingEnqueues(t.app.get(InProcessJobQueue), [JobName.RouteQuestion], () =>
+        t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Verloren routering', body: 'Waar blijft mijn vraag?', keuzeIds: [21] }).expect(201),
+      )
+    ).body.id;
     await drain();
     const status = async () => (await t.http.get(`/api/v1/questions/${id}`).set(coordinator.auth).expect(200)).body.status;
     expect(await status()).toBe('submitted');
@@ -132,19 +126,11 @@ describe('recovery within one reconcile interval (e2e)', () => {
     const claimedAt = T + 20 * INTERVAL;
     at(claimedAt - INTERVAL);
     // The commit's send job goes to a worker elsewhere (not this process's queue) ...
-    const queue = t.app.get(InProcessJobQueue);
-    const enqueue = queue.enqueue.bind(queue);
-    queue.enqueue = async (name, payload, options) => {
-      if (name !== JobName.SendNotification) await enqueue(name, payload, options);
-    };
-    let id: string;
-    try {
-      id = await db.transaction((m) =>
+    const id = await losingEnqueues(t.app.get(InProcessJobQueue), [JobName.SendNotification], () =>
+      db.transaction((m) =>
         notifications.notify(m, { eventKey: 'recovery:interrupted', recipient: { email: 'onderbroken@test.example.nl' }, template: 'sign-in-link', data: { link: 'http://vraagbaak.test/auth/callback?token=x', validMinutes: 15 } }),
-      );
-    } finally {
-      queue.enqueue = enqueue;
-    }
+      ),
+    );
     // ... which claimed it and was killed (`kill -9`) while sending: the row stays `sending`, and nobody renews the claim.
     await db.manager.update(NotificationOutbox, { id }, { status: 'sending', claimedAt: new Date(claimedAt), attempts: 1 });
 

@@ -9,6 +9,7 @@ import { AppConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/infra/http/create-app.js';
 import { Clock } from '../../src/common/clock.js';
 import { InProcessJobQueue } from '../../src/infra/jobs/in-process-job-queue.js';
+import type { JobName } from '../../src/infra/jobs/job-names.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -77,4 +78,21 @@ export async function startTestApp(env: Record<string, string> = {}, database?: 
       if (!database) await db.drop();
     },
   };
+}
+
+/**
+ * Runs `work` while the in-process queue loses the enqueues of the jobs named in `lost` (all jobs
+ * when empty), as when Redis restarts or a worker elsewhere takes the job and dies: what the
+ * reconciler, or a test running the handler itself, must then make up for.
+ */
+export async function losingEnqueues<T>(queue: InProcessJobQueue, lost: JobName[], work: () => Promise<T>): Promise<T> {
+  const enqueue = queue.enqueue.bind(queue);
+  queue.enqueue = async (name, payload, options) => {
+    if (lost.length > 0 && !lost.includes(name)) await enqueue(name, payload, options);
+  };
+  try {
+    return await work();
+  } finally {
+    queue.enqueue = enqueue;
+  }
 }
