@@ -171,7 +171,6 @@ export class AuthPagesController {
   private async sendEnrolmentPage(reply: FastifyReply, principal: Principal, returnTo: string | null, enrolment: TotpEnrolmentDto | null, codeError?: string): Promise<void> {
     await reply.view('tweede-factor.njk', {
       enrolment,
-      csrf: this.secrets.csrfToken(principal.sessionTokenHash!),
       returnTo,
       codeError,
       errors: codeError ? [{ id: 'code', label: 'Code', reason: codeError }] : [],

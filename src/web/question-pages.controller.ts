@@ -4,7 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedIn } from '../common/access.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { renderAnswerHtml } from '../common/markdown.js';
-import { AuthService } from '../accounts/auth.service.js';
 import { CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { validateForm } from '../infra/http/forms.js';
@@ -59,7 +58,6 @@ export class QuestionPagesController {
   constructor(
     private readonly questions: QuestionsService,
     private readonly attachments: AttachmentsService,
-    private readonly auth: AuthService,
     private readonly catalog: CatalogService,
   ) {}
 
@@ -165,7 +163,6 @@ export class QuestionPagesController {
     reply.header('Cache-Control', 'no-store');
     await reply.view('vraag.njk', {
       q,
-      csrf: this.auth.csrfTokenFor(principal) ?? '',
       flash: state.flash ?? null,
       errors,
       fieldErrors: fieldErrors(errors),

@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles, SignedIn } from '../common/access.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
-import { AuthService } from '../accounts/auth.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
@@ -76,7 +75,6 @@ export class RequesterDeskController {
     private readonly search: KnowledgeSearchService,
     private readonly organisations: OrganisationsService,
     private readonly sla: SlaService,
-    private readonly auth: AuthService,
   ) {}
 
   @Get()
@@ -236,7 +234,6 @@ export class RequesterDeskController {
       draft,
       errors,
       fieldErrors: fieldErrors(errors),
-      csrf: this.auth.csrfTokenFor(principal) ?? '',
       suggestions: (suggestions ?? []).map((s) => ({ title: s.title, href: `/kennisbank/${s.id}?suggestie=${draft.suggestionId}` })),
       suggestionsChecked: suggestions !== null,
       organisation: code ? { code, name: organisation?.name ?? null } : null,
