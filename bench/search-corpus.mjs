@@ -87,7 +87,7 @@ export function generateQueries(random, count) {
  */
 export async function loadArticles(dataSource, kind, count) {
   const dist = (path) => import(join(ROOT, 'dist', path));
-  const { SearchIndex } = await dist('src/knowledge/search/search-index.js');
+  const { SearchIndex } = await dist('src/infra/search/search-index.js');
   const { SqlParams } = await dist('src/infra/database/sql.js');
   const { ARTICLE_INDEX, articleSearchDocument } = await dist('src/knowledge/article-index.js');
   const { renderAnswerHtml, answerPlainText } = await dist('src/common/markdown.js');

@@ -25,12 +25,12 @@ const dist = (path) => import(join(ROOT, 'dist', path));
 const { AppConfig } = await dist('src/config/app-config.js');
 const { createDataSource } = await dist('src/infra/database/data-source.js');
 const { runMigrationsLocked } = await dist('src/infra/database/migrator.js');
-const { SearchIndex } = await dist('src/knowledge/search/search-index.js');
+const { SearchIndex } = await dist('src/infra/search/search-index.js');
 const { ARTICLE_INDEX, keuzeTag } = await dist('src/knowledge/article-index.js');
 const { publishedOnly } = await dist('src/knowledge/knowledge-search.service.js');
 const { SqliteReadPool } = await dist('src/infra/database/sqlite-read-pool.js');
 const { SQLITE_READ_CONNECTIONS } = await dist('src/infra/database/database.service.js');
-const { parseQuery } = await dist('src/knowledge/text/dutch-analyzer.js');
+const { parseQuery } = await dist('src/infra/search/dutch-analyzer.js');
 
 const ARTICLES = Number(process.env.ARTICLES ?? 100_000);
 const QUERIES = Number(process.env.QUERIES ?? 2_000);
@@ -350,7 +350,7 @@ const lines = [
   ),
   '',
   'Targets: indexing ≤ 60 s, HTTP p95 ≤ 20 ms. How the search stays bounded (analysis window, one evaluation of the match per',
-  'query, capped fallback) is described in `src/knowledge/search/search-index.ts`.',
+  'query, capped fallback) is described in `src/infra/search/search-index.ts`.',
   '',
   ...NOTES,
 ];

@@ -1,12 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 import { ARTICLE_INDEX } from '../src/knowledge/article-index.js';
-import { createSearchTable, dropSearchTable } from '../src/knowledge/search/search-index.js';
+import { createSearchTable, dropSearchTable } from '../src/infra/search/search-index.js';
 import { FIRST_PREFIX_LENGTHS, timestampColumn, uuidColumn } from './support.js';
 
 /**
  * The knowledge base: articles with their keuzes, version history, reuse by answers, suggestions
  * (deflection), search analytics, and the full-text index — an FTS5 virtual table on SQLite, a
- * tsvector table with GIN indexes on PostgreSQL (see src/knowledge/search/search-index.ts).
+ * tsvector table with GIN indexes on PostgreSQL (see src/infra/search/search-index.ts).
  */
 export class Knowledge1795823380030 implements MigrationInterface {
   name = 'Knowledge1795823380030';

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { createSearchTable, dropSearchTable } from '../src/knowledge/search/search-index.js';
+import { createSearchTable, dropSearchTable } from '../src/infra/search/search-index.js';
 import { QUESTION_INDEX, QUESTION_KEYS_TABLE } from '../src/knowledge/question-index.js';
 import { FIRST_PREFIX_LENGTHS, uuidColumn } from './support.js';
 

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { ARTICLE_INDEX } from '../src/knowledge/article-index.js';
-import { createSearchTermsTable, dropSearchTermsTable } from '../src/knowledge/search/search-index.js';
+import { createSearchTermsTable, dropSearchTermsTable } from '../src/infra/search/search-index.js';
 
 /**
  * PostgreSQL: a table of the article index's lexemes (`article_fts_terms`, kept up to date by triggers),

@@ -5,8 +5,8 @@ import type { Principal } from '../src/accounts/principal.js';
 import type { User } from '../src/accounts/user.entity.js';
 import { ARTICLE_INDEX } from '../src/knowledge/article-index.js';
 import { KnowledgeService } from '../src/knowledge/knowledge.service.js';
-import { SearchIndex, createSearchTable, createSearchTermsTable, dropSearchTable, dropSearchTermsTable } from '../src/knowledge/search/search-index.js';
-import { parseQuery, stem } from '../src/knowledge/text/dutch-analyzer.js';
+import { SearchIndex, createSearchTable, createSearchTermsTable, dropSearchTable, dropSearchTermsTable } from '../src/infra/search/search-index.js';
+import { parseQuery, stem } from '../src/infra/search/dutch-analyzer.js';
 import { CORPUS, SEARCH_CASES, type CorpusArticle } from './fixtures/knowledge-corpus.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 

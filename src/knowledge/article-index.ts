@@ -1,4 +1,4 @@
-import { SearchDocument, SearchIndexDefinition, searchTag } from './search/search-index.js';
+import { SearchDocument, SearchIndexDefinition, searchTag } from '../infra/search/search-index.js';
 import type { Article, ArticleStatus } from './knowledge.entities.js';
 
 /** The articles' search index: title weighs four times the question and answer. */

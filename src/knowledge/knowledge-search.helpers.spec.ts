@@ -1,7 +1,7 @@
 import { SqlParams } from '../infra/database/sql.js';
 import { amsterdamMidnight } from '../common/clock.js';
 import { informativeTerms, publishedOnly, queryKey } from './knowledge-search.service.js';
-import { parseQuery, stem } from './text/dutch-analyzer.js';
+import { parseQuery, stem } from '../infra/search/dutch-analyzer.js';
 
 describe('knowledge search helpers', () => {
   it('groups searches by their stems, whatever the form and order', () => {

@@ -26,9 +26,9 @@ import {
 import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
 import { KnowledgeService } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
-import { DatabaseKind, RankedHit, SearchFilter } from './search/search-index.js';
+import { DatabaseKind, RankedHit, SearchFilter } from '../infra/search/search-index.js';
 import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
-import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from './text/dutch-analyzer.js';
+import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from '../infra/search/dutch-analyzer.js';
 
 const SUGGESTIONS = 5;
 const SUGGESTION_TERMS = 8;

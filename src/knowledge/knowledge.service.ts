@@ -23,7 +23,7 @@ import {
 } from './knowledge.entities.js';
 import { answerPlainText, renderAnswerHtml } from '../common/markdown.js';
 import { QUESTION_SOURCE, QuestionSourceBinding } from './question-source.js';
-import { SearchIndex } from './search/search-index.js';
+import { SearchIndex } from '../infra/search/search-index.js';
 import { AnonymiseContext, RemovedItem, anonymise } from './text/anonymiser.js';
 
 /** Roles that write articles; publishing and archiving are the secretariat's. */

@@ -1,4 +1,4 @@
-import { SearchDocument, SearchIndexDefinition } from './search/search-index.js';
+import { SearchDocument, SearchIndexDefinition } from '../infra/search/search-index.js';
 
 /** Staff search over questions with the articles' engine: title, question and answer. */
 export const QUESTION_INDEX: SearchIndexDefinition = {

@@ -15,8 +15,8 @@ import { QuestionScope, seesAllQuestions } from '../questions/question-visibilit
 import { KnowledgeService } from './knowledge.service.js';
 import { QUESTION_INDEX, QUESTION_KEYS_TABLE, questionSearchDocument } from './question-index.js';
 import { QUESTION_SOURCE, QuestionForPublication, QuestionSourceBinding } from './question-source.js';
-import { SearchIndex, databaseKindOf } from './search/search-index.js';
-import { highlight, parseQuery } from './text/dutch-analyzer.js';
+import { SearchIndex, databaseKindOf } from '../infra/search/search-index.js';
+import { highlight, parseQuery } from '../infra/search/dutch-analyzer.js';
 
 /** Events after which a question's indexed text changes. */
 const REINDEX_ON = new Set(['submitted', 'answered']);

@@ -31,8 +31,8 @@
  * - Reads may go to a separate read-only connection (`Queryable` with `kind`, see Database.reader).
  */
 import { EntityManager, QueryRunner } from 'typeorm';
-import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from '../text/dutch-analyzer.js';
-import { SqlParams } from '../../infra/database/sql.js';
+import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from './dutch-analyzer.js';
+import { SqlParams } from '../database/sql.js';
 import type { DatabaseKind } from '../../config/app-config.js';
 
 export type { DatabaseKind };

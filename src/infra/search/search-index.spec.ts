@@ -1,5 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { parseQuery, stem } from '../text/dutch-analyzer.js';
+import { parseQuery, stem } from './dutch-analyzer.js';
 import { SqlParams } from '../../infra/database/sql.js';
 import { SQLITE_PREFIX_LENGTHS, SearchIndex, SearchIndexDefinition, createSearchTable, dropSearchTable, queryParts, rebuildSearchTable, searchTag } from './search-index.js';
 
