@@ -5,17 +5,15 @@ import { TimestampColumn } from '../infra/database/columns.js';
 
 /**
  * Roles are stored as ",expert,coordinator," so SQL can filter with LIKE '%,expert,%' on both
- * databases (routing and member lists query by role); `hasRoleSql` writes that condition.
+ * databases (routing and member lists query by role); `hasRoleSql` (user.queries.ts) writes that condition.
  */
 export const rolesTransformer = {
   to: (roles: Role[] | undefined) => (roles ? `,${[...new Set(roles)].sort().join(',')},` : roles),
   from: (value: string | null) => (value ? (value.split(',').filter(Boolean) as Role[]) : []),
 };
 
-/** The SQL condition "the user in `alias` has `role`", for the one way roles are stored (rolesTransformer). */
-export function hasRoleSql(alias: string, role: Role): string {
-  return `${alias}.roles LIKE '%,${role},%'`;
-}
+/** Moved to user.queries.ts (an accounts query object); re-exported until questions and routing import it from there. */
+export { hasRoleSql } from './user.queries.js';
 
 export type MailPreference = 'immediate' | 'daily';
 

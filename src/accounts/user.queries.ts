@@ -1,0 +1,37 @@
+import type { EntityManager } from 'typeorm';
+import type { Role } from '../common/access.js';
+import type { Reader } from '../infra/database/database.service.js';
+import { SqlParams } from '../infra/database/sql.js';
+import { User } from './user.entity.js';
+
+/*
+ * Published query objects of the accounts module (design D2): other modules read `users` through
+ * these fragments and read functions.
+ */
+
+/**
+ * The SQL condition "the user in `alias` has `role`", for the one way roles are stored
+ * (",expert,coordinator,", see rolesTransformer), so SQL filters with LIKE on both databases.
+ */
+export function hasRoleSql(alias: string, role: Role): string {
+  return `${alias}.roles LIKE '%,${role},%'`;
+}
+
+/** Every user with the expert role (also inactive ones: statistics count their past work), by name. */
+export async function expertNames(m: Reader): Promise<{ id: string; displayName: string }[]> {
+  const rows = (await m.query(`SELECT u.id, u.display_name FROM users u WHERE ${hasRoleSql('u', 'expert')} ORDER BY u.display_name, u.id`)) as { id: string; display_name: string }[];
+  return rows.map((r) => ({ id: String(r.id), displayName: String(r.display_name) }));
+}
+
+/** The display names of the users among `ids` that exist. */
+export async function displayNames(m: Reader, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const p = new SqlParams(m.kind);
+  const rows = (await m.query(`SELECT id, display_name FROM users WHERE id IN (${p.list(ids)})`, p.values)) as { id: string; display_name: string }[];
+  return new Map(rows.map((r) => [String(r.id), String(r.display_name)]));
+}
+
+/** A user by id, or null (for services that take a whole user, such as the question mails). */
+export async function userById(m: EntityManager, id: string): Promise<User | null> {
+  return m.findOneBy(User, { id });
+}
