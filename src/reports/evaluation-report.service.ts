@@ -3,6 +3,9 @@ import { Clock, amsterdamDay } from '../common/clock.js';
 import { Database } from '../infra/database/database.service.js';
 import { dutchDate } from '../statistics/periods.js';
 import { SqlParams } from '../infra/database/sql.js';
+import { themeRows } from '../catalog/catalog.queries.js';
+import { readerSearchGaps } from '../knowledge/article.queries.js';
+import { questionRatingRows, questionRows } from '../questions/question.queries.js';
 import { StatisticsService, emptyMeasures, type ResolvedFilter } from '../statistics/statistics.service.js';
 import type { MeasuresDto, StatisticsQuery } from '../statistics/statistics.dto.js';
 import { html, raw } from './html.js';
@@ -91,7 +94,7 @@ export class EvaluationReportService {
     const p = new SqlParams(this.db.kind);
     const where = this.statistics.where(filter, p, { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code' });
     const rows: Row[] = await this.db.reader.query(
-      `SELECT r.score AS score, count(*) AS n FROM question_ratings r JOIN questions q ON q.id = r.question_id WHERE ${where.join(' AND ')} GROUP BY r.score`,
+      `SELECT r.score AS score, count(*) AS n FROM ${questionRatingRows()} r JOIN ${questionRows()} q ON q.id = r.question_id WHERE ${where.join(' AND ')} GROUP BY r.score`,
       p.values,
     );
     return [1, 2, 3, 4, 5].map((score) => ({ score, count: Number(rows.find((r) => Number(r.score) === score)?.n ?? 0) }));
@@ -100,14 +103,9 @@ export class EvaluationReportService {
   /** Readers' searches of the knowledge base that found nothing, most frequent first. */
   private async knowledgeGaps(filter: ResolvedFilter): Promise<EvaluationData['gaps']> {
     const p = new SqlParams(this.db.kind);
-    const where = ['s.result_count = 0', 's.query_key IS NOT NULL', `s.staff = ${p.add(this.db.kind === 'postgres' ? false : 0)}`];
-    if (filter.start) where.push(`s.searched_at >= ${p.time(filter.start)}`);
-    if (filter.end) where.push(`s.searched_at < ${p.time(filter.end)}`);
-    if (filter.themeId !== undefined) where.push(`s.gap_theme_id = ${p.add(filter.themeId)}`);
     const rows: Row[] = await this.db.reader.query(
       `SELECT s.query_key AS query_key, max(s.query_text) AS query, count(*) AS n, max(t.title) AS theme
-         FROM knowledge_searches s LEFT JOIN themes t ON t.id = s.gap_theme_id
-        WHERE ${where.join(' AND ')}
+         FROM ${readerSearchGaps(p, filter)} s LEFT JOIN ${themeRows()} t ON t.id = s.gap_theme_id
         GROUP BY s.query_key ORDER BY n DESC, s.query_key ASC LIMIT 10`,
       p.values,
     );
@@ -118,7 +116,7 @@ export class EvaluationReportService {
     const p = new SqlParams(this.db.kind);
     const where = this.statistics.where(filter, p, { id: 'q.id', submitted: 'q.submitted_at', org: 'q.organisation_code' });
     const rows: Row[] = await this.db.reader.query(
-      `SELECT q.referred_to AS target, count(*) AS n FROM questions q WHERE ${where.join(' AND ')} AND q.status = 'referred' GROUP BY q.referred_to ORDER BY n DESC, q.referred_to ASC LIMIT 15`,
+      `SELECT q.referred_to AS target, count(*) AS n FROM ${questionRows()} q WHERE ${where.join(' AND ')} AND q.status = 'referred' GROUP BY q.referred_to ORDER BY n DESC, q.referred_to ASC LIMIT 15`,
       p.values,
     );
     return rows.map((r) => ({ to: r.target === null ? 'onbekend' : String(r.target), count: Number(r.n) }));

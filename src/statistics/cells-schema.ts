@@ -6,6 +6,11 @@ import type { QueryRunner } from 'typeorm';
  * the questions submitted that day. Triggers on every table a measure is read from mark the day
  * of the changed question dirty; `StatisticsCells.refresh` recomputes dirty days, before a
  * statistics request reads them when the cells are older than STATISTICS_MAX_STALENESS_MS.
+ *
+ * The cells are statistics' own read model (a rebuildable copy shaped for its queries, see
+ * StatisticsCells), so statistics owns these tables. The triggers are the one place that names the
+ * source tables: schema run only by the StatisticsCells migration (like migrations/**), since a
+ * trigger has to sit on the table it watches.
  */
 export const CELLS_TABLE = 'statistics_cells';
 export const DIRTY_TABLE = 'statistics_dirty';

@@ -7,6 +7,10 @@ import { SqlParams, queryRows } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, DIRTY_TABLE, measureColumn, postgresAmsterdamDay, sqliteAmsterdamDay } from './cells-schema.js';
 import { amsterdamMidnight, shiftDay } from '../common/clock.js';
 import { OPEN_STATUSES } from './statistics.dto.js';
+import { articleReuseRows } from '../knowledge/article.queries.js';
+import { organisationRows, provinceKeyOf } from '../organisations/organisation.queries.js';
+import { questionKeuzeRows, questionRatingRows, questionRows, questionThemeRows } from '../questions/question.queries.js';
+import { slaClockRows } from '../sla/sla.queries.js';
 
 /** Days recomputed per transaction (bounds how long a refresh holds SQLite's write lock). */
 const DAYS_PER_TRANSACTION = 8;
@@ -18,7 +22,7 @@ type Row = Record<string, unknown>;
 const statusIn = (list: readonly string[]) => `CASE WHEN q.status IN (${list.map((s) => `'${s}'`).join(', ')}) THEN 1 ELSE 0 END`;
 
 /**
- * The counts one question (alias `q`) adds to its groups, as SQL expressions: summed per cell by
+ * The counts one question (a row of questionRows as `q`) adds to its groups, as SQL expressions: summed per cell by
  * the recompute, and per group by the live counts where the cells cannot answer a filter.
  */
 export const QUESTION_COUNTS: readonly [measure: string, expression: string][] = [
@@ -34,7 +38,11 @@ export const QUESTION_COUNTS: readonly [measure: string, expression: string][] =
 ];
 
 /**
- * Keeps `statistics_cells` equal to what the live tables say. Writes never touch the cells: the
+ * Keeps `statistics_cells` equal to what the live tables say. The cells are statistics' own read
+ * model (design D2): a derived, rebuildable copy of other modules' data, shaped for the
+ * statistics queries and owned by this module, which alone writes and reads it; the source tables
+ * are read only through their owners' query objects. (The triggers that mark dirty days sit on
+ * the source tables; they are schema, created by the StatisticsCells migration, cells-schema.ts.) Writes never touch the cells: the
  * triggers of cells-schema.ts mark the submission day of every changed question, and `refresh`
  * recomputes marked days from the live tables, a few days per transaction. Statistics requests
  * call `ensureFresh` before they read, the reconciler calls `refresh` in the background.
@@ -183,7 +191,7 @@ export class StatisticsCells implements OnModuleDestroy {
     const q = new SqlParams(this.db.kind);
     const ranges = dayRanges(days).map(([from, to]) => [amsterdamMidnight(from), amsterdamMidnight(shiftDay(to, 1))] as const);
     const submittedIn = (column: string) => `(${ranges.map(([start, end]) => `(${column} >= ${q.time(start)} AND ${column} < ${q.time(end)})`).join(' OR ')})`;
-    const questionsIn = (column: string) => `${column} IN (SELECT qd.id FROM questions qd WHERE ${submittedIn('qd.submitted_at')})`;
+    const questionsIn = (column: string) => `${column} IN (SELECT qd.id FROM ${questionRows()} qd WHERE ${submittedIn('qd.submitted_at')})`;
     const day = this.db.kind === 'postgres' ? postgresAmsterdamDay('q.submitted_at') : sqliteAmsterdamDay('q.submitted_at');
     const clockSums = CLOCK_KINDS.map(
       ([kind, prefix]) => `sum(CASE WHEN s.kind = '${kind}' AND s.measured_days IS NOT NULL THEN 1 ELSE 0 END) AS ${prefix}_n,
@@ -193,23 +201,22 @@ export class StatisticsCells implements OnModuleDestroy {
     const clockColumns = CLOCK_KINDS.flatMap(([, prefix]) => [`${prefix}_n`, `${prefix}_verdicts`, `${prefix}_met`]);
     const sql = `WITH f AS MATERIALIZED (
         SELECT q.id AS id, ${day} AS day, COALESCE(o.type, '') AS organisation_type,
-               COALESCE(o.province_code, CASE WHEN o.type = 'province' THEN o.code END, '') AS province_key, COALESCE(q.assignee_id, '') AS assignee,
+               COALESCE(${provinceKeyOf('o')}, '') AS province_key, COALESCE(q.assignee_id, '') AS assignee,
                ${QUESTION_COUNTS.map(([measure, expression]) => `${expression} AS ${measure}`).join(', ')},
                COALESCE(r.ratings, 0) AS ratings, COALESCE(r.rating_sum, 0) AS rating_sum, COALESCE(u.reuse, 0) AS reuse,
                ${clockColumns.map((c) => `COALESCE(c.${c}, 0) AS ${c}`).join(', ')}
-          FROM questions q
-          LEFT JOIN organisations o ON o.code = q.organisation_code
-          LEFT JOIN (SELECT question_id, count(*) AS ratings, sum(score) AS rating_sum FROM question_ratings WHERE ${questionsIn('question_id')} GROUP BY question_id) r ON r.question_id = q.id
-          LEFT JOIN (SELECT question_id, count(*) AS reuse FROM article_reuse WHERE ${questionsIn('question_id')} GROUP BY question_id) u ON u.question_id = q.id
+          FROM ${questionRows()} q
+          LEFT JOIN ${organisationRows()} o ON o.code = q.organisation_code
+          LEFT JOIN (SELECT qr.question_id AS question_id, count(*) AS ratings, sum(qr.score) AS rating_sum FROM ${questionRatingRows()} qr WHERE ${questionsIn('qr.question_id')} GROUP BY qr.question_id) r ON r.question_id = q.id
+          LEFT JOIN (SELECT ar.question_id AS question_id, count(*) AS reuse FROM ${articleReuseRows()} ar WHERE ${questionsIn('ar.question_id')} GROUP BY ar.question_id) u ON u.question_id = q.id
           LEFT JOIN (SELECT s.question_id AS question_id, ${clockSums.join(', ')}
-                       FROM question_sla s WHERE ${questionsIn('s.question_id')} GROUP BY s.question_id) c ON c.question_id = q.id
+                       FROM ${slaClockRows(this.db.kind)} s WHERE ${questionsIn('s.question_id')} GROUP BY s.question_id) c ON c.question_id = q.id
          WHERE ${submittedIn('q.submitted_at')}),
       g AS (
         SELECT id, 'all' AS dimension, '' AS group_key FROM f
         UNION ALL SELECT id, 'expert', assignee FROM f
-        UNION ALL SELECT k.question_id, 'keuze', CAST(k.keuze_id AS varchar(10)) FROM question_keuzes k JOIN f ON f.id = k.question_id
-        UNION ALL SELECT k.question_id, 'theme', CAST(k.theme_id AS varchar(10)) FROM question_keuzes k JOIN f ON f.id = k.question_id
-          WHERE NOT EXISTS (SELECT 1 FROM question_keuzes k2 WHERE k2.question_id = k.question_id AND k2.theme_id = k.theme_id AND k2.keuze_id < k.keuze_id))
+        UNION ALL SELECT k.question_id, 'keuze', CAST(k.keuze_id AS varchar(10)) FROM ${questionKeuzeRows()} k JOIN f ON f.id = k.question_id
+        UNION ALL SELECT k.question_id, 'theme', CAST(k.theme_id AS varchar(10)) FROM ${questionThemeRows()} k JOIN f ON f.id = k.question_id)
       INSERT INTO ${CELLS_TABLE} (dimension, group_key, day, organisation_type, province_key, ${CELL_MEASURES.map(measureColumn).join(', ')})
       SELECT g.dimension, g.group_key, f.day, f.organisation_type, f.province_key, ${CELL_MEASURES.map((measure) => `sum(f.${measure})`).join(', ')}
         FROM g JOIN f ON f.id = g.id

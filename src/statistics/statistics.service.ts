@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { hasRoleSql } from '../accounts/user.entity.js';
+import { displayNames, expertNames } from '../accounts/user.queries.js';
+import { keuzeTitles, themeTitles } from '../catalog/catalog.queries.js';
+import { articleHasKeuze, articleHasTheme, articleKeuzeRows, articleReuseRows, publishedArticleRows } from '../knowledge/article.queries.js';
+import { ORGANISATION_TYPES, organisationCodesInProvince, organisationCodesOfType, organisationRows, provinceKeyOf, provinces } from '../organisations/organisation.queries.js';
+import { firstSubmission, questionHasKeuze, questionHasTheme, questionKeuzeRows, questionRatingRows, questionRows, questionThemeRows } from '../questions/question.queries.js';
+import { slaClockRows, slaKeuzeClockRows, type SlaClockIndex } from '../sla/sla.queries.js';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { InvalidInputError } from '../common/domain-errors.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
+import { SqlParams } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, measureColumn } from './cells-schema.js';
 import { QUESTION_COUNTS, StatisticsCells } from './statistics-cells.js';
-import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
 import { amsterdamMidnight, shiftDay } from '../common/clock.js';
 import { MAX_PERIODS, monthsBetween, quartersBetween, type Period } from './periods.js';
 import {
@@ -37,7 +41,7 @@ const pct = (part: number, whole: number): number | null => (whole > 0 ? round((
 /** Working days to 4 decimals (0.0001 working day ≈ 3 seconds): quarter hours stay exact (0.03125). */
 const days = (value: unknown): number | null => (value === null || value === undefined ? null : round(Number(value), 4));
 
-/** Where the question attributes of a query come from (the questions table or the copies on question_sla). */
+/** Where the question attributes of a query come from (questionRows or the copies on the SLA clocks). */
 interface Columns {
   id: string;
   submitted: string;
@@ -68,11 +72,11 @@ interface GroupSource {
 }
 
 interface ClockSource {
-  table: 'question_sla' | 'question_sla_keuzes';
+  /** The clocks (slaClockRows) or their per-keuze copies (slaKeuzeClockRows), on SQLite read through the index in (kind, group, measured_days) order. */
+  from: string;
+  perKeuze: boolean;
   /** Group column (alias s), or null for one group. */
   column: string | null;
-  /** SQLite: the index in (kind, group, measured_days) order. */
-  index: string;
   /** Extra conditions (once per theme). */
   extra: string[];
   /** Group key as the API reports it, from the column value… */
@@ -169,7 +173,7 @@ export class StatisticsService {
               sum(CASE WHEN q.submitted_at <= ${t3} AND q.submitted_at > ${t6} THEN 1 ELSE 0 END) AS b1,
               sum(CASE WHEN q.submitted_at <= ${t6} AND q.submitted_at > ${t11} THEN 1 ELSE 0 END) AS b2,
               sum(CASE WHEN q.submitted_at <= ${t11} THEN 1 ELSE 0 END) AS b3
-         FROM questions q WHERE ${where.join(' AND ')} GROUP BY q.status`,
+         FROM ${questionRows()} q WHERE ${where.join(' AND ')} GROUP BY q.status`,
       p.values,
     );
     const byStatus = new Map(rows.map((r) => [String(r.status), r]));
@@ -214,13 +218,10 @@ export class StatisticsService {
     const where: string[] = ['1 = 1'];
     if (filter.start) where.push(`${c.submitted} >= ${p.time(filter.start)}`);
     if (filter.end) where.push(`${c.submitted} < ${p.time(filter.end)}`);
-    if (filter.keuzeId !== undefined) where.push(`EXISTS (SELECT 1 FROM question_keuzes fk WHERE fk.question_id = ${c.id} AND fk.keuze_id = ${p.add(filter.keuzeId)})`);
-    if (filter.themeId !== undefined) where.push(`EXISTS (SELECT 1 FROM question_keuzes ft WHERE ft.question_id = ${c.id} AND ft.theme_id = ${p.add(filter.themeId)})`);
-    if (filter.organisationType) where.push(`${c.org} IN (SELECT fo.code FROM organisations fo WHERE fo.type = ${p.add(filter.organisationType)})`);
-    if (filter.provinceCode) {
-      const code = p.add(filter.provinceCode);
-      where.push(`${c.org} IN (SELECT fp.code FROM organisations fp WHERE fp.province_code = ${code} OR fp.code = ${code})`);
-    }
+    if (filter.keuzeId !== undefined) where.push(questionHasKeuze(p, c.id, filter.keuzeId));
+    if (filter.themeId !== undefined) where.push(questionHasTheme(p, c.id, filter.themeId));
+    if (filter.organisationType) where.push(`${c.org} IN ${organisationCodesOfType(p, filter.organisationType)}`);
+    if (filter.provinceCode) where.push(`${c.org} IN ${organisationCodesInProvince(p, filter.provinceCode)}`);
     return where;
   }
 
@@ -230,20 +231,20 @@ export class StatisticsService {
       case null:
         return { ctes: [], join: '', where: [], key: "'all'", multi: false };
       case 'keuze':
-        return { ctes: [], join: `JOIN question_keuzes gk ON gk.question_id = ${c.id}`, where: [], key: 'gk.keuze_id', multi: true };
+        return { ctes: [], join: `JOIN ${questionKeuzeRows()} gk ON gk.question_id = ${c.id}`, where: [], key: 'gk.keuze_id', multi: true };
       case 'theme':
         // One row per (question, theme): the question's lowest keuze of that theme.
         return {
           ctes: [],
-          join: `JOIN question_keuzes gk ON gk.question_id = ${c.id} AND NOT EXISTS (SELECT 1 FROM question_keuzes gk2 WHERE gk2.question_id = gk.question_id AND gk2.theme_id = gk.theme_id AND gk2.keuze_id < gk.keuze_id)`,
+          join: `JOIN ${questionThemeRows()} gk ON gk.question_id = ${c.id}`,
           where: [],
           key: 'gk.theme_id',
           multi: true,
         };
       case 'organisationType':
-        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, where: [], key: 'go.type', multi: false };
+        return { ctes: [], join: `JOIN ${organisationRows()} go ON go.code = ${c.org}`, where: [], key: 'go.type', multi: false };
       case 'province':
-        return { ctes: [], join: `JOIN organisations go ON go.code = ${c.org}`, where: [], key: "COALESCE(go.province_code, CASE WHEN go.type = 'province' THEN go.code END)", multi: false };
+        return { ctes: [], join: `JOIN ${organisationRows()} go ON go.code = ${c.org}`, where: [], key: provinceKeyOf('go'), multi: false };
       case 'month':
       case 'quarter': {
         // The periods are contiguous and in order: one CASE per row instead of a range join, which
@@ -353,7 +354,7 @@ export class StatisticsService {
         `SELECT ${g.key} AS g, sum(po.received) AS received, sum(po.open) AS open, sum(po.answered) AS answered, sum(po.closed) AS closed,
                 sum(po.referred) AS referred, sum(po.withdrawn) AS withdrawn, sum(po.ever_answered) AS ever_answered,
                 sum(po.reopened) AS reopened, sum(po.reopens) AS reopens
-           FROM (SELECT q.organisation_code AS organisation_code, ${measures} FROM questions q WHERE ${where.join(' AND ')} GROUP BY q.organisation_code) po
+           FROM (SELECT q.organisation_code AS organisation_code, ${measures} FROM ${questionRows()} q WHERE ${where.join(' AND ')} GROUP BY q.organisation_code) po
            ${g.join}
           GROUP BY ${g.key}`,
         p.values,
@@ -363,12 +364,12 @@ export class StatisticsService {
       // One range scan per period (UNION ALL) instead of a join that SQLite would sort for GROUP BY.
       if (periods.length === 0) return Promise.resolve([]);
       const parts = periods.map(
-        (period) => `SELECT ${p.add(period.key)} AS g, ${measures} FROM questions q WHERE q.submitted_at >= ${p.time(period.start)} AND q.submitted_at < ${p.time(period.end)} AND ${where.join(' AND ')}`,
+        (period) => `SELECT ${p.add(period.key)} AS g, ${measures} FROM ${questionRows()} q WHERE q.submitted_at >= ${p.time(period.start)} AND q.submitted_at < ${p.time(period.end)} AND ${where.join(' AND ')}`,
       );
       return this.db.reader.query(parts.join(' UNION ALL '), p.values);
     }
     const g = this.groupSource(by, c, p, periods);
-    return this.db.reader.query(`${with_(g.ctes)} SELECT ${g.key} AS g, ${measures} FROM questions q ${g.join} WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`, p.values);
+    return this.db.reader.query(`${with_(g.ctes)} SELECT ${g.key} AS g, ${measures} FROM ${questionRows()} q ${g.join} WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`, p.values);
   }
 
   /** Ratings per group, driven by the (fewer) rating rows. */
@@ -379,7 +380,7 @@ export class StatisticsService {
     const where = this.where(filter, p, c);
     return this.db.reader.query(
       `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS ratings, sum(r.score) AS rating_sum
-         FROM question_ratings r JOIN questions q ON q.id = r.question_id ${g.join}
+         FROM ${questionRatingRows()} r JOIN ${questionRows()} q ON q.id = r.question_id ${g.join}
         WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`,
       p.values,
     );
@@ -442,33 +443,33 @@ export class StatisticsService {
     const where = [...src.extra, ...this.where(filter, p, { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' })];
     const rows: Row[] = await this.db.reader.query(
       `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(s.measured_days) AS n, sum(CASE WHEN s.met THEN 1 ELSE 0 END) AS met, count(s.met) AS verdicts
-         FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
+         FROM ${src.from} s WHERE ${where.join(' AND ')} GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
       p.values,
     );
     return rows.map((r) => ({ g: src.key(r.g), raw: r.g, kind: String(r.kind), n: num(r.n), met: num(r.met), verdicts: num(r.verdicts) }));
   }
 
   /** Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze copy. */
-  private clockSource(by: BreakdownDimension | null, p: SqlParams): ClockSource {
-    const sqlite = this.db.kind === 'sqlite';
-    const bool = (value: boolean) => p.add(sqlite ? (value ? 1 : 0) : value);
+  private clockSource(by: BreakdownDimension | null, p: SqlParams, totals?: SlaClockIndex): ClockSource {
+    const kind = this.db.kind;
+    const bool = (value: boolean) => p.add(kind === 'sqlite' ? (value ? 1 : 0) : value);
     const asText = (key: string): unknown => (key === '' ? null : key);
     const asNumber = (key: string): unknown => (key === '' ? null : Number(key.replace(/\D/g, '')));
-    const single = (column: string, key: (v: unknown) => string = keyOf, raw = asText): ClockSource => ({
-      table: 'question_sla',
+    const single = (column: SlaClockIndex, key: (v: unknown) => string = keyOf, raw = asText): ClockSource => ({
+      from: slaClockRows(kind, column),
+      perKeuze: false,
       column: `s.${column}`,
-      index: sqlite ? ` INDEXED BY idx_question_sla_${column}` : '',
       extra: [],
       key,
       raw,
     });
     switch (by) {
       case null:
-        return { table: 'question_sla', column: null, index: '', extra: [], key: () => 'all', raw: () => 'all' };
+        return { from: slaClockRows(kind, totals), perKeuze: false, column: null, extra: [], key: () => 'all', raw: () => 'all' };
       case 'keuze':
-        return { table: 'question_sla_keuzes', column: 's.keuze_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_keuze' : '', extra: [], key: keyOf, raw: asNumber };
+        return { from: slaKeuzeClockRows(kind, 'keuze'), perKeuze: true, column: 's.keuze_id', extra: [], key: keyOf, raw: asNumber };
       case 'theme':
-        return { table: 'question_sla_keuzes', column: 's.theme_id', index: sqlite ? ' INDEXED BY idx_question_sla_keuzes_theme' : '', extra: [`s.theme_first = ${bool(true)}`], key: keyOf, raw: asNumber };
+        return { from: slaKeuzeClockRows(kind, 'theme'), perKeuze: true, column: 's.theme_id', extra: [`s.theme_first = ${bool(true)}`], key: keyOf, raw: asNumber };
       case 'organisationType':
         return single('organisation_type');
       case 'province':
@@ -496,11 +497,11 @@ export class StatisticsService {
     // Running clocks past their due time have missed, even before the breach job marked them (few rows: open questions).
     const p = new SqlParams(this.db.kind);
     const src = this.clockSource(by, p);
-    const perKeuze = src.table === 'question_sla_keuzes';
+    const perKeuze = src.perKeuze;
     const where = [...src.extra, ...this.where(filter, p, c)];
     const overdue: Row[] = await this.db.reader.query(
       `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(*) AS n
-         FROM ${perKeuze ? 'question_sla o JOIN question_sla_keuzes s ON s.question_id = o.question_id AND s.kind = o.kind AND s.round = o.round' : 'question_sla s'}
+         FROM ${perKeuze ? `${slaClockRows(this.db.kind)} o JOIN ${slaKeuzeClockRows(this.db.kind)} s ON s.question_id = o.question_id AND s.kind = o.kind AND s.round = o.round` : `${slaClockRows(this.db.kind)} s`}
         WHERE ${perKeuze ? 'o' : 's'}.stopped_at IS NULL AND ${perKeuze ? 'o' : 's'}.paused_since IS NULL AND s.met IS NULL AND ${perKeuze ? 'o' : 's'}.due_at < ${p.time(now)}
           AND ${where.join(' AND ')}
         GROUP BY s.kind${src.column ? `, ${src.column}` : ''}`,
@@ -526,7 +527,7 @@ export class StatisticsService {
    */
   private async percentiles(filter: ResolvedFilter, by: BreakdownDimension | null, groups: Row[]): Promise<void> {
     const p = new SqlParams(this.db.kind);
-    let src = by ? this.clockSource(by, p) : { ...this.clockSource(null, p), index: this.db.kind === 'sqlite' ? ' INDEXED BY idx_question_sla_percentiles' : '' };
+    let src = this.clockSource(by, p, 'percentiles');
     let rowFilter = filter;
     let tag: string[] = [];
     if (!by && (filter.keuzeId === undefined) !== (filter.themeId === undefined)) {
@@ -553,7 +554,7 @@ export class StatisticsService {
         // end (the p90 from the top: a tenth of the entries instead of nine tenths).
         const fromTop = rank > n - rank + 1;
         const order = fromTop ? 'DESC' : 'ASC';
-        parts.push(`(SELECT s.measured_days FROM ${src.table} s${src.index} WHERE ${where.join(' AND ')} ORDER BY s.measured_days ${order} LIMIT 1 OFFSET ${p.add(fromTop ? n - rank : rank - 1)}) AS v${parts.length}`);
+        parts.push(`(SELECT s.measured_days FROM ${src.from} s WHERE ${where.join(' AND ')} ORDER BY s.measured_days ${order} LIMIT 1 OFFSET ${p.add(fromTop ? n - rank : rank - 1)}) AS v${parts.length}`);
         targets.push({ row, field });
       }
     }
@@ -577,11 +578,11 @@ export class StatisticsService {
 
   private async articleRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
     const p = new SqlParams(this.db.kind);
-    const where: string[] = [`a.status = 'published'`, 'a.published_at IS NOT NULL'];
+    const where: string[] = [];
     if (filter.start) where.push(`a.published_at >= ${p.time(filter.start)}`);
     if (filter.end) where.push(`a.published_at < ${p.time(filter.end)}`);
-    if (filter.keuzeId !== undefined) where.push(`EXISTS (SELECT 1 FROM article_keuzes fk WHERE fk.article_id = a.id AND fk.keuze_id = ${p.add(filter.keuzeId)})`);
-    if (filter.themeId !== undefined) where.push(`EXISTS (SELECT 1 FROM article_keuzes ft WHERE ft.article_id = a.id AND ft.theme_id = ${p.add(filter.themeId)})`);
+    if (filter.keuzeId !== undefined) where.push(articleHasKeuze(p, 'a.id', filter.keuzeId));
+    if (filter.themeId !== undefined) where.push(articleHasTheme(p, 'a.id', filter.themeId));
     const sourceOrg = filter.organisationType || filter.provinceCode;
     if (sourceOrg) {
       // The organisation of an article is that of the question it was written from.
@@ -590,18 +591,18 @@ export class StatisticsService {
         submitted: 'sq.submitted_at',
         org: 'sq.organisation_code',
       });
-      where.push(`EXISTS (SELECT 1 FROM questions sq WHERE sq.id = a.source_question_id AND ${orgWhere.join(' AND ')})`);
+      where.push(`EXISTS (SELECT 1 FROM ${questionRows()} sq WHERE sq.id = a.source_question_id AND ${orgWhere.join(' AND ')})`);
     }
     let join = '';
     let key = "'all'";
     const ctes: string[] = [];
     switch (by) {
       case 'keuze':
-        join = 'JOIN article_keuzes gak ON gak.article_id = a.id';
+        join = `JOIN ${articleKeuzeRows()} gak ON gak.article_id = a.id`;
         key = 'gak.keuze_id';
         break;
       case 'theme':
-        join = 'JOIN article_keuzes gak ON gak.article_id = a.id';
+        join = `JOIN ${articleKeuzeRows()} gak ON gak.article_id = a.id`;
         key = 'gak.theme_id';
         break;
       case 'month':
@@ -616,18 +617,18 @@ export class StatisticsService {
       case 'organisationType':
       case 'province': {
         const g = this.groupSource(by, { id: 'sq.id', submitted: 'sq.submitted_at', org: 'sq.organisation_code' }, p, periods);
-        join = `JOIN questions sq ON sq.id = a.source_question_id ${g.join}`;
+        join = `JOIN ${questionRows()} sq ON sq.id = a.source_question_id ${g.join}`;
         key = g.key;
         break;
       }
       case 'expert':
-        join = 'JOIN questions sq ON sq.id = a.source_question_id';
+        join = `JOIN ${questionRows()} sq ON sq.id = a.source_question_id`;
         key = 'sq.assignee_id';
         break;
       default:
         break;
     }
-    return this.db.reader.query(`${with_(ctes)} SELECT ${key} AS g, count(DISTINCT a.id) AS n FROM articles a ${join} WHERE ${where.join(' AND ')} ${groupBy(by)}`, p.values);
+    return this.db.reader.query(`${with_(ctes)} SELECT ${key} AS g, count(DISTINCT a.id) AS n FROM ${publishedArticleRows()} a ${join} WHERE ${['1 = 1', ...where].join(' AND ')} ${groupBy(by)}`, p.values);
   }
 
   private async reuseRows(filter: ResolvedFilter, by: BreakdownDimension | null, periods: Period[]): Promise<Row[]> {
@@ -636,7 +637,7 @@ export class StatisticsService {
     const g = this.groupSource(by, c, p, periods);
     const where = this.where(filter, p, c);
     return this.db.reader.query(
-      `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS n FROM article_reuse ar JOIN questions q ON q.id = ar.question_id ${g.join} WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`,
+      `${with_(g.ctes)} SELECT ${g.key} AS g, count(*) AS n FROM ${articleReuseRows()} ar JOIN ${questionRows()} q ON q.id = ar.question_id ${g.join} WHERE ${[...where, ...g.where].join(' AND ')} ${groupBy(by)}`,
       p.values,
     );
   }
@@ -646,21 +647,18 @@ export class StatisticsService {
     const m = this.db.reader;
     switch (by) {
       case 'keuze':
-        return ((await m.query('SELECT id, title FROM keuzes ORDER BY id')) as Row[]).map((r) => ({ key: String(r.id), label: `${r.id}. ${r.title}` }));
+        return (await keuzeTitles(m)).map((k) => ({ key: String(k.id), label: `${k.id}. ${k.title}` }));
       case 'theme':
-        return ((await m.query('SELECT id, title FROM themes ORDER BY id')) as Row[]).map((r) => ({ key: String(r.id), label: String(r.title) }));
+        return (await themeTitles(m)).map((t) => ({ key: String(t.id), label: t.title }));
       case 'organisationType':
         return ORGANISATION_TYPES.map((t) => ({ key: t, label: ORGANISATION_TYPE_LABELS[t] ?? t }));
       case 'province':
-        return ((await m.query(`SELECT code, name FROM organisations WHERE type = 'province' ORDER BY code`)) as Row[]).map((r) => ({ key: String(r.code), label: String(r.name) }));
+        return (await provinces(m)).map((o) => ({ key: o.code, label: o.name }));
       case 'month':
       case 'quarter':
         return this.periodsFor(by, filter);
       case 'expert':
-        return ((await m.query(`SELECT u.id, u.display_name FROM users u WHERE ${hasRoleSql('u', 'expert')} ORDER BY u.display_name, u.id`)) as Row[]).map((r) => ({
-          key: String(r.id),
-          label: String(r.display_name),
-        }));
+        return (await expertNames(m)).map((u) => ({ key: u.id, label: u.displayName }));
     }
   }
 
@@ -669,8 +667,7 @@ export class StatisticsService {
     const today = amsterdamDay(this.clock.now());
     let fromDay = filter.fromDay;
     if (!fromDay) {
-      const [row] = (await this.db.reader.query('SELECT min(submitted_at) AS first FROM questions')) as Row[];
-      const first = row?.first === null || row?.first === undefined ? null : parseSqlTime(row.first);
+      const first = await firstSubmission(this.db.reader);
       fromDay = first ? amsterdamDay(first) : (filter.toDay ?? today);
     }
     const toDay = filter.toDay ?? (fromDay > today ? fromDay : today);
@@ -679,10 +676,8 @@ export class StatisticsService {
     return periods;
   }
 
-  private async userNames(ids: string[]): Promise<Map<string, string>> {
-    const p = new SqlParams(this.db.kind);
-    const rows = (await this.db.reader.query(`SELECT id, display_name FROM users WHERE id IN (${p.list(ids)})`, p.values)) as Row[];
-    return new Map(rows.map((r) => [String(r.id), String(r.display_name)]));
+  private userNames(ids: string[]): Promise<Map<string, string>> {
+    return displayNames(this.db.reader, ids);
   }
 
   /**
