@@ -1,15 +1,15 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { Clock, amsterdamMidnight, shiftDay } from '../common/clock.js';
-import { User } from '../accounts/user.entity.js';
+import { userById } from '../accounts/user.queries.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
-import { parseSqlTime } from '../infra/database/sql.js';
+import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
-import { Question } from '../questions/question.entities.js';
+import { questionById, questionIdsWithPriority } from '../questions/question.queries.js';
 import { QuestionsService } from '../questions/questions.service.js';
 import { ClosuresService } from './closures.service.js';
 import { CalendarClosure, QuestionSla, SlaPolicy } from './sla.entities.js';
@@ -20,6 +20,12 @@ import { WorkingTimeTable } from './working-time.js';
 const RECOMPUTE_CHUNK = 200;
 /** Longest delay a timer can take (setTimeout / BullMQ). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** A question as the questions module's mails take it. */
+type MailedQuestion = NonNullable<Awaited<ReturnType<typeof questionById>>>;
+
+/** The clocks (alias s) a recompute pass covers, as an SQL condition with its values added to `p`. */
+type ClockCondition = (p: SqlParams) => string;
 
 /**
  * The time-driven side of service levels. Reminders and breach notices come from the due times
@@ -66,14 +72,14 @@ export class SlaJobs implements OnModuleInit {
     const now = this.clock.now();
     const { next } = await this.db.transaction(async (m) => {
       const clocks = await this.sla.recompute(m, questionId, { now });
-      const q = await m.findOneBy(Question, { id: questionId });
+      const q = await questionById(m, questionId);
       if (!q) return { next: null };
       for (const clock of clocks) {
         if (clock.stoppedAt || clock.pausedSince) continue;
         const tag = `${clock.kind}:${clock.round}`;
         const changes: Partial<QuestionSla> = {};
         if (clock.dueAt && clock.dueAt <= now && !clock.breachNotifiedAt) {
-          const expert = q.assigneeId ? await m.findOneBy(User, { id: q.assigneeId }) : null;
+          const expert = q.assigneeId ? await userById(m, q.assigneeId) : null;
           await this.questions.mailCoordinators(m, q, 'sla-breached', `sla-breached:${tag}`, { deadline: clock.dueAt, expertName: expert?.displayName ?? null });
           changes.breachNotifiedAt = now;
           if (!clock.remindedAt) changes.remindedAt = now; // too late for a reminder
@@ -95,8 +101,8 @@ export class SlaJobs implements OnModuleInit {
     }
   }
 
-  private async remind(m: EntityManager, q: Question, clock: QuestionSla, tag: string): Promise<string[]> {
-    const expert = q.assigneeId ? await m.findOneBy(User, { id: q.assigneeId }) : null;
+  private async remind(m: EntityManager, q: MailedQuestion, clock: QuestionSla, tag: string): Promise<string[]> {
+    const expert = q.assigneeId ? await userById(m, q.assigneeId) : null;
     if (expert?.active) return [await this.questions.mailExpert(m, q, expert, 'sla-reminder', `sla-reminder:${tag}`, { deadline: clock.dueAt! })];
     return this.questions.mailCoordinators(m, q, 'sla-reminder', `sla-reminder:${tag}`, { deadline: clock.dueAt! });
   }
@@ -111,8 +117,7 @@ export class SlaJobs implements OnModuleInit {
     const m = this.db.manager;
     const now = this.clock.now();
     let marker: Date;
-    let where: string;
-    let params: Record<string, unknown>;
+    let where: ClockCondition;
     let earliest: Date;
     if (scope === 'closure') {
       const row = await m.findOneBy(CalendarClosure, { day: key });
@@ -120,21 +125,16 @@ export class SlaJobs implements OnModuleInit {
       marker = row.changedAt;
       const dayStart = amsterdamMidnight(key);
       const dayEnd = amsterdamMidnight(shiftDay(key, 1));
-      where = 's.started_at < :dayEnd AND (s.stopped_at IS NULL OR s.stopped_at > :dayStart)';
-      params = { dayStart, dayEnd };
+      where = (p) => `s.started_at < ${p.time(dayEnd)} AND (s.stopped_at IS NULL OR s.stopped_at > ${p.time(dayStart)})`;
       earliest = dayStart;
     } else {
       const row = await m.findOneBy(SlaPolicy, { priority: key });
       if (!row || !row.recomputePending) return;
       marker = row.updatedAt;
-      where = 's.stopped_at IS NULL AND q.priority = :priority';
-      params = { priority: key };
-      const first = await m
-        .createQueryBuilder(QuestionSla, 's')
-        .innerJoin(Question, 'q', 'q.id = s.question_id')
-        .select('MIN(s.started_at)', 'first')
-        .where(where, params)
-        .getRawOne<{ first: unknown }>();
+      // The clocks still running of the questions of this priority.
+      where = (p) => `s.stopped_at IS NULL AND s.question_id IN ${questionIdsWithPriority(p, key)}`;
+      const p = new SqlParams(this.db.kind);
+      const [first] = (await m.query(`SELECT MIN(s.started_at) AS first FROM question_sla s WHERE ${where(p)}`, p.values)) as { first: unknown }[];
       earliest = first?.first ? parseSqlTime(first.first) : now;
     }
     let count = 0;
@@ -142,7 +142,7 @@ export class SlaJobs implements OnModuleInit {
     // pass (its own job may finish first) would be overwritten by this pass's older calendar, so
     // the pass runs again until the closure days held still throughout.
     for (;;) {
-      count += await this.recomputePass(where, params, WorkingTimeTable.around(this.calendar, earliest, now), now);
+      count += await this.recomputePass(where, WorkingTimeTable.around(this.calendar, earliest, now), now);
       const current = (await this.closures.reload()).join(',');
       if (current === closureDays) break;
       closureDays = current;
@@ -158,21 +158,13 @@ export class SlaJobs implements OnModuleInit {
   }
 
   /** One pass over the affected questions' clocks, a chunk per transaction; returns how many questions. */
-  private async recomputePass(where: string, params: Record<string, unknown>, time: WorkingTimeTable, now: Date): Promise<number> {
+  private async recomputePass(where: ClockCondition, time: WorkingTimeTable, now: Date): Promise<number> {
     let after = '';
     let count = 0;
     for (;;) {
-      const ids = (
-        await this.db.manager
-          .createQueryBuilder(QuestionSla, 's')
-          .innerJoin(Question, 'q', 'q.id = s.question_id')
-          .select('DISTINCT s.question_id', 'id')
-          .where(where, params)
-          .andWhere('s.question_id > :after', { after })
-          .orderBy('s.question_id', 'ASC')
-          .limit(RECOMPUTE_CHUNK)
-          .getRawMany<{ id: string }>()
-      ).map((r) => r.id);
+      const p = new SqlParams(this.db.kind);
+      const sql = `SELECT DISTINCT s.question_id AS id FROM question_sla s WHERE ${where(p)} AND s.question_id > ${p.add(after)} ORDER BY s.question_id ASC LIMIT ${p.add(RECOMPUTE_CHUNK)}`;
+      const ids = ((await this.db.manager.query(sql, p.values)) as { id: string }[]).map((r) => String(r.id));
       if (ids.length === 0) return count;
       await this.db.transaction(async (tx) => {
         for (const id of ids) await this.sla.recompute(tx, id, { time, now });

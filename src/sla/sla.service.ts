@@ -8,11 +8,11 @@ import { isStaff, type Principal } from '../accounts/principal.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
 import { SqlParams, insertRows, queryRows } from '../infra/database/sql.js';
-import { organisationFacts } from '../infra/database/static-data.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
-import { Organisation } from '../organisations/organisation.entity.js';
-import { PRIORITIES, Question, QuestionEvent, QuestionKeuze } from '../questions/question.entities.js';
+import { organisationFacts } from '../organisations/organisation.queries.js';
+import type { QuestionEvent } from '../questions/question.entities.js';
+import { PRIORITIES, questionClockFacts, questionKeuzes, questionTimeline, type QuestionClockFacts } from '../questions/question.queries.js';
 import { QuestionHooks, type EventContext } from '../questions/question-hooks.js';
 import { QuestionsService } from '../questions/questions.service.js';
 import { clockKey, replayClocks, type ComputedClock } from './sla-clock.js';
@@ -118,7 +118,7 @@ export function alarmOf(clock: Pick<QuestionSla, 'stoppedAt' | 'pausedSince' | '
 }
 
 /** What `startClocks` needs of a question submitted in the caller's transaction. */
-type SubmittedQuestion = Pick<Question, 'id' | 'priority' | 'submittedAt' | 'organisationCode' | 'assigneeId'>;
+type SubmittedQuestion = QuestionClockFacts;
 
 /**
  * Service levels: keeps every question's clocks (question_sla) and SLA event log up to date in
@@ -161,7 +161,7 @@ export class SlaService implements OnModuleInit {
     if (event.type === 'submitted' && context.question && context.keuzes) await this.startClocks(m, context.question, context.keuzes, event.occurredAt);
     else if (CLOCK_EVENTS.has(event.type)) await this.recompute(m, event.questionId);
     else if (ASSIGNEE_EVENTS.has(event.type)) {
-      const q = context.question ?? (await m.findOne(Question, { select: { id: true, assigneeId: true }, where: { id: event.questionId } }));
+      const q = context.question ?? (await questionClockFacts(m, event.questionId));
       if (q) await m.update(QuestionSla, { questionId: q.id }, { assigneeId: q.assigneeId });
     }
   }
@@ -173,12 +173,12 @@ export class SlaService implements OnModuleInit {
    * changed). Runs inside the caller's transaction. Returns the clocks as stored.
    */
   async recompute(m: EntityManager, questionId: string, options: { time?: WorkingTime; now?: Date } = {}): Promise<QuestionSla[]> {
-    const question = await m.findOne(Question, { select: { id: true, priority: true, submittedAt: true, organisationCode: true, assigneeId: true }, where: { id: questionId } });
+    const question = await questionClockFacts(m, questionId);
     if (!question) return [];
     const organisation = await organisationFacts(m, question.organisationCode);
     const dimensions = dimensionsOf(question.submittedAt, organisation, question.assigneeId);
     // One after another: inside a transaction they share one connection.
-    const timeline = await m.find(QuestionEvent, { select: { type: true, occurredAt: true }, where: { questionId, type: In([...CLOCK_EVENTS]) } });
+    const timeline = await questionTimeline(m, questionId, [...CLOCK_EVENTS]);
     const policy = await this.policyFor(m, question.priority);
     const existing = await m.find(QuestionSla, { where: { questionId } });
     const existingEvents = await m.find(SlaEvent, { where: { questionId }, order: { occurredAt: 'ASC' } });
@@ -208,7 +208,7 @@ export class SlaService implements OnModuleInit {
     }
     if (byKey.size > 0) await m.delete(QuestionSla, { id: In([...byKey.values()].map((row) => row.id)) });
 
-    const keuzes = await m.find(QuestionKeuze, { select: { keuzeId: true, themeId: true }, where: { questionId } });
+    const keuzes = await questionKeuzes(m, questionId);
     const wanted = keuzeRowsOf(question, keuzes, stored);
     const present = await m.find(QuestionSlaKeuze, { where: { questionId } });
     const keyOf = (r: QuestionSlaKeuze) => `${r.kind}:${r.round}:${r.keuzeId}:${r.themeFirst ? 1 : 0}:${r.measuredDays ?? ''}:${r.met ?? ''}`;
@@ -265,7 +265,7 @@ export class SlaService implements OnModuleInit {
     return clockRows;
   }
 
-  private newRow(question: Pick<Question, 'id' | 'submittedAt' | 'organisationCode'>, clock: ComputedClock & SlaDimensions, now: Date): QuestionSla {
+  private newRow(question: Pick<QuestionClockFacts, 'id' | 'submittedAt' | 'organisationCode'>, clock: ComputedClock & SlaDimensions, now: Date): QuestionSla {
     const row: QuestionSla = {
       id: randomUUID(),
       questionId: question.id,
