@@ -11,6 +11,7 @@ import { User } from '../accounts/user.entity.js';
 import type { Principal } from '../accounts/principal.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { Database } from '../infra/database/database.service.js';
+import { SqlParams } from '../infra/database/sql.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
 import { NotificationOutbox } from '../notifications/outbox.entity.js';
 import { QuestionJobs } from '../questions/question-jobs.js';
@@ -260,13 +261,11 @@ export class DemoSeeder {
     }
     await this.db.transaction(async (tx) => {
       for (const [year, last] of counters) {
-        await tx.query(`INSERT INTO reference_counters (year, last_number) VALUES (${this.p(1)}, ${this.p(2)}) ON CONFLICT (year) DO UPDATE SET last_number = ${this.p(2)}`, [year, last]);
+        const p = new SqlParams(this.kind);
+        const lastNumber = p.add(last);
+        await tx.query(`INSERT INTO reference_counters (year, last_number) VALUES (${p.add(year)}, ${lastNumber}) ON CONFLICT (year) DO UPDATE SET last_number = ${lastNumber}`, p.values);
       }
     });
-  }
-
-  private p(n: number): string {
-    return this.kind === 'postgres' ? `$${n}` : `?${n}`;
   }
 
   private emptyBatch() {
@@ -278,15 +277,9 @@ export class DemoSeeder {
     const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
     for (let i = 0; i < rows.length; i += perStatement) {
       const slice = rows.slice(i, i + perStatement);
-      const values: unknown[] = [];
-      const tuples = slice.map((row) => {
-        const marks = row.map((value) => {
-          values.push(value);
-          return this.kind === 'postgres' ? `$${values.length}` : '?';
-        });
-        return `(${marks.join(',')})`;
-      });
-      await m.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(',')}`, values);
+      const p = new SqlParams(this.kind);
+      const tuples = slice.map((row) => `(${p.list(row)})`);
+      await m.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(',')}`, p.values);
     }
   }
 
@@ -689,11 +682,12 @@ export class DemoSeeder {
     const reuse: unknown[][] = [];
     for (const article of published) {
       const from = `${(this.idBase + this.random.int(this.idCounter)).toString(16).padStart(12, '0').slice(0, 8)}`;
+      const p = new SqlParams(this.kind);
       const rows = (await m.query(
         `SELECT qk.question_id AS id, q.answered_at AS answered_at FROM question_keuzes qk JOIN questions q ON q.id = qk.question_id
-          WHERE qk.keuze_id = ${this.p(1)} AND qk.question_id > ${this.p(2)} AND q.answered_at > ${this.p(3)}${this.kind === 'postgres' ? '::timestamptz' : ''}
+          WHERE qk.keuze_id = ${p.add(article.keuze)} AND qk.question_id > ${p.add(from)} AND q.answered_at > ${p.time(article.at)}
           ORDER BY qk.question_id LIMIT ${perArticle}`,
-        [article.keuze, from, this.ts(article.at)],
+        p.values,
       )) as { id: string; answered_at: unknown }[];
       for (const row of rows) reuse.push([this.id(), article.id, row.id, this.ts(parseTime(row.answered_at))]);
     }

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils.js';
 import { Clock, amsterdamDay, amsterdamMidnight, shiftDay } from '../common/clock.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf } from '../common/pagination.js';
-import { Database, Reader } from '../infra/database/database.service.js';
+import { Database } from '../infra/database/database.service.js';
 import { keuzeThemes } from '../catalog/catalog.queries.js';
 import { isStaff, type Principal } from '../accounts/principal.js';
 import { keuzeTag, statusTag, themeTag } from './article-index.js';
@@ -26,8 +25,8 @@ import {
 import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
 import { KnowledgeService } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
-import { DatabaseKind, RankedHit, SearchFilter } from '../infra/search/search-index.js';
-import { SqlParams, parseSqlTime } from '../infra/database/sql.js';
+import { RankedHit, SearchFilter } from '../infra/search/search-index.js';
+import { Queryable, SqlParams, parseSqlTime } from '../infra/database/sql.js';
 import { EmptyQueryError, ParsedQuery, QueryTerm, foldWords, highlight, parseQuery } from '../infra/search/dutch-analyzer.js';
 
 const SUGGESTIONS = 5;
@@ -132,7 +131,7 @@ export class KnowledgeSearchService {
   }
 
   /** Listing without search text: by publication (readers, published) or by last change (staff). */
-  private async list(m: Pick<Reader, 'query'>, query: ArticleQuery, status: ArticleStatus | undefined, withFacets = true): Promise<{ hits: RankedHit[]; total: number; facets: FacetsDto }> {
+  private async list(m: Queryable, query: ArticleQuery, status: ArticleStatus | undefined, withFacets = true): Promise<{ hits: RankedHit[]; total: number; facets: FacetsDto }> {
     const conditions = (p: SqlParams, seq: string, statusColumn: string): string => {
       const where: string[] = [];
       if (status) where.push(`${statusColumn} = ${p.add(status)}`);
@@ -156,15 +155,14 @@ export class KnowledgeSearchService {
   }
 
   /** Keuze and theme counts of the given articles (the window), counted in SQL: a few rows come back, not one per article. */
-  private async facets(reader: Reader, seqs: number[], complete: boolean): Promise<FacetsDto> {
+  private async facets(reader: Queryable, seqs: number[], complete: boolean): Promise<FacetsDto> {
     if (seqs.length === 0) return { themes: [], keuzes: [], complete };
-    // One bound list parameter, however long the list.
-    const list = reader.kind === 'postgres' ? '= ANY($1::int[])' : 'IN (SELECT value FROM json_each(?1))';
-    return this.facetQuery(reader, `FROM article_keuzes ak WHERE ak.article_seq ${list}`, [reader.kind === 'postgres' ? seqs : JSON.stringify(seqs)], complete);
+    const p = new SqlParams(this.db.kind);
+    return this.facetQuery(reader, `FROM article_keuzes ak WHERE ak.article_seq ${p.inIntegers(seqs)}`, p.values, complete);
   }
 
   /** Keuze and theme counts over `from` (which selects rows of article_keuzes `ak`). */
-  private async facetQuery(m: Pick<Reader, 'query'>, from: string, params: unknown[], complete: boolean): Promise<FacetsDto> {
+  private async facetQuery(m: Queryable, from: string, params: unknown[], complete: boolean): Promise<FacetsDto> {
     const rows: { kind: string; id: number; n: number | string }[] = await m.query(
       `SELECT 'k' AS kind, ak.keuze_id AS id, count(*) AS n ${from} GROUP BY ak.keuze_id
        UNION ALL
@@ -180,13 +178,13 @@ export class KnowledgeSearchService {
   }
 
   /** The page's articles with snippets; raw SQL on the reader, because this runs on every search. */
-  private async hitsOf(reader: Reader, hits: RankedHit[], parsed: ParsedQuery, withQuery: boolean): Promise<ArticleHitDto[]> {
+  private async hitsOf(reader: Queryable, hits: RankedHit[], parsed: ParsedQuery, withQuery: boolean): Promise<ArticleHitDto[]> {
     if (hits.length === 0) return [];
     const seqs = hits.map((hit) => hit.rowid);
-    const list = reader.kind === 'postgres' ? '= ANY($1::int[])' : 'IN (SELECT value FROM json_each(?1))';
+    const p = new SqlParams(this.db.kind);
     const rows: ArticleHitRow[] = await reader.query(
-      `SELECT seq, id, title, question, answer_text, status, keuze_ids, theme_ids, organisation_type, published_at FROM articles WHERE seq ${list}`,
-      [reader.kind === 'postgres' ? seqs : JSON.stringify(seqs)],
+      `SELECT seq, id, title, question, answer_text, status, keuze_ids, theme_ids, organisation_type, published_at FROM articles WHERE seq ${p.inIntegers(seqs)}`,
+      p.values,
     );
     const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
     return hits
@@ -322,11 +320,10 @@ export class KnowledgeSearchService {
     const toDay = query.to ?? amsterdamDay(this.clock.now());
     const fromDay = query.from ?? shiftDay(toDay, -29);
     if (fromDay > toDay) throw new InvalidInputError([{ name: 'from', reason: 'ligt na to' }]);
-    const kind = this.db.kind;
-    const p = new SqlParams(kind);
-    const from = p.add(sqlTime(kind, amsterdamMidnight(fromDay)));
-    const to = p.add(sqlTime(kind, amsterdamMidnight(shiftDay(toDay, 1))));
-    const staff = p.add(kind === 'postgres' ? false : 0);
+    const p = new SqlParams(this.db.kind);
+    const from = p.time(amsterdamMidnight(fromDay));
+    const to = p.time(amsterdamMidnight(shiftDay(toDay, 1)));
+    const staff = p.bool(false);
     const theme = query.themeId !== undefined ? ` AND s.gap_theme_id = ${p.add(query.themeId)}` : '';
     const gap = `sum(CASE WHEN s.result_count = 0 OR s.match_mode = 'any' OR c.search_id IS NULL THEN 1 ELSE 0 END)`;
     const grouped = `
@@ -405,9 +402,5 @@ export function informativeTerms(text: string): QueryTerm[] {
     terms.push(term);
   }
   return terms;
-}
-
-function sqlTime(kind: DatabaseKind, instant: Date): Date | string {
-  return kind === 'postgres' ? instant : DateUtils.mixedDateToUtcDatetimeString(instant);
 }
 

@@ -3,13 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError } from '../../common/domain-errors.js';
 import { SqliteReadPool } from './sqlite-read-pool.js';
+import { Queryable, databaseKindOf } from './sql.js';
 import type { DatabaseKind } from '../../config/app-config.js';
-
-/** Runs read-only SQL; rows as TypeORM's `query` returns them. */
-export interface Reader {
-  readonly kind: DatabaseKind;
-  query(sql: string, parameters?: unknown[]): Promise<any[]>;
-}
 
 /** A unit of work waiting for the SQLite write queue. */
 interface WriteUnit {
@@ -93,7 +88,7 @@ export class Database implements OnModuleDestroy {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
   get kind(): DatabaseKind {
-    return this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    return databaseKindOf(this.dataSource.manager);
   }
 
   get manager(): EntityManager {
@@ -105,7 +100,7 @@ export class Database implements OnModuleDestroy {
    * read-only connections (see SqliteReadPool), so searches neither queue on TypeORM's single
    * connection nor see another request's uncommitted transaction; otherwise the manager.
    */
-  get reader(): Reader {
+  get reader(): Queryable {
     if (this.readPool === undefined) this.readPool = this.openReadPool();
     if (this.readPool) return this.readPool;
     const manager = this.dataSource.manager;

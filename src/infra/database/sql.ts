@@ -1,15 +1,34 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { DatabaseKind } from '../../config/app-config.js';
 
 /*
- * Raw-SQL helpers: `SqlParams` for the hand-written reads (search, statistics), and thin helpers
+ * The one SQL dialect helper: which database a manager talks to (`databaseKindOf`), `SqlParams`
+ * as the only placeholder scheme, instants in and out (`SqlParams.time`, `parseSqlTime`), and thin helpers
  * for the hot write paths (question intake, routing, mail delivery), where
  * TypeORM's query building was the largest JavaScript cost and its entity reloads after an
  * insert doubled the statements (docs/benchmarks.md, "Intake"). Values still go through the
  * driver's own conversions (dates, booleans, JSON), so rows are stored exactly as TypeORM
  * stores them.
  */
+
+export type { DatabaseKind };
+
+/**
+ * Anything that runs SQL: an EntityManager (inside a transaction or not), a QueryRunner, or the
+ * SQLite read pool (`Database.reader`), which is no TypeORM object and so says its `kind` itself.
+ */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+  readonly kind?: DatabaseKind;
+}
+
+/** The database a manager, runner or reader talks to. */
+export function databaseKindOf(queryable: Queryable | EntityManager | QueryRunner): DatabaseKind {
+  if ('kind' in queryable && (queryable.kind === 'sqlite' || queryable.kind === 'postgres')) return queryable.kind;
+  const connection = (queryable as { connection?: { options: { type: string } } }).connection;
+  return connection?.options.type === 'postgres' ? 'postgres' : 'sqlite';
+}
 
 /**
  * Numbered placeholders for raw SQL on either database (`?1` on SQLite, `$1` on PostgreSQL), so
@@ -38,9 +57,25 @@ export class SqlParams {
   time(instant: Date): string {
     return this.kind === 'postgres' ? `${this.add(instant)}::timestamptz` : this.add(sqliteTime(instant));
   }
+
+  /** A boolean as the column stores it (SQLite has no boolean type), for readers that bypass `queryRows`. */
+  bool(value: boolean): string {
+    return this.add(this.kind === 'postgres' ? value : value ? 1 : 0);
+  }
+
+  /**
+   * `= ANY($n::int[])` / `IN (SELECT value FROM json_each(?n))`: membership in a list of integers
+   * as ONE bound parameter however long the list (no statement per list length, no parameter limit).
+   */
+  inIntegers(values: readonly number[]): string {
+    return this.kind === 'postgres' ? `= ANY(${this.add([...values])}::int[])` : `IN (SELECT value FROM json_each(${this.add(JSON.stringify(values))}))`;
+  }
 }
 
-/** `?` on SQLite, `$n` on PostgreSQL: the placeholder of the n-th parameter (1-based). */
+/**
+ * @deprecated Use `SqlParams`. Kept only for callers in src/questions (reference.ts, question-jobs.ts)
+ * until their rewrite lands; then it goes.
+ */
 export function placeholder(m: EntityManager, n: number): string {
   return m.connection.options.type === 'postgres' ? `$${n}` : '?';
 }
@@ -52,7 +87,7 @@ export function placeholder(m: EntityManager, n: number): string {
  * TypeORM's query builder converts them.
  */
 export async function queryRows<T = Record<string, unknown>>(m: EntityManager, sql: string, parameters: readonly unknown[] = []): Promise<T[]> {
-  const sqlite = m.connection.options.type !== 'postgres';
+  const sqlite = databaseKindOf(m) !== 'postgres';
   const values = sqlite ? parameters.map(sqliteParameter) : [...parameters];
   const runner = m.queryRunner ?? m.connection.createQueryRunner();
   try {
@@ -125,13 +160,14 @@ export async function insertRows<T extends ObjectLiteral>(
     if (!c) throw new Error(`${table}: no column for property ${p}`);
     return c;
   });
-  const parameters: unknown[] = [];
+  // Values are converted here by the driver (as TypeORM stores them), so `add`, not `time`.
+  const p = new SqlParams(databaseKindOf(m));
+  const parameters = p.values;
   const tuples = rows.map((row) => {
     const marks = columns.map((c) => {
       const value = (row as Record<string, unknown>)[c.propertyName];
       if (value === undefined) throw new Error(`${table}: ${c.propertyName} is undefined`);
-      parameters.push(driver.preparePersistentValue(value, c));
-      return placeholder(m, parameters.length);
+      return p.add(driver.preparePersistentValue(value, c));
     });
     return `(${marks.join(', ')})`;
   });
@@ -181,11 +217,12 @@ export async function findWithJoined<T extends ObjectLiteral, J extends ObjectLi
     ...[...other.byProperty.values()].map((c) => `b.${escape(c.databaseName)} AS ${escape(`b_${c.databaseName}`)}`),
   ];
   const joinedKey = m.connection.getMetadata(joined).primaryColumns[0].databaseName;
+  const p = new SqlParams(databaseKindOf(m));
   const [raw] = await queryRows(
     m,
     `SELECT ${select.join(', ')} FROM ${escape(own.table)} a LEFT JOIN ${escape(other.table)} b ON b.${escape(joinedKey)} = a.${column(m, target, foreignKey)}
-     WHERE a.${column(m, target, property)} = ${placeholder(m, 1)}`,
-    [value],
+     WHERE a.${column(m, target, property)} = ${p.add(value)}`,
+    p.values,
   );
   if (!raw) return null;
   const part = (prefix: string) => Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));

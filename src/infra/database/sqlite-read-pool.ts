@@ -1,4 +1,5 @@
 import sqlite3 from 'sqlite3';
+import type { Queryable } from './sql.js';
 
 /** Prepared statements kept per connection (least recently used ones are finalised beyond this). */
 const STATEMENTS_PER_CONNECTION = 64;
@@ -37,7 +38,7 @@ interface Connection {
  * less CPU per statement, half the event-loop time; docs/benchmarks.md, "Search"). A statement is reset
  * after each run, so it holds no read snapshot between runs.
  */
-export class SqliteReadPool {
+export class SqliteReadPool implements Queryable {
   readonly kind = 'sqlite' as const;
   private readonly connections: Connection[] = [];
 

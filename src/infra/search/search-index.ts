@@ -30,19 +30,13 @@
  *   query per list.
  * - Reads may go to a separate read-only connection (`Queryable` with `kind`, see Database.reader).
  */
-import { EntityManager, QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from './dutch-analyzer.js';
-import { SqlParams } from '../database/sql.js';
-import type { DatabaseKind } from '../../config/app-config.js';
+import { Queryable, SqlParams, databaseKindOf } from '../database/sql.js';
 
-export type { DatabaseKind };
-
-/** Anything that runs SQL: an EntityManager (inside a transaction or not) or a QueryRunner. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-  /** Set by queryables that are no TypeORM manager or runner (the SQLite read pool). */
-  readonly kind?: DatabaseKind;
-}
+/** @deprecated Import these from `infra/database/sql.js`; re-exported until the questions rewrite lands. */
+export { databaseKindOf };
+export type { Queryable };
 
 export interface SearchIndexDefinition {
   /** Table name (SQLite FTS5 virtual table, PostgreSQL table); [a-z_] only. */
@@ -132,12 +126,6 @@ export interface MatchWindow {
 /** A filter token: lower-case letters and digits only, e.g. searchTag('status', 'in_review') = 'statusinreview'. */
 export function searchTag(name: string, value: string | number): string {
   return `${name}${value}`.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-export function databaseKindOf(queryable: Queryable | EntityManager | QueryRunner): DatabaseKind {
-  if ('kind' in queryable && (queryable.kind === 'sqlite' || queryable.kind === 'postgres')) return queryable.kind;
-  const connection = (queryable as { connection?: { options: { type: string } } }).connection;
-  return connection?.options.type === 'postgres' ? 'postgres' : 'sqlite';
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
