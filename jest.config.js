@@ -17,7 +17,8 @@ export default {
   maxWorkers: 2,
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // scripts/*.spec.mjs: the lint scripts' own logic (plain ES modules, not transformed).
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.mjs'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core; see README "Tests".
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
