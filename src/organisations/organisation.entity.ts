@@ -1,8 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn } from '../infra/database/columns.js';
+import type { OrganisationType } from './organisation-types.js';
 
-export const ORGANISATION_TYPES = ['municipality', 'province', 'water_board', 'central_government', 'other'] as const;
-export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+/** @deprecated Import from the organisations index; re-exported until its callers move. */
+export { ORGANISATION_TYPES, type OrganisationType } from './organisation-types.js';
 
 /**
  * A Dutch government organisation that may ask questions. Municipalities merge every year, so

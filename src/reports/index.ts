@@ -1,0 +1,2 @@
+/* The public entry of reports (README "Architecture", D1); no other module uses reports today. */
+export { ReportsModule } from './reports.module.js';

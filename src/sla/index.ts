@@ -1,0 +1,3 @@
+/* The public entry of sla (README "Architecture", D1). */
+export { SlaModule } from './sla.module.js';
+export { SlaService } from './sla.service.js';
