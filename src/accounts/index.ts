@@ -1,12 +1,12 @@
 /*
  * The public entry of accounts (README "Architecture", D1): what other modules may use. Entities
- * and persistence helpers stay inside; other modules compose accounts.queries.ts instead.
+ * and persistence helpers stay inside; other modules compose user.queries.ts instead.
  */
 export { AccountsModule } from './accounts.module.js';
 export { AuthService } from './auth.service.js';
 export { AccountEvents } from './account-events.js';
 export { CurrentActor, CurrentPrincipal, hasAnyRole, isStaff, type Principal } from './principal.js';
-export { hasRoleSql } from './accounts.queries.js';
+export * from './user.queries.js';
 // HTTP wiring the app's bootstrap (infra/http/create-app.ts) installs.
 export { registerPrivateResponses } from './private-responses.js';
 export { registerRateLimits } from './rate-limit.js';

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Role } from '../common/access.js';
-import type { Reader } from '../infra/database/database.service.js';
-import { SqlParams } from '../infra/database/sql.js';
+import { SqlParams, databaseKindOf, type Queryable } from '../infra/database/sql.js';
 import { User } from './user.entity.js';
 
 /*
@@ -18,15 +17,15 @@ export function hasRoleSql(alias: string, role: Role): string {
 }
 
 /** Every user with the expert role (also inactive ones: statistics count their past work), by name. */
-export async function expertNames(m: Reader): Promise<{ id: string; displayName: string }[]> {
+export async function expertNames(m: Queryable): Promise<{ id: string; displayName: string }[]> {
   const rows = (await m.query(`SELECT u.id, u.display_name FROM users u WHERE ${hasRoleSql('u', 'expert')} ORDER BY u.display_name, u.id`)) as { id: string; display_name: string }[];
   return rows.map((r) => ({ id: String(r.id), displayName: String(r.display_name) }));
 }
 
 /** The display names of the users among `ids` that exist. */
-export async function displayNames(m: Reader, ids: readonly string[]): Promise<Map<string, string>> {
+export async function displayNames(m: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const p = new SqlParams(m.kind);
+  const p = new SqlParams(databaseKindOf(m));
   const rows = (await m.query(`SELECT id, display_name FROM users WHERE id IN (${p.list(ids)})`, p.values)) as { id: string; display_name: string }[];
   return new Map(rows.map((r) => [String(r.id), String(r.display_name)]));
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Reader } from '../infra/database/database.service.js';
+import type { Queryable } from '../infra/database/sql.js';
 import { staticData } from '../infra/database/static-data.js';
 
 /*
@@ -22,13 +22,13 @@ export function themeRows(): string {
 }
 
 /** Every keuze (id, title), by id. */
-export async function keuzeTitles(m: Reader): Promise<{ id: number; title: string }[]> {
+export async function keuzeTitles(m: Queryable): Promise<{ id: number; title: string }[]> {
   const rows = (await m.query('SELECT id, title FROM keuzes ORDER BY id')) as { id: number; title: string }[];
   return rows.map((r) => ({ id: Number(r.id), title: String(r.title) }));
 }
 
 /** Every theme (id, title), by id. */
-export async function themeTitles(m: Reader): Promise<{ id: number; title: string }[]> {
+export async function themeTitles(m: Queryable): Promise<{ id: number; title: string }[]> {
   const rows = (await m.query('SELECT id, title FROM themes ORDER BY id')) as { id: number; title: string }[];
   return rows.map((r) => ({ id: Number(r.id), title: String(r.title) }));
 }

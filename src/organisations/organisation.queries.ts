@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Reader } from '../infra/database/database.service.js';
+import type { Queryable } from '../infra/database/sql.js';
 import type { SqlParams } from '../infra/database/sql.js';
 import { staticData } from '../infra/database/static-data.js';
 import { ORGANISATION_TYPES, type OrganisationType } from './organisation.entity.js';
@@ -37,7 +37,7 @@ export function organisationCodesInProvince(p: SqlParams, provinceCode: string):
 }
 
 /** The provinces, by code. */
-export async function provinces(m: Reader): Promise<{ code: string; name: string }[]> {
+export async function provinces(m: Queryable): Promise<{ code: string; name: string }[]> {
   const rows = (await m.query(`SELECT code, name FROM organisations WHERE type = 'province' ORDER BY code`)) as { code: string; name: string }[];
   return rows.map((r) => ({ code: String(r.code), name: String(r.name) }));
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import type { Reader } from '../infra/database/database.service.js';
+import type { Queryable } from '../infra/database/sql.js';
 import { parseSqlTime, type SqlParams } from '../infra/database/sql.js';
 import { PRIORITIES, Question, QuestionEvent, QuestionKeuze, type Priority, type QuestionEventType } from './question.entities.js';
 
@@ -58,7 +58,7 @@ export function questionIdsWithPriority(p: SqlParams, priority: string): string 
 }
 
 /** When the first question was submitted, or null without questions. */
-export async function firstSubmission(m: Reader): Promise<Date | null> {
+export async function firstSubmission(m: Queryable): Promise<Date | null> {
   const [row] = (await m.query('SELECT min(submitted_at) AS first FROM questions')) as { first: unknown }[];
   return row?.first === null || row?.first === undefined ? null : parseSqlTime(row.first);
 }
