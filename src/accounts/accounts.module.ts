@@ -31,6 +31,6 @@ import { UsersService } from './users.service.js';
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: PageViewerInterceptor },
   ],
-  exports: [AuthService, UsersService, AccountEvents, AppSecrets],
+  exports: [AuthService, UsersService, CredentialsService, AccountEvents, AppSecrets],
 })
 export class AccountsModule {}

@@ -39,6 +39,10 @@ export const NON_API_ROUTES = [
   { path: 'vragen', method: RequestMethod.ALL },
   { path: 'vragen/{*rest}', method: RequestMethod.ALL },
   { path: 'reports/{*rest}', method: RequestMethod.ALL },
+  { path: 'profiel', method: RequestMethod.ALL },
+  { path: 'profiel/{*rest}', method: RequestMethod.ALL },
+  { path: 'artikelen', method: RequestMethod.ALL },
+  { path: 'artikelen/{*rest}', method: RequestMethod.ALL },
 ];
 
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */
