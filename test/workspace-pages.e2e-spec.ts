@@ -323,6 +323,9 @@ describe('workspace pages: /profiel and /artikelen (e2e)', () => {
       await t.drain();
       await t.http.post(`/api/v1/questions/${id}/accept`).set(expert.api.auth).send({}).expect(200);
       await t.http.post(`/api/v1/questions/${id}/answer`).set(expert.api.auth).send({ body: 'Beste Jan de Vries, kies een hoge locatie.' }).expect(200);
+      // The question page offers it to staff, not to the requester.
+      expect((await get(expert, `/vragen/${id}`).expect(200)).text).toContain('action="/artikelen/uit-vraag"');
+      expect((await get(requester, `/vragen/${id}`).expect(200)).text).not.toContain('action="/artikelen/uit-vraag"');
       const made = await post(expert, '/artikelen/uit-vraag', { questionId: id }).expect(303);
       const articleId = /^\/artikelen\/([0-9a-f-]{36})\/bewerken\?gelukt=concept$/.exec(made.headers.location)![1];
       const editor = await get(expert, made.headers.location).expect(200);

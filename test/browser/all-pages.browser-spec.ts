@@ -15,12 +15,14 @@ import { publishArticle } from '../support/articles.js';
 /** Markup in every text field people fill in: titles, questions, answers, messages, display names. */
 const HOSTILE = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`;
 
-type Who = 'anonymous' | 'requester' | 'staff';
+type Who = 'anonymous' | 'requester' | 'staff' | 'expert';
 
 /** What the seeded data is called in paths. */
 interface Seeded {
   articleId: string;
   questionId: string;
+  /** A draft made from the question (so with its removed personal data), edited once. */
+  draftId: string;
 }
 
 interface PageEntry {
@@ -56,6 +58,16 @@ const PAGES: PageEntry[] = [
   { name: 'question', path: (s) => `/vragen/${s.questionId}`, who: 'requester', showsHostile: true },
   { name: 'question, staff', path: (s) => `/vragen/${s.questionId}`, who: 'staff', showsHostile: true },
   { name: 'question, signed out (401)', path: (s) => `/vragen/${s.questionId}`, who: 'anonymous', status: 401 },
+  { name: 'profile, requester', path: () => '/profiel', who: 'requester', showsHostile: true },
+  { name: 'profile, expert', path: () => '/profiel', who: 'expert', showsHostile: true },
+  { name: 'profile, secretariat', path: () => '/profiel', who: 'staff', showsHostile: true },
+  { name: 'articles', path: () => '/artikelen', who: 'staff', showsHostile: true },
+  { name: 'articles, drafts', path: () => '/artikelen?status=concept', who: 'expert', showsHostile: true },
+  { name: 'articles, search', path: () => `/artikelen?q=${encodeURIComponent(HOSTILE)}`, who: 'expert', showsHostile: true },
+  { name: 'articles, requester (403)', path: () => '/artikelen', who: 'requester', status: 403 },
+  { name: 'article for staff, with its version diff', path: (s) => `/artikelen/${s.draftId}`, who: 'expert', showsHostile: true },
+  { name: 'article editor, removed personal data', path: (s) => `/artikelen/${s.draftId}/bewerken`, who: 'expert', showsHostile: true },
+  { name: 'article for staff, published', path: (s) => `/artikelen/${s.articleId}`, who: 'staff', showsHostile: true },
 ];
 
 /** Room for a loaded machine: each case drives a real browser through a page and four axe runs. */
@@ -99,6 +111,7 @@ describe.each([
     users = {
       requester: await signInAs(t, { roles: ['requester'], displayName: `Vrager ${HOSTILE}` }),
       staff: await signInAs(t, { roles: ['secretariat'], displayName: `Secretariaat ${HOSTILE}` }),
+      expert,
     };
 
     seeded.articleId = await publishArticle(t, expert, users.staff, {
@@ -122,6 +135,13 @@ describe.each([
     await t.http.post(`${api}/messages`).set(users.requester.auth).send({ body: `Het noordelijk deel. ${HOSTILE}` }).expect(200);
     await t.http.post(`${api}/answer`).set(expert.auth).send({ body: `Ja, binnen de vergunning.\n\n${HOSTILE}` }).expect(200);
     await t.drain();
+
+    // The workspace: a draft from the question, edited once; an absence and a token with hostile notes.
+    const draft = await t.http.post('/api/v1/articles').set(expert.auth).send({ questionId: seeded.questionId }).expect(201);
+    seeded.draftId = draft.body.id;
+    await t.http.patch(`/api/v1/articles/${seeded.draftId}`).set(expert.auth).send({ version: 1, answer: `Ja, binnen de vergunning en het peilbesluit.\n\n${HOSTILE}` }).expect(200);
+    await t.http.post('/api/v1/me/absences').set(expert.auth).send({ startsOn: '2099-01-01', endsOn: '2099-01-05', note: HOSTILE.slice(0, 200) }).expect(201);
+    for (const who of [expert, users.requester]) await t.http.post('/api/v1/me/tokens').set(who.auth).send({ name: `Koppeling ${HOSTILE}`.slice(0, 100) }).expect(201);
   }, PAGE_MS);
   afterAll(async () => {
     await browser?.close();
