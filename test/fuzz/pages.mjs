@@ -78,6 +78,20 @@ export class PageGenerator {
       'POST /vragen/nieuw': 8,
       'POST /vragen/{id}/{action}': 22,
       'POST /vragen/{id}/bijlagen': 5,
+      'GET /profiel': 3,
+      'POST /profiel/afwezigheden': 3,
+      'POST /profiel/afwezigheden/{id}/verwijderen': 1,
+      'POST /profiel/mail': 2,
+      'POST /profiel/tweede-factor': 1,
+      'POST /profiel/tweede-factor/bevestigen': 2,
+      'POST /profiel/tokens': 2,
+      'POST /profiel/tokens/{id}/intrekken': 1,
+      'GET /artikelen': 4,
+      'GET /artikelen/{id}': 4,
+      'GET /artikelen/{id}/bewerken': 3,
+      'POST /artikelen/{id}/bewerken': 5,
+      'POST /artikelen/{id}/indienen': 1.5,
+      'POST /artikelen/uit-vraag': 2,
     };
   }
 
@@ -319,6 +333,62 @@ export class PageGenerator {
         request.note = [request.note, fileLabel].filter(Boolean).join(', ');
         return request;
       }
+      case 'GET /profiel':
+        return this.get(route, role, '/profiel', rng.chance(0.3) ? [['gelukt', rng.pick(['afwezigheid', 'mail', 'token-ingetrokken', 'x', '<fz-x>'])]] : []);
+      case 'POST /profiel/afwezigheden': {
+        const day = () => rng.pick(['2027-03-01', '2027-03-05', '2026-02-30', '2020-01-01', '', 'morgen', '<fz-x>', '20270301']);
+        const [nl, note] = text('Vakantie');
+        return this.post(route, rng.chance(0.7) ? 'expert' : role, '/profiel/afwezigheden', [['startsOn', day(), 'date'], ['endsOn', day(), 'date'], ['note', note, nl]]);
+      }
+      case 'POST /profiel/afwezigheden/{id}/verwijderen':
+      case 'POST /profiel/tokens/{id}/intrekken': {
+        const [label, segment] = rng.chance(0.3) ? rng.pick(HOSTILE_SEGMENTS) : ['valid', rng.uuid()];
+        const base = route.includes('tokens') ? 'tokens' : 'afwezigheden';
+        const action = route.includes('tokens') ? 'intrekken' : 'verwijderen';
+        const request = this.post(route, rng.chance(0.6) ? 'expert' : role, `/profiel/${base}/${segment}/${action}`, []);
+        request.note = [label === 'valid' ? '' : label, request.note].filter(Boolean).join(', ');
+        return request;
+      }
+      case 'POST /profiel/mail':
+        return this.post(route, rng.chance(0.6) ? 'expert' : role, '/profiel/mail', [['mailPreference', rng.pick(['immediate', 'daily', 'weekly', '', '<fz-x>']), 'preference']]);
+      case 'POST /profiel/tweede-factor':
+        return this.post(route, role, '/profiel/tweede-factor', []);
+      case 'POST /profiel/tweede-factor/bevestigen':
+        return this.post(route, role, '/profiel/tweede-factor/bevestigen', [['code', rng.pick(['123456', '000000', '12345', '', 'abcdef', '<fz-x>']), 'code']]);
+      case 'POST /profiel/tokens': {
+        const [nl, name] = text('Koppeling zaaksysteem');
+        return this.post(route, role, '/profiel/tokens', [['name', name, nl], ['expiresOn', rng.pick(['2027-06-30', '', '2020-01-01', '2026-02-30', 'nooit', '<fz-x>']), 'date']]);
+      }
+      case 'GET /artikelen': {
+        const [ql, q] = text(rng.pick(['dijk', 'peilbeheer', '', 'x']));
+        const pairs = [['q', q]];
+        if (rng.chance(0.6)) pairs.push(['status', rng.pick(['concept', 'ter-beoordeling', 'gepubliceerd', 'gearchiveerd', '', 'draft', '<fz-x>'])]);
+        if (rng.chance(0.3)) pairs.push(['pagina', rng.pick(['1', '2', '0', 'abc', '99999'])]);
+        return this.get(route, rng.chance(0.7) ? 'expert' : role, '/artikelen', pairs, ql === 'valid' ? '' : `q: ${ql}`);
+      }
+      case 'GET /artikelen/{id}':
+      case 'GET /artikelen/{id}/bewerken': {
+        const article = this.pools.pick(rng, 'article') ?? rng.uuid();
+        const [label, segment] = rng.chance(0.1) ? rng.pick(HOSTILE_SEGMENTS) : ['valid', article];
+        const edit = route.endsWith('bewerken');
+        const pairs = !edit && rng.chance(0.4) ? [['van', rng.pick(['1', '2', '0', 'x', '<fz-x>'])], ['naar', rng.pick(['2', '3', '99', ''])]] : [];
+        return this.get(route, rng.chance(0.7) ? 'expert' : role, `/artikelen/${segment}${edit ? '/bewerken' : ''}`, pairs, label === 'valid' ? '' : label);
+      }
+      case 'POST /artikelen/{id}/bewerken': {
+        const article = this.pools.pick(rng, 'article') ?? rng.uuid();
+        const [tl, title] = text('Bouwen in de uiterwaarden');
+        const [ql, question] = text('Mag dat?');
+        const [al, answer] = text('Ja, **onder voorwaarden**.');
+        const fields = [['version', rng.pick(['1', '2', '', 'x', '0']), 'version'], ['title', title, tl], ['question', question, ql], ['answer', answer, al]];
+        for (const keuze of rng.some(['21', '25', '0', '99', 'x', '<fz-x>'], 0, 2)) fields.push(['keuzeIds', keuze, 'keuze']);
+        if (rng.chance(0.3)) fields.push(['relatedArticleIds', this.pools.pick(rng, 'article') ?? rng.pick(['x', rng.uuid(), '<fz-x>']), 'related']);
+        if (rng.chance(0.3)) fields.push(['addRelated', rng.pick([`/kennisbank/${this.pools.pick(rng, 'article') ?? rng.uuid()}`, 'geen link', '<fz-x>']), 'related']);
+        return this.post(route, rng.chance(0.7) ? 'expert' : role, `/artikelen/${article}/bewerken`, fields);
+      }
+      case 'POST /artikelen/{id}/indienen':
+        return this.post(route, rng.chance(0.7) ? 'expert' : role, `/artikelen/${this.pools.pick(rng, 'article') ?? rng.uuid()}/indienen`, []);
+      case 'POST /artikelen/uit-vraag':
+        return this.post(route, rng.chance(0.7) ? 'expert' : role, '/artikelen/uit-vraag', [['questionId', rng.chance(0.8) ? id() : rng.pick(['x', '<fz-x>', ''])]]);
       case 'POST /vragen/{id}/bijlagen': {
         const [fileLabel, parts] = this.files('file');
         const request = this.post(route, role, `/vragen/${id()}/bijlagen`, [], { parts });
