@@ -16,7 +16,7 @@ import { loadArticles } from '../bench/search-corpus.mjs';
 
 /**
  * Every page, one line each: file name, path (from the demo data picked below), who looks at it
- * (anonymous, requester or staff), `narrow` for a 320 px shot too, `status` when it is an error page.
+ * (anonymous, requester, staff or expert), `narrow` for a 320 px shot too, `status` when it is an error page.
  */
 const PAGES = [
   { name: 'start', path: () => '/', who: 'anonymous', narrow: true },
@@ -34,6 +34,12 @@ const PAGES = [
   { name: 'vraag-ingediend', path: (d) => `/vragen/${d.questionId}/ingediend`, who: 'requester' },
   { name: 'vraag-medewerker', path: (d) => `/vragen/${d.questionId}`, who: 'staff' },
   { name: 'kennisbank-artikel-medewerker', path: (d) => `/kennisbank/${d.articleId}`, who: 'staff' },
+  { name: 'profiel', path: () => '/profiel', who: 'expert', narrow: true },
+  { name: 'profiel-vraagsteller', path: () => '/profiel', who: 'requester' },
+  { name: 'artikelen', path: () => '/artikelen', who: 'expert', narrow: true },
+  { name: 'artikelen-concept', path: () => '/artikelen?status=concept', who: 'expert' },
+  { name: 'artikel-versies', path: (d) => `/artikelen/${d.draftId}#verschillen`, who: 'expert', narrow: true },
+  { name: 'artikel-bewerken', path: (d) => `/artikelen/${d.draftId}/bewerken`, who: 'expert', narrow: true },
   { name: 'fout-niet-gevonden', path: () => '/bestaat-niet', who: 'anonymous', status: 404 },
   { name: 'fout-inloggen-nodig', path: () => '/vragen', who: 'anonymous', status: 401, narrow: true },
 ];
@@ -62,10 +68,39 @@ async function pickDemoData(config) {
     );
     const [article] = await db.query(`SELECT id FROM articles WHERE status = 'published' ORDER BY published_at DESC LIMIT 1`);
     const [staff] = await db.query(`SELECT email FROM users WHERE roles LIKE '%,secretariat,%' ORDER BY email LIMIT 1`);
-    return { requesterEmail: requester.email, staffEmail: staff.email, questionId: question.id, articleId: article.id };
+    // The expert who answered most, and their latest answered question that has no article yet (the workspace pages).
+    const [expert] = await db.query(
+      `SELECT u.id, u.email FROM users u JOIN questions q ON q.assignee_id = u.id WHERE q.status IN ('answered', 'closed') AND u.roles LIKE '%,expert,%' GROUP BY u.id, u.email ORDER BY count(*) DESC, u.email LIMIT 1`,
+    );
+    const [source] = await db.query(
+      `SELECT id FROM questions WHERE assignee_id = ? AND status IN ('answered', 'closed') AND id NOT IN (SELECT source_question_id FROM articles WHERE source_question_id IS NOT NULL) ORDER BY submitted_at DESC LIMIT 1`,
+      [expert.id],
+    );
+    return { requesterEmail: requester.email, staffEmail: staff.email, expertEmail: expert.email, sourceQuestionId: source.id, questionId: question.id, articleId: article.id };
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * What the workspace pages show, made through the API as the expert: a draft article from their
+ * answered question, edited once (a version diff), an absence and a personal token.
+ */
+async function prepareWorkspace(cookies) {
+  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const me = await (await fetch(`${baseUrl}/api/v1/me`, { headers: { cookie } })).json();
+  const call = async (method, path, body) => {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, { method, body: JSON.stringify(body), headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': me.csrfToken } });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const draft = await call('POST', '/articles', { questionId: demo.sourceQuestionId });
+  await call('PATCH', `/articles/${draft.id}`, { version: draft.version, answer: `${draft.answer}\n\nZie ook het beleidskader van de provincie; neem contact op met de omgevingsdienst.` });
+  demo.draftId = draft.id;
+  const today = new Date().toISOString().slice(0, 10);
+  const inDays = (days) => new Date(Date.parse(`${today}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  await call('POST', '/me/absences', { startsOn: inDays(14), endsOn: inDays(25), note: 'Vakantie' });
+  await call('POST', '/me/tokens', { name: 'Koppeling zaaksysteem', expiresAt: `${inDays(90)}T23:00:00Z` });
 }
 
 const dataDir = freshDataDir('vraagbaak-screens-');
@@ -94,7 +129,9 @@ try {
     anonymous: [],
     requester: await signInByMail(baseUrl, demo.requesterEmail, join(dataDir, 'mail')),
     staff: await signInByMail(baseUrl, demo.staffEmail, join(dataDir, 'mail')),
+    expert: await signInByMail(baseUrl, demo.expertEmail, join(dataDir, 'mail')),
   };
+  await prepareWorkspace(cookies.expert);
   for (const entry of PAGES) {
     const path = entry.path(demo);
     for (const width of entry.narrow ? [1280, 320] : [1280]) {
