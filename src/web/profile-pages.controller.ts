@@ -8,7 +8,7 @@ import { Clock, amsterdamDay, amsterdamMidnight, shiftDay } from '../common/cloc
 import { DomainError, InvalidInputError } from '../common/domain-errors.js';
 import { IsCalendarDate, OptionalField } from '../common/validators.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
-import { CreateAbsenceDto, TotpConfirmDto, UpdateMeDto, type ApiTokenDto, type TotpEnrolmentDto, type UserDto } from '../accounts/accounts.dto.js';
+import { CreateAbsenceDto, TotpConfirmDto, UpdateMeDto, type ApiTokenDto, type CreatedApiTokenDto, type TotpEnrolmentDto, type UserDto } from '../accounts/accounts.dto.js';
 import { CredentialsService } from '../accounts/credentials.service.js';
 import { UsersService } from '../accounts/users.service.js';
 import type { AuditActor } from '../audit/audit.service.js';
@@ -158,7 +158,7 @@ export class ProfilePagesController {
   @HttpCode(200)
   async createToken(@Body() body: Record<string, unknown> | undefined, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor, @Res() reply: FastifyReply): Promise<void> {
     const typed = { name: textOf(body, 'name'), expiresOn: textOf(body, 'expiresOn').trim() };
-    let created;
+    let created: CreatedApiTokenDto;
     try {
       requireFilled({ name: typed.name });
       const input = await validateForm(TokenForm, { name: typed.name, expiresOn: typed.expiresOn || undefined }, {});
