@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Database } from '../database/database.service.js';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
@@ -55,8 +56,9 @@ export class BullMqJobQueue extends JobQueue implements JobRunner {
   constructor(
     private readonly handlers: JobHandlerRegistry,
     @Inject(JOBS_OPTIONS) private readonly options: JobsOptions,
+    @Optional() database?: Database,
   ) {
-    super();
+    super(database);
     // Fail fast while disconnected: an HTTP request that enqueues must not hang on Redis.
     this.producer = new Redis(options.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.producer.on('error', (error) => this.logRedisError('queue', error));

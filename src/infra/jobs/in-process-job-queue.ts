@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Database } from '../database/database.service.js';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobHandlerRegistry } from './jobs-explorer.js';
@@ -49,8 +50,9 @@ export class InProcessJobQueue extends JobQueue implements JobRunner {
   constructor(
     private readonly handlers: JobHandlerRegistry,
     @Inject(JOBS_OPTIONS) private readonly options: JobsOptions,
+    @Optional() database?: Database,
   ) {
-    super();
+    super(database);
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../database/database.service.js';
 import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
 
 /**
@@ -6,7 +8,20 @@ import type { EnqueueOptions, JobName, JobPayloads } from './job-names.js';
  * state in the database and enqueues again.
  */
 export abstract class JobQueue {
+  /** `db`: for `enqueueAfterCommit` (absent in unit tests that only enqueue). */
+  constructor(private readonly database?: Database) {}
+
   abstract enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
+
+  /**
+   * Enqueues the job once the transaction `m` belongs to has committed (Database.afterCommit), and
+   * not at all when it rolls back: a job never runs for a change that was not stored, and no caller
+   * has to remember to enqueue after `transaction()` returns. A lost enqueue is the reconciler's.
+   */
+  enqueueAfterCommit<N extends JobName>(m: EntityManager, name: N, payload: JobPayloads[N], options?: EnqueueOptions): void {
+    if (!this.database) throw new Error('enqueueAfterCommit needs the Database');
+    this.database.afterCommit(m, () => this.enqueue(name, payload, options));
+  }
 
   /**
    * Backpressure for work that makes jobs faster than they run (question intake): resolves once
