@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapAdmin } from './bootstrap-admin.js';
 import { CredentialsService } from './credentials.service.js';
+import { ExpertDirectory } from './experts.js';
 import { MeController } from './me.controller.js';
 import { PageViewerInterceptor } from './page-viewer.js';
 import { UsersController } from './users.controller.js';
@@ -27,10 +28,11 @@ import { UsersService } from './users.service.js';
     CredentialsService,
     AccessRequestsService,
     AccountEvents,
+    ExpertDirectory,
     BootstrapAdmin,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: PageViewerInterceptor },
   ],
-  exports: [AuthService, UsersService, CredentialsService, AccountEvents, AppSecrets],
+  exports: [AuthService, UsersService, CredentialsService, AccountEvents, ExpertDirectory, AppSecrets],
 })
 export class AccountsModule {}

@@ -13,7 +13,7 @@ import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { RouterService } from '../routing/router.service.js';
+import { RouterService } from './routing/router.service.js';
 import { acceptanceDue } from './acceptance.js';
 import { Question, QuestionEvent } from './question.entities.js';
 import { QuestionsService } from './questions.service.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module.js';
-import { RouterService } from '../routing/router.service.js';
+import { RouterService } from './routing/router.service.js';
 import { AttachmentsService } from './attachments.service.js';
 import { QuestionHooks } from './question-hooks.js';
 import { QuestionJobs } from './question-jobs.js';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OPEN_LOAD_STATUSES, Question } from '../questions/question.entities.js';
-import { parseSqlTime } from '../infra/database/sql.js';
-import { hasRoleSql } from '../accounts/user.entity.js';
+import { OPEN_LOAD_STATUSES, Question } from '../question.entities.js';
+import { SqlParams, parseSqlTime, queryRows } from '../../infra/database/sql.js';
+import { Database } from '../../infra/database/database.service.js';
+import { routingCandidatesSql } from '../../accounts/experts.js';
 
 export interface Candidate {
   expertId: string;
@@ -36,38 +37,21 @@ export interface RoutingDecision {
  */
 @Injectable()
 export class RouterService {
+  constructor(private readonly db: Database) {}
+
   /** `pending`: assignments decided but not yet written (a batch), counted as if they were. */
   async candidates(m: EntityManager, questionId: string, exclude: string[], today: string, pending?: PendingAssignments): Promise<Candidate[]> {
-    const excluded = exclude.length ? exclude : ['00000000-0000-0000-0000-000000000000'];
-    // The open load is counted only for experts who know one of the question's keuzes (the inner query
-    // keeps those): counting every expert's open questions for every routing was most of its cost.
-    const qb = m
-      .createQueryBuilder()
-      .select('c.*')
-      .addSelect(`(SELECT COUNT(*) FROM questions oq WHERE oq.assignee_id = c."expertId" AND oq.status IN (:...open))`, 'openLoad')
-      .from(
-        (inner) =>
-          inner
-            .select('u.id', 'expertId')
-            .addSelect('u.display_name', 'displayName')
-            .addSelect('u.capacity', 'capacity')
-            .addSelect('u.last_assigned_at', 'lastAssignedAt')
-            .addSelect(
-              `(SELECT COUNT(DISTINCT qk.keuze_id) FROM question_keuzes qk JOIN user_expertise ue
-                  ON ue.user_id = u.id AND (ue.keuze_id = qk.keuze_id OR ue.theme_id = qk.theme_id)
-                WHERE qk.question_id = :questionId)`,
-              'matchingKeuzes',
-            )
-            .from('users', 'u')
-            .where('u.active = :active', { active: true })
-            .andWhere(hasRoleSql('u', 'expert'))
-            .andWhere('u.id NOT IN (:...excluded)', { excluded })
-            .andWhere('NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = u.id AND a.starts_on <= :today AND a.ends_on >= :today)', { today }),
-        'c',
-      )
-      .where('c."matchingKeuzes" > 0')
-      .setParameters({ questionId, open: OPEN_LOAD_STATUSES });
-    const rows = await qb.getRawMany<{ expertId: string; displayName: string; capacity: number | null; lastAssignedAt: string | Date | null; matchingKeuzes: string | number; openLoad: string | number }>();
+    const sql = new SqlParams(this.db.kind);
+    const keuzes = `(SELECT keuze_id, theme_id FROM question_keuzes WHERE question_id = ${sql.add(questionId)})`;
+    // The open load is counted only for experts who know one of the question's keuzes (the candidates
+    // query keeps those): counting every expert's open questions for every routing was most of its cost.
+    const candidates = routingCandidatesSql(sql, { keuzes, exclude, day: today });
+    const rows = await queryRows<{ expertId: string; displayName: string; capacity: number | null; lastAssignedAt: string | Date | null; matchingKeuzes: string | number; openLoad: string | number }>(
+      m,
+      `SELECT c.*, (SELECT COUNT(*) FROM questions oq WHERE oq.assignee_id = c."expertId" AND oq.status IN (${sql.list(OPEN_LOAD_STATUSES)})) AS "openLoad"
+         FROM ${candidates} c`,
+      sql.values,
+    );
     return rows
       .map((r) => ({
         expertId: r.expertId,
