@@ -51,6 +51,16 @@ describe('JobQueue.enqueueAfterCommit', () => {
     expect(await dataSource.query('SELECT id FROM things')).toEqual([{ id: 1 }]);
   });
 
+  it('enqueues the jobs of one transaction together, each once', async () => {
+    const db = new Database(dataSource);
+    const queue = new RecordingQueue(db);
+    await db.transaction(async (m) => {
+      for (const id of ['a', 'b', 'c']) queue.enqueueAfterCommit(m, JobName.RouteQuestion, { questionId: id });
+    });
+    await db.transaction(async (m) => queue.enqueueAfterCommit(m, JobName.RouteQuestion, { questionId: 'd' }));
+    expect(queue.enqueued.map((job) => job.payload)).toEqual([{ questionId: 'a' }, { questionId: 'b' }, { questionId: 'c' }, { questionId: 'd' }]);
+  });
+
   it('refuses a manager outside a transaction', () => {
     const queue = new RecordingQueue(new Database(dataSource));
     expect(() => queue.enqueueAfterCommit(dataSource.manager, JobName.RouteQuestion, { questionId: 'x' })).toThrow(/Database.transaction/);

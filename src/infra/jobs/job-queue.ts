@@ -11,6 +11,9 @@ export abstract class JobQueue {
   /** `db`: for `enqueueAfterCommit` (absent in unit tests that only enqueue). */
   constructor(private readonly database?: Database) {}
 
+  /** The enqueues each open transaction registered (see enqueueAfterCommit). */
+  private readonly afterCommit = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+
   abstract enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
 
   /**
@@ -20,7 +23,15 @@ export abstract class JobQueue {
    */
   enqueueAfterCommit<N extends JobName>(m: EntityManager, name: N, payload: JobPayloads[N], options?: EnqueueOptions): void {
     if (!this.database) throw new Error('enqueueAfterCommit needs the Database');
-    this.database.afterCommit(m, () => this.enqueue(name, payload, options));
+    // A transaction's jobs go out together (a batch of submissions enqueues one per question),
+    // not one Redis round trip after another.
+    let jobs = this.afterCommit.get(m);
+    if (!jobs) {
+      const pending: (() => Promise<void>)[] = [];
+      this.database.afterCommit(m, () => Promise.all(pending.map((enqueue) => enqueue())));
+      this.afterCommit.set(m, (jobs = pending));
+    }
+    jobs.push(() => this.enqueue(name, payload, options));
   }
 
   /**
