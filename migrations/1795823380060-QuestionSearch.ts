@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { createSearchTable, dropSearchTable } from '../src/infra/search/search-index.js';
-import { QUESTION_INDEX, QUESTION_KEYS_TABLE } from '../src/knowledge/question-index.js';
+import { QUESTION_INDEX, QUESTION_KEYS_TABLE } from '../src/questions/question-index.js';
 import { FIRST_PREFIX_LENGTHS, uuidColumn } from './support.js';
 
 /** Full-text index of questions (title, body, answer) for staff search, on both databases. */

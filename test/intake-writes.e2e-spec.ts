@@ -1,8 +1,8 @@
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { InProcessJobQueue } from '../src/infra/jobs/in-process-job-queue.js';
-import { QuestionHooks } from '../src/questions/question-hooks.js';
-import { QuestionsService } from '../src/questions/questions.service.js';
+import { QuestionEvents } from '../src/questions/question-events.js';
+import { QuestionLifecycle } from '../src/questions/question-lifecycle.service.js';
 import { QuestionSla, QuestionSlaKeuze, SlaEvent } from '../src/sla/sla.entities.js';
 import { SlaService } from '../src/sla/sla.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
@@ -104,11 +104,9 @@ describe('question intake: direct writes equal the general paths (e2e)', () => {
   it('writes concurrent submissions together, each with its own reference, and a failing one fails alone', async () => {
     const db = t.app.get(Database);
     const batches: number[] = [];
-    t.app.get(QuestionHooks).register({
-      afterEvents: async (_m, events) => void batches.push(events.length),
-      afterSubmit: async (_m, q) => {
-        if (q.title === 'Mislukt') throw new Error('this submission fails inside the transaction');
-      },
+    t.app.get(QuestionEvents).subscribe(async (_m, recorded) => {
+      batches.push(recorded.length);
+      if (recorded.some(({ event, question }) => event.type === 'submitted' && question.title === 'Mislukt')) throw new Error('this submission fails inside the transaction');
     });
     const counter = async () => Number((await db.manager.query(`SELECT last_number FROM reference_counters WHERE year = 2026`))[0].last_number);
     const before = await counter();
@@ -141,7 +139,7 @@ describe('question intake: direct writes equal the general paths (e2e)', () => {
   it('routes questions whose jobs run together in one go, counting the experts chosen before within the batch', async () => {
     const a = await signInAs(t, { roles: ['expert'], keuzeIds: [30], capacity: 2 });
     const b = await signInAs(t, { roles: ['expert'], keuzeIds: [30, 31], capacity: 2 });
-    const questions = t.app.get(QuestionsService);
+    const questions = t.app.get(QuestionLifecycle);
     const routeMany = questions.routeMany.bind(questions);
     const batches: number[] = [];
     questions.routeMany = (m, routed, now) => (batches.push(routed.length), routeMany(m, routed, now));

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Database } from '../src/infra/database/database.service.js';
 import { KnowledgeService } from '../src/knowledge/knowledge.service.js';
-import { QUESTION_INDEX, questionSearchDocument } from '../src/knowledge/question-index.js';
+import { QUESTION_INDEX, questionSearchDocument } from '../src/questions/question-index.js';
 import { SearchIndex } from '../src/infra/search/search-index.js';
 import { parseQuery } from '../src/infra/search/dutch-analyzer.js';
 import { SearchLog } from '../src/knowledge/search-log.js';
-import { QUESTION_SOURCE, QuestionForPublication, QuestionSourceBinding } from '../src/knowledge/question-source.js';
+import { QuestionReader, type QuestionForPublication } from '../src/questions/question-reader.service.js';
 import { InvalidInputError } from '../src/common/domain-errors.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
@@ -98,13 +98,12 @@ describe('knowledge base: publishing flow, access and analytics (e2e)', () => {
     secretariat = await signInAs(t, { roles: ['secretariat'] });
     secretariat2 = await signInAs(t, { roles: ['secretariat'] });
     requester = await signInAs(t, { roles: ['requester'] });
-    t.app.get<QuestionSourceBinding>(QUESTION_SOURCE).bind({
-      getForPublication: async (id) => {
-        if (id === QUESTION_ID) return SOURCE;
-        if (id === CONSENTED_QUESTION_ID) return { ...SOURCE, title: 'Peilbeheer met toestemming', consentToNameOrganisation: true };
-        return null;
-      },
-    });
+    // The question's material comes from a stand-in, so these tests need no question's lifecycle.
+    t.app.get(QuestionReader).forPublication = async (id) => {
+      if (id === QUESTION_ID) return SOURCE;
+      if (id === CONSENTED_QUESTION_ID) return { ...SOURCE, title: 'Peilbeheer met toestemming', consentToNameOrganisation: true };
+      return null;
+    };
   });
   afterAll(() => t.close());
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Role } from '../common/access.js';
 import { Clock } from '../common/clock.js';
@@ -22,7 +22,7 @@ import {
   ArticleVersionAction,
 } from './knowledge.entities.js';
 import { answerPlainText, renderAnswerHtml } from '../common/markdown.js';
-import { QUESTION_SOURCE, QuestionSourceBinding } from './question-source.js';
+import { QuestionReader } from '../questions/question-reader.service.js';
 import { SearchIndex } from '../infra/search/search-index.js';
 import { AnonymiseContext, RemovedItem, anonymise } from './text/anonymiser.js';
 
@@ -70,7 +70,7 @@ export class KnowledgeService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    @Inject(QUESTION_SOURCE) private readonly questions: QuestionSourceBinding,
+    private readonly questions: QuestionReader,
   ) {}
 
   // -------------------------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ export class KnowledgeService {
    */
   async createFromQuestion(questionId: string, principal: Principal | undefined, actor: AuditActor = auditActorOf(principal)): Promise<ArticleStaffDto> {
     const author = requireRole(principal, ARTICLE_AUTHOR_ROLES);
-    const source = await this.questions.getForPublication(questionId, author);
+    const source = await this.questions.forPublication(questionId, author);
     if (!source) throw new NotFoundError('Vraag', questionId);
     const existing = await this.db.manager.findOne(Article, { where: { sourceQuestionId: questionId, status: In(['draft', 'in_review', 'published']) } });
     if (existing) {

@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, Payloa
 import type { Principal } from '../accounts/principal.js';
 import { Database } from '../infra/database/database.service.js';
 import { QuestionAttachment } from './question.entities.js';
-import { QuestionsService } from './questions.service.js';
+import { QuestionReader } from './question-reader.service.js';
 import type { AttachmentDto } from './questions.dto.js';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -49,7 +49,7 @@ export class AttachmentsService {
     private readonly db: Database,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly questions: QuestionsService,
+    private readonly questions: QuestionReader,
   ) {}
 
   private path(questionId: string, attachmentId: string): string {

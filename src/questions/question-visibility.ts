@@ -1,5 +1,6 @@
 import type { ExpertVisibility } from '../config/app-config.js';
 import type { Principal } from '../accounts/principal.js';
+import { expertiseKeuzesSql, expertiseThemesSql } from '../accounts/experts.js';
 
 /** Turns a value into a placeholder of the statement being built (the same placeholder may be used twice). */
 export type Bind = (value: unknown) => string;
@@ -38,8 +39,8 @@ export function visibleQuestions(principal: Principal, expertVisibility: ExpertV
         visible.push(
           `(${alias}.status IN ('answered', 'closed') AND ${alias}.id IN (
              SELECT vis_k.question_id FROM question_keuzes vis_k
-              WHERE vis_k.keuze_id IN (SELECT vis_e.keuze_id FROM user_expertise vis_e WHERE vis_e.user_id = ${me})
-                 OR vis_k.theme_id IN (SELECT vis_t.theme_id FROM user_expertise vis_t WHERE vis_t.user_id = ${me})))`,
+              WHERE vis_k.keuze_id IN (${expertiseKeuzesSql(me)})
+                 OR vis_k.theme_id IN (${expertiseThemesSql(me)})))`,
         );
       }
     }

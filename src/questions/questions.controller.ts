@@ -25,7 +25,9 @@ import {
   ReferDto,
   SubmitQuestionDto,
 } from './questions.dto.js';
-import { QuestionsService } from './questions.service.js';
+import { QuestionIntake } from './question-intake.service.js';
+import { QuestionLifecycle } from './question-lifecycle.service.js';
+import { QuestionReader } from './question-reader.service.js';
 
 const ok = (description: string) => ApiOkResponse({ type: QuestionDetailDto, description });
 
@@ -33,7 +35,9 @@ const ok = (description: string) => ApiOkResponse({ type: QuestionDetailDto, des
 @Controller('questions')
 export class QuestionsController {
   constructor(
-    private readonly questions: QuestionsService,
+    private readonly intake: QuestionIntake,
+    private readonly lifecycle: QuestionLifecycle,
+    private readonly reader: QuestionReader,
     private readonly attachments: AttachmentsService,
   ) {}
 
@@ -42,7 +46,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Submit a question about one to five keuzes; it is routed to an expert in the background.' })
   @ApiCreatedResponse({ type: QuestionDetailDto, description: 'The submitted question with its reference.' })
   submit(@Body() body: SubmitQuestionDto, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor) {
-    return this.questions.submit(principal, body, actor);
+    return this.intake.submit(principal, body, actor);
   }
 
   @Get()
@@ -50,7 +54,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Questions the caller may see: requesters their own, experts those they are or were assigned (EXPERT_VISIBILITY may add answered ones in their keuzes), coordinators and secretariat all.' })
   @ApiPageResponse(QuestionDto, 'Questions, newest first (or by relevance with `q`).')
   list(@Query() query: QuestionQuery, @CurrentPrincipal() principal: Principal) {
-    return this.questions.list(principal, query);
+    return this.reader.list(principal, query);
   }
 
   @Get(':id')
@@ -58,7 +62,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'One question with its timeline and the messages the caller may see.' })
   @ok('The question.')
   get(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.questions.get(principal, id);
+    return this.reader.get(principal, id);
   }
 
   @Post(':id/messages')
@@ -67,7 +71,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Post a message; staff may post internal notes. A requester’s reply to a clarification request resumes the work.' })
   @ok('The updated question.')
   message(@Param('id', UuidPipe) id: string, @Body() body: PostMessageDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.postMessage(principal, id, body);
+    return this.lifecycle.postMessage(principal, id, body);
   }
 
   @Post(':id/accept')
@@ -76,7 +80,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Assignee: accept the question (assigned → in_progress).' })
   @ok('The updated question.')
   accept(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.questions.accept(principal, id);
+    return this.lifecycle.accept(principal, id);
   }
 
   @Post(':id/decline')
@@ -85,7 +89,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Assignee: decline with a reason; the question is routed again without you.' })
   @ok('The updated question.')
   decline(@Param('id', UuidPipe) id: string, @Body() body: ReasonDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.decline(principal, id, body.reason);
+    return this.lifecycle.decline(principal, id, body.reason);
   }
 
   @Post(':id/assign')
@@ -94,7 +98,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Coordinator: assign the question to an expert.' })
   @ok('The updated question.')
   assign(@Param('id', UuidPipe) id: string, @Body() body: AssignDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.assign(principal, id, body.expertId);
+    return this.lifecycle.assign(principal, id, body.expertId);
   }
 
   @Post(':id/clarification-request')
@@ -103,7 +107,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Assignee: ask the requester for clarification (the clock pauses).' })
   @ok('The updated question.')
   clarify(@Param('id', UuidPipe) id: string, @Body() body: MessageBodyDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.requestClarification(principal, id, body.message);
+    return this.lifecycle.requestClarification(principal, id, body.message);
   }
 
   @Post(':id/answer')
@@ -112,7 +116,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Assignee: answer, optionally pointing to knowledge-base articles.' })
   @ok('The updated question.')
   answer(@Param('id', UuidPipe) id: string, @Body() body: AnswerDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.answer(principal, id, body);
+    return this.lifecycle.answer(principal, id, body);
   }
 
   @Post(':id/confirm')
@@ -121,7 +125,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Requester: confirm the answer solved the question (answered → closed).' })
   @ok('The updated question.')
   confirm(@Param('id', UuidPipe) id: string, @Body() body: ConfirmDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.confirm(principal, id, body.consentToNameOrganisation);
+    return this.lifecycle.confirm(principal, id, body.consentToNameOrganisation);
   }
 
   @Post(':id/reopen')
@@ -130,7 +134,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Requester: reopen within 30 days of the answer; the same expert continues.' })
   @ok('The updated question.')
   reopen(@Param('id', UuidPipe) id: string, @Body() body: ReasonDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.reopen(principal, id, body.reason);
+    return this.lifecycle.reopen(principal, id, body.reason);
   }
 
   @Post(':id/refer')
@@ -139,7 +143,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Assignee or coordinator: refer the question to the body that owns it (final).' })
   @ok('The updated question.')
   refer(@Param('id', UuidPipe) id: string, @Body() body: ReferDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.refer(principal, id, body);
+    return this.lifecycle.refer(principal, id, body);
   }
 
   @Post(':id/withdraw')
@@ -148,7 +152,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Requester: withdraw the question (final).' })
   @ok('The updated question.')
   withdraw(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.questions.withdraw(principal, id);
+    return this.lifecycle.withdraw(principal, id);
   }
 
   @Post(':id/priority')
@@ -157,7 +161,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Coordinator: set the priority (normal or urgent).' })
   @ok('The updated question.')
   priority(@Param('id', UuidPipe) id: string, @Body() body: PriorityDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.setPriority(principal, id, body.priority);
+    return this.lifecycle.setPriority(principal, id, body.priority);
   }
 
   @Post(':id/rating')
@@ -165,7 +169,7 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Requester: rate the answer once (1–5), optionally allowing the organisation to be named in a published article.' })
   @ApiCreatedResponse({ type: RatingDto, description: 'The rating.' })
   rate(@Param('id', UuidPipe) id: string, @Body() body: RateDto, @CurrentPrincipal() principal: Principal) {
-    return this.questions.rate(principal, id, body);
+    return this.lifecycle.rate(principal, id, body);
   }
 
   @Post(':id/attachments')

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { placeholder, queryRows } from '../infra/database/sql.js';
+import { SqlParams, queryRows } from '../infra/database/sql.js';
+import { databaseKindOf } from '../infra/search/search-index.js';
 
 /**
  * The year's next `count` human references, `WBS-2026-00042`: at least five digits, more when a
@@ -9,12 +10,13 @@ import { placeholder, queryRows } from '../infra/database/sql.js';
  * share one. That lock serialises submissions: call this as late in the transaction as possible.
  */
 export async function allocateReferences(m: EntityManager, year: number, count: number): Promise<string[]> {
+  const sql = new SqlParams(databaseKindOf(m));
   const [row] = await queryRows<{ last_number: number | string }>(
     m,
-    `INSERT INTO reference_counters (year, last_number) VALUES (${placeholder(m, 1)}, ${placeholder(m, 2)})
+    `INSERT INTO reference_counters (year, last_number) VALUES (${sql.add(year)}, ${sql.add(count)})
      ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + excluded.last_number
      RETURNING last_number`,
-    [year, count],
+    sql.values,
   );
   const last = Number(row.last_number);
   return Array.from({ length: count }, (_, i) => formatReference(year, last - count + 1 + i));
@@ -27,17 +29,19 @@ export async function allocateReferences(m: EntityManager, year: number, count: 
  * intake allocates before inserting.)
  */
 export async function assignReferences(m: EntityManager, year: number, questionIds: string[]): Promise<string[]> {
+  const sql = new SqlParams('postgres');
+  const [y, count, ids] = [sql.add(year), sql.add(questionIds.length), sql.add(questionIds)];
   const rows = await queryRows<{ id: string; reference: string; n: number | string }>(
     m,
     `WITH c AS (
-       INSERT INTO reference_counters (year, last_number) VALUES ($1, $2::int)
+       INSERT INTO reference_counters (year, last_number) VALUES (${y}, ${count}::int)
        ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + excluded.last_number
        RETURNING year, last_number),
-     v AS (SELECT t.id, c.year, c.last_number - $2::int + t.ord::int AS n FROM c, unnest($3::varchar[]) WITH ORDINALITY AS t(id, ord))
+     v AS (SELECT t.id, c.year, c.last_number - ${count}::int + t.ord::int AS n FROM c, unnest(${ids}::varchar[]) WITH ORDINALITY AS t(id, ord))
      UPDATE questions SET reference = 'WBS-' || v.year::text || '-' || lpad(v.n::text, greatest(5, length(v.n::text)), '0')
      FROM v WHERE questions.id = v.id
      RETURNING questions.id, questions.reference, v.n`,
-    [year, questionIds.length, questionIds],
+    sql.values,
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return questionIds.map((id) => {

@@ -10,7 +10,7 @@ import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { questionById, questionIdsWithPriority } from '../questions/question.queries.js';
-import { QuestionsService } from '../questions/questions.service.js';
+import { QuestionMails } from '../questions/question-mails.js';
 import { ClosuresService } from './closures.service.js';
 import { CalendarClosure, QuestionSla, SlaPolicy } from './sla.entities.js';
 import { SlaService, alarmOf } from './sla.service.js';
@@ -42,7 +42,7 @@ export class SlaJobs implements OnModuleInit {
     private readonly calendar: WorkingCalendar,
     private readonly sla: SlaService,
     private readonly closures: ClosuresService,
-    private readonly questions: QuestionsService,
+    private readonly questions: QuestionMails,
     private readonly queue: JobQueue,
     private readonly reconciler: Reconciler,
   ) {}

@@ -8,7 +8,7 @@ import { SlaService } from './sla.service.js';
 
 /**
  * Service levels in Dutch working days: policies per priority, closure days (loaded into the
- * WorkingCalendar), per-question clocks kept by a QuestionHooks extension, reminders and breach
+ * WorkingCalendar), per-question clocks kept by a QuestionEvents subscriber, reminders and breach
  * notices through the reconciler, and recomputation jobs.
  */
 @Module({

@@ -13,8 +13,8 @@ import { JobQueue } from '../infra/jobs/job-queue.js';
 import { organisationFacts } from '../organisations/organisation.queries.js';
 import type { QuestionEvent } from '../questions/question.entities.js';
 import { PRIORITIES, questionClockFacts, questionKeuzes, questionTimeline, type QuestionClockFacts } from '../questions/question.queries.js';
-import { QuestionHooks, type EventContext } from '../questions/question-hooks.js';
-import { QuestionsService } from '../questions/questions.service.js';
+import { QuestionEvents } from '../questions/question-events.js';
+import { QuestionReader } from '../questions/question-reader.service.js';
 import { clockKey, replayClocks, type ComputedClock } from './sla-clock.js';
 import { QuestionSla, QuestionSlaKeuze, SlaEvent, SlaPolicy } from './sla.entities.js';
 import type { QuestionSlaDto, SlaPolicyDto, UpdateSlaPolicyDto } from './sla.dto.js';
@@ -131,39 +131,27 @@ export class SlaService implements OnModuleInit {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly calendar: WorkingCalendar,
-    private readonly hooks: QuestionHooks,
-    private readonly questions: QuestionsService,
+    private readonly events: QuestionEvents,
+    private readonly questions: QuestionReader,
     private readonly queue: JobQueue,
     private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
-    this.hooks.register({
-      afterEvent: (m, event, context) => this.afterEvent(m, event, context),
-      afterEvents: async (m, events) => {
-        const submitted = events.filter(({ event, context }) => event.type === 'submitted' && context.question && context.keuzes);
-        await this.startClocksMany(m, submitted.map(({ event, context }) => ({ question: context.question!, keuzes: context.keuzes!, submittedAt: event.occurredAt })));
-        // The assignee of questions routed together, with one statement.
-        const assigneeOnly = events.filter(({ event, context }) => ASSIGNEE_EVENTS.has(event.type) && !CLOCK_EVENTS.has(event.type) && context.question);
-        if (assigneeOnly.length > 0) {
-          const sql = new SqlParams(this.db.kind);
-          const questions = assigneeOnly.map(({ context }) => context.question!);
-          const assignee = sql.caseOf('question_id', questions.map((q) => [q.id, q.assigneeId]));
-          await queryRows(m, `UPDATE question_sla SET assignee_id = ${assignee} WHERE question_id IN (${sql.list(questions.map((q) => q.id))})`, sql.values);
-        }
-        const done = new Set([...submitted, ...assigneeOnly]);
-        for (const item of events) if (!done.has(item)) await this.afterEvent(m, item.event, item.context);
-      },
+    this.events.subscribe(async (m, events) => {
+      const submitted = events.filter(({ event, keuzes }) => event.type === 'submitted' && keuzes);
+      await this.startClocksMany(m, submitted.map(({ event, question, keuzes }) => ({ question, keuzes: [...keuzes!], submittedAt: event.occurredAt })));
+      // The assignee of questions routed together, with one statement.
+      const assigneeOnly = events.filter(({ event }) => ASSIGNEE_EVENTS.has(event.type) && !CLOCK_EVENTS.has(event.type));
+      if (assigneeOnly.length > 0) {
+        const sql = new SqlParams(this.db.kind);
+        const questions = assigneeOnly.map(({ question }) => question);
+        const assignee = sql.caseOf('question_id', questions.map((q) => [q.id, q.assigneeId]));
+        await queryRows(m, `UPDATE question_sla SET assignee_id = ${assignee} WHERE question_id IN (${sql.list(questions.map((q) => q.id))})`, sql.values);
+      }
+      const done = new Set([...submitted, ...assigneeOnly]);
+      for (const item of events) if (!done.has(item) && CLOCK_EVENTS.has(item.event.type)) await this.recompute(m, item.event.questionId);
     });
-  }
-
-  private async afterEvent(m: EntityManager, event: QuestionEvent, context: EventContext): Promise<void> {
-    if (event.type === 'submitted' && context.question && context.keuzes) await this.startClocks(m, context.question, context.keuzes, event.occurredAt);
-    else if (CLOCK_EVENTS.has(event.type)) await this.recompute(m, event.questionId);
-    else if (ASSIGNEE_EVENTS.has(event.type)) {
-      const q = context.question ?? (await questionClockFacts(m, event.questionId));
-      if (q) await m.update(QuestionSla, { questionId: q.id }, { assigneeId: q.assigneeId });
-    }
   }
 
   // ---- clocks -------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ import { UuidPipe } from '../infra/http/validation.js';
 import { AttachmentsService, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../questions/attachments.service.js';
 import { EVENT_TEXT, STATUS_TEXT, dutchDateTime } from '../questions/question-texts.js';
 import { AnswerDto, MessageBodyDto, PostMessageDto, RateDto, ReasonDto, type QuestionDetailDto } from '../questions/questions.dto.js';
-import { QuestionsService } from '../questions/questions.service.js';
+import { QuestionLifecycle } from '../questions/question-lifecycle.service.js';
+import { QuestionReader } from '../questions/question-reader.service.js';
 import { type PageError, type PageField, fieldErrors, pageErrors, requireFilled, textOf } from './page-form.js';
 import { catalogView } from './page-format.js';
 
@@ -56,7 +57,8 @@ const FINAL = ['closed', 'referred', 'withdrawn'];
 @Controller('vragen')
 export class QuestionPagesController {
   constructor(
-    private readonly questions: QuestionsService,
+    private readonly lifecycle: QuestionLifecycle,
+    private readonly reader: QuestionReader,
     private readonly attachments: AttachmentsService,
     private readonly catalog: CatalogService,
   ) {}
@@ -98,40 +100,40 @@ export class QuestionPagesController {
     try {
       switch (action) {
         case 'accept':
-          await this.questions.accept(principal, id);
+          await this.lifecycle.accept(principal, id);
           break;
         case 'decline':
           requireFilled({ reason: text('reason') });
-          await this.questions.decline(principal, id, (await validateForm(ReasonDto, { reason: text('reason') }, {})).reason);
+          await this.lifecycle.decline(principal, id, (await validateForm(ReasonDto, { reason: text('reason') }, {})).reason);
           break;
         case 'clarification-request':
           requireFilled({ message: text('message') });
-          await this.questions.requestClarification(principal, id, (await validateForm(MessageBodyDto, { message: text('message') }, {})).message);
+          await this.lifecycle.requestClarification(principal, id, (await validateForm(MessageBodyDto, { message: text('message') }, {})).message);
           break;
         case 'answer':
           requireFilled({ answer: text('body') });
-          await this.questions.answer(principal, id, await validateAs('answer', () => validateForm(AnswerDto, { body: text('body') }, {})));
+          await this.lifecycle.answer(principal, id, await validateAs('answer', () => validateForm(AnswerDto, { body: text('body') }, {})));
           break;
         case 'messages':
           requireFilled({ body: text('body') });
-          await this.questions.postMessage(principal, id, await validateForm(PostMessageDto, { body: text('body'), internal: ticked('internal') }, {}));
+          await this.lifecycle.postMessage(principal, id, await validateForm(PostMessageDto, { body: text('body'), internal: ticked('internal') }, {}));
           break;
         case 'confirm':
-          await this.questions.confirm(principal, id, ticked('consent'));
+          await this.lifecycle.confirm(principal, id, ticked('consent'));
           break;
         case 'reopen':
           requireFilled({ reopen: text('reason') });
-          await this.questions.reopen(principal, id, (await validateAs('reopen', () => validateForm(ReasonDto, { reason: text('reason') }, {}))).reason);
+          await this.lifecycle.reopen(principal, id, (await validateAs('reopen', () => validateForm(ReasonDto, { reason: text('reason') }, {}))).reason);
           break;
         case 'rating': {
           requireFilled({ score: text('score') });
           const rating = await validateForm(RateDto, { score: Number(text('score')), comment: text('comment') || undefined, consentToNameOrganisation: ticked('consent') ? true : undefined }, {});
-          await this.questions.rate(principal, id, rating);
+          await this.lifecycle.rate(principal, id, rating);
           break;
         }
         case 'withdraw':
           requireFilled({ withdraw: ticked('confirm') ? 'on' : '' });
-          await this.questions.withdraw(principal, id);
+          await this.lifecycle.withdraw(principal, id);
           break;
         default:
           throw new NotFoundError('Actie', action);
@@ -158,7 +160,7 @@ export class QuestionPagesController {
     id: string,
     state: { flash?: string | null; errors?: PageError[]; failed?: { action: string; values: Record<string, string> } },
   ): Promise<void> {
-    const [q, catalog] = await Promise.all([this.questions.get(principal, id), catalogView(this.catalog)]);
+    const [q, catalog] = await Promise.all([this.reader.get(principal, id), catalogView(this.catalog)]);
     const errors = state.errors ?? [];
     reply.header('Cache-Control', 'no-store');
     await reply.view('vraag.njk', {
@@ -198,7 +200,7 @@ export class QuestionPagesController {
         message: open && (isRequester || staff) && !(isRequester && q.status === 'awaiting_requester'),
         internal: staff,
         confirm: isRequester && q.status === 'answered',
-        reopen: isRequester && this.questions.mayReopen({ status: q.status, answeredAt: q.answeredAt }),
+        reopen: isRequester && this.lifecycle.mayReopen({ status: q.status, answeredAt: q.answeredAt }),
         rate: isRequester && q.answeredAt !== null && q.rating === null,
         withdraw: isRequester && open && q.status !== 'answered',
         attach: open && q.attachments.length < MAX_ATTACHMENTS && (isRequester || isAssignee || roles.includes('coordinator')),

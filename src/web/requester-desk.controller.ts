@@ -14,7 +14,8 @@ import { OrganisationsService } from '../organisations/organisations.service.js'
 import { AttachmentsService, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../questions/attachments.service.js';
 import { REQUESTER_TODO, STATUS_TEXT } from '../questions/question-texts.js';
 import { QuestionQuery, SubmitQuestionDto } from '../questions/questions.dto.js';
-import { QuestionsService } from '../questions/questions.service.js';
+import { QuestionIntake } from '../questions/question-intake.service.js';
+import { QuestionReader } from '../questions/question-reader.service.js';
 import { SlaService } from '../sla/sla.service.js';
 import { catalogView, dutchDate } from './page-format.js';
 import { type PageError, type PageField, fieldErrors, pageErrors, textOf } from './page-form.js';
@@ -69,7 +70,8 @@ function draftOf(fields: UploadedForm['fields']): Draft {
 @Controller('vragen')
 export class RequesterDeskController {
   constructor(
-    private readonly questions: QuestionsService,
+    private readonly intake: QuestionIntake,
+    private readonly reader: QuestionReader,
     private readonly attachments: AttachmentsService,
     private readonly catalog: CatalogService,
     private readonly search: KnowledgeSearchService,
@@ -88,7 +90,7 @@ export class RequesterDeskController {
     // Staff who ask no questions see the ones assigned to them, not everything they may see.
     const asks = principal.user.roles.includes('requester');
     if (!asks) query.assignee = 'me';
-    const result = await this.questions.list(principal, query);
+    const result = await this.reader.list(principal, query);
     const { number, total } = result.page;
     const link = (n: number) => (n > 1 ? `/vragen?pagina=${n}` : '/vragen');
     reply.header('Cache-Control', 'no-store');
@@ -165,7 +167,7 @@ export class RequesterDeskController {
       );
       // Every file passes the attachment checks before the question exists: none is lost unnoticed.
       await this.inspectAll(form.files);
-      id = (await this.questions.submit(principal, input, actor)).id;
+      id = (await this.intake.submit(principal, input, actor)).id;
       files = form.files;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -190,7 +192,7 @@ export class RequesterDeskController {
   @Get(':id/ingediend')
   @SignedIn()
   async submitted(@Param('id', UuidPipe) id: string, @Query('bijlagen') attachments: unknown, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
-    const q = await this.questions.get(principal, id);
+    const q = await this.reader.get(principal, id);
     const answerDays = await this.sla.getPolicy(q.priority).then(
       (policy) => policy.answerDays,
       (error: unknown) => {

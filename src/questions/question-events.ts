@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { insertRows } from '../infra/database/sql.js';
+import { Question, QuestionEvent, type QuestionEventType, type QuestionStatus } from './question.entities.js';
+
+/** A question as it is right after an event (what subscribers may read; they must not change it). */
+export type QuestionSnapshot = Readonly<Question>;
+
+/** One timeline event. */
+export interface QuestionEventRecord {
+  readonly id: string;
+  readonly questionId: string;
+  readonly type: QuestionEventType;
+  readonly actorId: string | null;
+  readonly fromStatus: QuestionStatus | null;
+  readonly toStatus: QuestionStatus | null;
+  readonly reason: string | null;
+  readonly details: Readonly<Record<string, unknown>> | null;
+  readonly occurredAt: Date;
+}
+
+/**
+ * An event as written, with what its writer has at hand so subscribers need not read it back: the
+ * question after the event and, on submission, its keuzes.
+ */
+export interface RecordedQuestionEvent {
+  readonly event: QuestionEventRecord;
+  readonly question: QuestionSnapshot;
+  readonly keuzes?: readonly { keuzeId: number; themeId: number }[];
+}
+
+/**
+ * Runs inside the transaction that writes the events (all of those written together: a batch of
+ * submissions or routings); throwing refuses them, and the transaction rolls back.
+ */
+export type QuestionEventHandler = (m: EntityManager, recorded: readonly RecordedQuestionEvent[]) => Promise<void>;
+
+/**
+ * The one way other modules (service levels, the knowledge base) and the question index follow the
+ * lifecycle without the questions module depending on them: every timeline event is written here
+ * and handed to the subscribers in the same transaction.
+ */
+@Injectable()
+export class QuestionEvents {
+  private readonly handlers: QuestionEventHandler[] = [];
+
+  subscribe(handler: QuestionEventHandler): void {
+    this.handlers.push(handler);
+  }
+
+  /** Writes the events (one insert) and runs the subscribers, in the caller's transaction. */
+  async record(m: EntityManager, recorded: readonly RecordedQuestionEvent[]): Promise<void> {
+    if (recorded.length === 0) return;
+    await insertRows(m, QuestionEvent, recorded.map((r) => r.event as QuestionEvent));
+    for (const handler of this.handlers) await handler(m, recorded);
+  }
+}
