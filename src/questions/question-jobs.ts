@@ -19,9 +19,10 @@ import { QuestionMails } from './question-mails.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 /**
- * The system's side of the lifecycle (routing aside: routing/routing-jobs.ts): handover flags, automatic closing and
- * assignment reminders. Each handler reloads the question and checks its state, so running
- * twice (a retry, or the reconciler next to the original job) changes nothing the second time.
+ * The system's side of the lifecycle besides routing (routing/routing-jobs.ts): handover flags,
+ * automatic closing and assignment reminders. Each handler reloads the question and checks its
+ * state, so running twice (a retry, or the reconciler next to the original job) changes nothing
+ * the second time.
  */
 @Injectable()
 export class QuestionJobs implements OnModuleInit {
@@ -43,7 +44,7 @@ export class QuestionJobs implements OnModuleInit {
   onModuleInit(): void {
     this.reconciler.register({ name: 'questions.lifecycle', findPending: (now) => this.findPending(now) });
     this.accountEvents.onAvailabilityChange(async ({ userId }) => {
-      const open = await this.db.manager.find(Question, { select: { id: true, status: true }, where: { assigneeId: userId, status: In(['assigned', 'in_progress', 'awaiting_requester']) } });
+      const open = await this.db.manager.find(Question, { select: { id: true, status: true }, where: { assigneeId: userId, status: In(OPEN_LOAD_STATUSES) } });
       for (const q of open) {
         const job = q.status === 'assigned' ? JobName.RouteQuestion : JobName.FlagHandover;
         await this.queue.enqueue(job, { questionId: q.id }, { jobId: `${job}:${q.id}:unavailable:${userId}` });
