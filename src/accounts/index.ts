@@ -7,6 +7,7 @@ export { AuthService } from './auth.service.js';
 export { AccountEvents } from './account-events.js';
 export { CurrentActor, CurrentPrincipal, hasAnyRole, isStaff, type Principal } from './principal.js';
 export * from './user.queries.js';
+export { ExpertDirectory, expertiseKeuzesSql, expertiseThemesSql, routingCandidatesSql, unavailableOnSql, type Person } from './experts.js';
 // HTTP wiring the app's bootstrap (infra/http/create-app.ts) installs.
 export { registerPrivateResponses } from './private-responses.js';
 export { registerRateLimits } from './rate-limit.js';

@@ -4,9 +4,13 @@
  * PRIORITIES), until they move to a file of their own.
  */
 export { QuestionsModule } from './questions.module.js';
-export { QuestionsService } from './questions.service.js';
+export { QuestionIntake } from './question-intake.service.js';
+export { QuestionLifecycle } from './question-lifecycle.service.js';
+export { QuestionReader } from './question-reader.service.js';
+export { QuestionMails } from './question-mails.js';
 export { AttachmentsService, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES } from './attachments.service.js';
-export { QuestionHooks, type EventContext } from './question-hooks.js';
+export { QuestionEvents, type QuestionEventHandler, type QuestionEventRecord, type QuestionSnapshot, type RecordedQuestionEvent } from './question-events.js';
+export * from './question.queries.js';
 export { seesAllQuestions, type QuestionScope } from './question-visibility.js';
 export { EVENT_TEXT, REQUESTER_TODO, STATUS_TEXT, dutchDateTime } from './question-texts.js';
 export {
