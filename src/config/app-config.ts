@@ -200,6 +200,52 @@ export class AppConfig {
   @Env('STATISTICS_MAX_STALENESS_MS') @IsInt() @Min(0) @Max(3_600_000)
   statisticsMaxStalenessMs: number = 5000;
 
+  /**
+   * The domain replies to Vraagbaak's mails go to (`<signed part>@MAIL_REPLY_DOMAIN`). Unset:
+   * mails carry no Reply-To and say that a reply is not read.
+   */
+  @Env('MAIL_REPLY_DOMAIN') @IsOptional() @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, {
+    message: '$property must be a domain name, e.g. antwoord.vraagbaak.example.nl',
+  })
+  mailReplyDomain?: string;
+
+  /** Port of the built-in SMTP listener for replies (the relay forwards MAIL_REPLY_DOMAIN to it); unset: no listener; 0: any free port. */
+  @Env('INBOUND_SMTP_PORT') @IsOptional() @IsInt() @Min(0) @Max(65535)
+  inboundSmtpPort?: number;
+
+  @Env('INBOUND_SMTP_HOST') @IsString()
+  inboundSmtpHost: string = '0.0.0.0';
+
+  /** Largest reply accepted, in bytes (SMTP SIZE; larger mails are refused, IMAP messages recorded as too large). */
+  @Env('INBOUND_MAX_BYTES') @IsInt() @Min(1024) @Max(200 * 1024 * 1024)
+  inboundMaxBytes: number = 25 * 1024 * 1024;
+
+  /** PEM certificate and key files: with both, the listener offers STARTTLS. */
+  @Env('INBOUND_TLS_CERT') @IsOptional() @IsString()
+  inboundTlsCert?: string;
+
+  @Env('INBOUND_TLS_KEY') @IsOptional() @IsString()
+  inboundTlsKey?: string;
+
+  /** A mailbox to poll for replies instead of (or besides) the listener: `imaps://user:pass@host:993`. */
+  @Env('INBOUND_IMAP_URL') @IsOptional() @Matches(/^imaps?:\/\/.+/, { message: '$property must be an imap:// or imaps:// URL' })
+  inboundImapUrl?: string;
+
+  /** The folder replies arrive in. */
+  @Env('INBOUND_IMAP_FOLDER') @IsString()
+  inboundImapFolder: string = 'INBOX';
+
+  /** Where stored messages are moved (created when missing). */
+  @Env('INBOUND_IMAP_PROCESSED_FOLDER') @IsString()
+  inboundImapProcessedFolder: string = 'Vraagbaak/Verwerkt';
+
+  @Env('INBOUND_IMAP_POLL_MS') @IsInt() @Min(1000) @Max(3_600_000)
+  inboundImapPollMs: number = 60_000;
+
+  /** Replies one sender may have posted per hour; more are recorded, not posted. */
+  @Env('INBOUND_REPLIES_PER_SENDER_PER_HOUR') @IsInt() @Min(1)
+  inboundRepliesPerSenderPerHour: number = 30;
+
   /** Derived: which database the URL selects. */
   get databaseKind(): DatabaseKind {
     return this.databaseUrl ? 'postgres' : 'sqlite';

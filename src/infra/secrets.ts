@@ -11,10 +11,17 @@ import { AppConfig } from '../config/app-config.js';
 export class AppSecrets {
   private readonly csrfKey: Buffer;
   private readonly encryptionKey: Buffer;
+  private readonly replyAddressKey: Buffer;
 
   constructor(master: string) {
     this.csrfKey = derive(master, 'vraagbaak:csrf');
     this.encryptionKey = derive(master, 'vraagbaak:encryption');
+    this.replyAddressKey = derive(master, 'vraagbaak:reply-address');
+  }
+
+  /** MAC of a reply or bounce address's contents (src/inbound/reply-addresses.ts). */
+  replyAddressMac(value: string): Buffer {
+    return createHmac('sha256', this.replyAddressKey).update(value).digest();
   }
 
   static fromConfig(config: AppConfig): AppSecrets {
