@@ -5,6 +5,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import { AppConfig } from '../config/app-config.js';
+import type { ThreadingHeaders } from './mail-threading.js';
 
 /** One rendered mail, as the outbox holds it. */
 export interface OutgoingMail {
@@ -15,6 +16,8 @@ export interface OutgoingMail {
   html: string;
   /** When the outbox row was created; names the .eml file, so a retry overwrites rather than duplicates it. */
   createdAt: Date;
+  /** Reply and bounce addresses and the thread (see MailThreading). */
+  threading?: ThreadingHeaders;
 }
 
 export interface SentMail {
@@ -62,9 +65,13 @@ export class Mailer implements OnModuleDestroy {
 
   async send(mail: OutgoingMail): Promise<SentMail> {
     const messageId = this.messageIdFor(mail.outboxId);
+    const threading = mail.threading ?? {};
     const info = await this.transport.sendMail({
       from: this.config.mailFrom,
       to: mail.to,
+      ...(threading.replyTo ? { replyTo: threading.replyTo } : {}),
+      ...(threading.thread ? { inReplyTo: threading.thread, references: [threading.thread] } : {}),
+      ...(threading.envelopeFrom ? { envelope: { from: threading.envelopeFrom, to: [mail.to] } } : {}),
       subject: mail.subject,
       text: mail.text,
       html: mail.html,

@@ -18,7 +18,7 @@ export const MAIL_TEMPLATES_DIR = appPath('templates', 'mail');
   providers: [
     NotificationsService,
     Mailer,
-    { provide: MailTemplates, inject: [AppConfig], useFactory: (config: AppConfig) => new MailTemplates(MAIL_TEMPLATES_DIR, config.publicUrl) },
+    { provide: MailTemplates, inject: [AppConfig], useFactory: (config: AppConfig) => new MailTemplates(MAIL_TEMPLATES_DIR, config.publicUrl, !!config.mailReplyDomain) },
   ],
   exports: [NotificationsService],
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Brackets, EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { Database } from '../infra/database/database.service.js';
@@ -10,6 +10,7 @@ import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { nextDigestAt } from './digest-time.js';
+import { MailThreading } from './mail-threading.js';
 import { Mailer } from './mailer.js';
 import { NotificationOutbox } from './outbox.entity.js';
 import { MailTemplates, absoluteLink, type DigestItem, type TemplateData, type TemplateName } from './templates.js';
@@ -99,6 +100,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     private readonly queue: JobQueue,
     private readonly reconciler: Reconciler,
     private readonly clock: Clock,
+    @Optional() private readonly threading?: MailThreading,
   ) {}
 
   onModuleInit(): void {
@@ -225,6 +227,26 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /**
+   * A delivery status notification said this sent mail did not arrive: the row becomes `failed`
+   * with the report's reason, so the secretariat sees it with the other failed mails. Returns
+   * the row's recipient, or null for an unknown row.
+   */
+  async markBounced(outboxId: string, reason: string): Promise<{ recipientEmail: string } | null> {
+    return this.db.transaction(async (m) => {
+      const row = await m.findOne(NotificationOutbox, { select: { id: true, recipientEmail: true }, where: { id: outboxId } });
+      if (!row) return null;
+      await m.update(NotificationOutbox, { id: outboxId }, { status: 'failed', lastError: `bounced: ${reason}`.slice(0, 2000) });
+      return { recipientEmail: row.recipientEmail };
+    });
+  }
+
+  /** The outbox row a Message-ID we sent belongs to (`<outboxId.vraagbaak@…>`), if it is one of ours. */
+  outboxIdOf(messageId: string): string | null {
+    const match = /^<?([0-9a-f-]{36})\.vraagbaak@[^>]+>?$/i.exec(messageId.trim());
+    return match ? match[1].toLowerCase() : null;
+  }
+
   /** Whether a mail for this event was already written (for any recipient). */
   async hasEvent(eventKey: string): Promise<boolean> {
     return this.db.manager.existsBy(NotificationOutbox, { eventKey });
@@ -292,6 +314,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
           text: row.bodyText,
           html: row.bodyHtml,
           createdAt: row.createdAt,
+          threading: this.threading?.headersFor(row),
         }));
       } catch (error) {
         await this.recordFailure(row, error);

@@ -33,6 +33,7 @@ const SAMPLES: { [K in TemplateName]: TemplateData[K] } = {
   'handover-needed': { ...question, expertName: EVIL, reason: EVIL },
   'sla-reminder': { ...question, deadline: '2026-03-10T16:00:00Z' },
   'sla-breached': { ...question, deadline: '2026-03-10T16:00:00Z', expertName: EVIL },
+  'reply-received': { ...question, outcome: 'message', replyMode: 'requester', refused: [`${EVIL}.exe: niet toegestaan`] },
   'daily-digest': {
     name: EVIL,
     date: '2026-03-02',
@@ -68,6 +69,28 @@ describe('MailTemplates', () => {
     const mail = templates.render(name, SAMPLES[name] as never);
     expect(mail.subject.startsWith('[WBS-2026-00042] ')).toBe(true);
     expect(mail.text).toContain('WBS-2026-00042');
+  });
+
+  it('says a reply is not read, unless a reply domain is configured; then what a reply becomes', () => {
+    expect(templates.render('clarification-requested', SAMPLES['clarification-requested']).text).toContain('een antwoord op deze e-mail wordt niet gelezen');
+    const replying = new MailTemplates(DIR, PUBLIC_URL, true);
+    const requester = replying.render('clarification-requested', SAMPLES['clarification-requested']);
+    expect(requester.text).toContain('U kunt op deze e-mail antwoorden: uw antwoord wordt als uw bericht bij de vraag geplaatst.');
+    expect(requester.html).toContain('U kunt op deze e-mail antwoorden');
+    expect(requester.text).not.toContain('niet gelezen');
+    expect(replying.render('question-assigned', SAMPLES['question-assigned']).text).toContain('als bericht aan de vraagsteller');
+    expect(replying.render('sla-breached', SAMPLES['sla-breached']).text).toContain('als interne notitie');
+    expect(replying.render('assignment-reminder', { ...SAMPLES['assignment-reminder'], audience: 'coordinator' }).text).toContain('als interne notitie');
+    // Mails that are not about one question cannot be answered.
+    expect(replying.render('sign-in-link', SAMPLES['sign-in-link']).text).toContain('een antwoord op deze e-mail wordt niet gelezen');
+  });
+
+  it('confirms a reply by e-mail with the reference', () => {
+    const mail = templates.render('reply-received', { ...question, outcome: 'message', replyMode: 'requester' });
+    expect(mail.subject).toBe('[WBS-2026-00042] Uw reactie is toegevoegd aan WBS-2026-00042');
+    const offer = templates.render('reply-received', { ...question, outcome: 'reopen-offered', replyMode: 'requester' });
+    expect(offer.text).toContain('heropenen');
+    expect(offer.text).toContain('Vraag bekijken of heropenen: https://vraagbaak.example.nl/vragen/42');
   });
 
   it('has a template for every question mail and only three others', () => {

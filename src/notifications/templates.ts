@@ -69,6 +69,32 @@ export interface TemplateData {
   'sla-reminder': QuestionMail & { deadline: DateValue };
   'sla-breached': QuestionMail & { deadline: DateValue; expertName?: string | null };
   'daily-digest': Greeting & { date: DateValue; items: DigestItem[]; link: string };
+  /**
+   * To whoever replied by e-mail: what became of the reply (`message` posted, `note` posted
+   * internally, `reopen-offered` not posted as the question is closed but may be reopened,
+   * `closed` not posted); `refused`: attachments that failed the upload checks.
+   */
+  'reply-received': QuestionMail & { outcome: 'message' | 'note' | 'reopen-offered' | 'closed'; replyMode: ReplyMode; refused?: string[] };
+}
+
+/**
+ * What a reply to a question mail becomes (the footer says so, the Reply-To address carries it):
+ * the requester's message, the answering expert's message to the requester, or an internal note.
+ */
+export type ReplyMode = 'requester' | 'answer' | 'note';
+
+const REQUESTER_MAILS: ReadonlySet<TemplateName> = new Set<TemplateName>(['question-received', 'clarification-requested', 'question-answered', 'rating-request', 'question-referred']);
+const ANSWERER_MAILS: ReadonlySet<TemplateName> = new Set<TemplateName>(['question-assigned', 'requester-replied', 'sla-reminder']);
+
+/** The reply mode of a question mail, from its template (and audience); null for mails that are not about one question. */
+export function replyModeOf(name: TemplateName, data: unknown): ReplyMode | null {
+  const record = (data ?? {}) as Record<string, unknown>;
+  if (name === 'reply-received') return (['requester', 'answer', 'note'] as const).find((mode) => mode === record.replyMode) ?? null;
+  if (REQUESTER_MAILS.has(name)) return 'requester';
+  if (ANSWERER_MAILS.has(name)) return 'answer';
+  if (name === 'assignment-reminder') return record.audience === 'expert' ? 'answer' : 'note';
+  if (QUESTION_TEMPLATES.has(name)) return 'note';
+  return null;
 }
 
 export type TemplateName = keyof TemplateData;
@@ -89,6 +115,7 @@ export const TEMPLATE_NAMES = [
   'sla-reminder',
   'sla-breached',
   'daily-digest',
+  'reply-received',
 ] as const satisfies readonly TemplateName[];
 
 /** Mails about one question: their data has a `reference` and their subject starts with `[reference]`. */
@@ -158,9 +185,14 @@ export class MailTemplates {
   private readonly layoutHtml: Compiled;
   private readonly layoutText: Compiled;
 
+  /**
+   * `repliesWork`: a reply domain is configured (MAIL_REPLY_DOMAIN), so question mails say what a
+   * reply becomes instead of "a reply is not read".
+   */
   constructor(
     readonly directory: string,
     readonly publicUrl: string,
+    readonly repliesWork = false,
   ) {
     this.registerHelpers(this.html, true);
     this.registerHelpers(this.text, false);
@@ -206,7 +238,7 @@ export class MailTemplates {
       if (typeof reference !== 'string' || reference.trim() === '') throw new Error(`Mail "${name}" needs the question's reference`);
       if (!subject.startsWith(`[${reference}]`)) throw new Error(`The subject of "${name}" must start with [${reference}]`);
     }
-    const layoutData = { subject, publicUrl: this.publicUrl };
+    const layoutData = { subject, publicUrl: this.publicUrl, replyMode: this.repliesWork ? replyModeOf(name, data) : null };
     const html = this.layoutHtml({ ...layoutData, body: new Handlebars.SafeString(template.html(data)) });
     const text = this.layoutText({ ...layoutData, body: template.text(data).trim() });
     return { subject, text: normaliseText(text), html };
