@@ -12,6 +12,7 @@ import { SlaModule } from './sla/sla.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { WebModule } from './web/web.module.js';
+import { InboundModule } from './inbound/inbound.module.js';
 
 /** The whole application: shared infrastructure plus one module per part of the domain. */
 @Module({})
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig, options: { role?: ProcessRole } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config, options.role), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule, QuestionsModule, KnowledgeModule, SlaModule, StatisticsModule, ReportsModule, WebModule],
+      imports: [InfraModule.forRoot(config, options.role), AuditModule, AccountsModule, CatalogModule, OrganisationsModule, NotificationsModule, QuestionsModule, KnowledgeModule, SlaModule, StatisticsModule, ReportsModule, WebModule, InboundModule.forRoot(options.role)],
     };
   }
 }

@@ -7,6 +7,7 @@ import { AuditEvent } from '../../audit/audit-event.entity.js';
 import { NotificationOutbox } from '../../notifications/outbox.entity.js';
 import { KNOWLEDGE_ENTITIES } from '../../knowledge/knowledge.entities.js';
 import { SLA_ENTITIES } from '../../sla/sla.entities.js';
+import { INBOUND_ENTITIES } from '../../inbound/inbound.entities.js';
 
 /** Every entity of the app; the DataSource (app, CLI, migrations) uses this one list. */
-export const ENTITIES = [Theme, Keuze, Maatregel, Organisation, User, UserExpertise, Absence, SignInToken, Session, ApiToken, RecoveryCode, SignInDomain, AccessRequest, AuditEvent, NotificationOutbox, Question, QuestionKeuze, QuestionEvent, QuestionMessage, QuestionAttachment, QuestionRating, ...KNOWLEDGE_ENTITIES, ...SLA_ENTITIES];
+export const ENTITIES = [Theme, Keuze, Maatregel, Organisation, User, UserExpertise, Absence, SignInToken, Session, ApiToken, RecoveryCode, SignInDomain, AccessRequest, AuditEvent, NotificationOutbox, Question, QuestionKeuze, QuestionEvent, QuestionMessage, QuestionAttachment, QuestionRating, ...KNOWLEDGE_ENTITIES, ...SLA_ENTITIES, ...INBOUND_ENTITIES];

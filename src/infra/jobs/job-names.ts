@@ -19,6 +19,8 @@ export enum JobName {
   SlaAlarm = 'sla-alarm',
   /** Bring the pre-aggregated statistics cells of the days marked dirty up to date. */
   RefreshStatistics = 'refresh-statistics',
+  /** Process one stored inbound mail (a reply by e-mail, a bounce, an auto-reply). */
+  ProcessInboundMail = 'process-inbound-mail',
 }
 
 export interface JobPayloads {
@@ -30,6 +32,7 @@ export interface JobPayloads {
   [JobName.RecomputeSla]: { scope: 'closure' | 'policy'; key: string };
   [JobName.SlaAlarm]: { questionId: string };
   [JobName.RefreshStatistics]: Record<string, never>;
+  [JobName.ProcessInboundMail]: { inboundId: string };
 }
 
 export interface EnqueueOptions {

@@ -1,0 +1,98 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../common/access.js';
+import { NotFoundError } from '../common/domain-errors.js';
+import { Database } from '../infra/database/database.service.js';
+import { UuidPipe } from '../infra/http/validation.js';
+import { FailingAddress, INBOUND_STATUSES, InboundMessage, type InboundStatus } from './inbound.entities.js';
+
+export class InboundQuery {
+  @ApiPropertyOptional({ enum: INBOUND_STATUSES, description: 'Only mails with this outcome, e.g. `triage`.' })
+  @IsOptional() @IsIn(INBOUND_STATUSES)
+  status?: InboundStatus;
+}
+
+export class InboundMessageDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: INBOUND_STATUSES }) status: InboundStatus;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it ended as it did.' }) detail: string | null;
+  @ApiProperty({ nullable: true, type: String }) senderEmail: string | null;
+  @ApiProperty({ nullable: true, type: String }) subject: string | null;
+  @ApiProperty({ nullable: true, type: String }) questionId: string | null;
+  @ApiProperty({ enum: ['smtp', 'imap'] }) source: 'smtp' | 'imap';
+  @ApiProperty() size: number;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ nullable: true, type: String }) processedAt: string | null;
+}
+
+export class FailingAddressDto {
+  @ApiProperty() email: string;
+  @ApiProperty() bounces: number;
+  @ApiProperty({ description: 'The last delivery report: status and diagnostic.' }) reason: string;
+  @ApiProperty({ nullable: true, type: String }) outboxId: string | null;
+  @ApiProperty() firstFailedAt: string;
+  @ApiProperty() lastFailedAt: string;
+}
+
+/**
+ * Received mail for the coordinators and the secretariat: the triage (replies not posted: a
+ * sender who is not whom the address was made for, a reply that could not be posted), the other
+ * outcomes, the full original of each, and the addresses our mails bounced from.
+ */
+@ApiTags('inbound mail')
+@Controller('inbound-mail')
+export class InboundController {
+  constructor(private readonly db: Database) {}
+
+  @Get('messages')
+  @Roles('coordinator', 'secretariat')
+  @ApiOperation({ summary: 'The 200 most recent received mails, newest first; `status=triage` lists the replies waiting for a coordinator.' })
+  @ApiOkResponse({ type: [InboundMessageDto] })
+  async list(@Query() query: InboundQuery): Promise<InboundMessageDto[]> {
+    const rows = await this.db.manager.find(InboundMessage, {
+      select: { id: true, status: true, detail: true, senderEmail: true, subject: true, questionId: true, source: true, size: true, receivedAt: true, processedAt: true },
+      where: query.status ? { status: query.status } : {},
+      order: { receivedAt: 'DESC', id: 'ASC' },
+      take: 200,
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      detail: r.detail,
+      senderEmail: r.senderEmail,
+      subject: r.subject,
+      questionId: r.questionId,
+      source: r.source,
+      size: r.size,
+      receivedAt: r.receivedAt.toISOString(),
+      processedAt: r.processedAt?.toISOString() ?? null,
+    }));
+  }
+
+  @Get('messages/:id/original')
+  @Roles('coordinator', 'secretariat')
+  @ApiProduces('message/rfc822')
+  @ApiOperation({ summary: 'The full original of a received mail, as a download.' })
+  @ApiOkResponse({ description: 'The message as received.', schema: { type: 'string', format: 'binary' } })
+  async original(@Param('id', UuidPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
+    const row = await this.db.manager.findOne(InboundMessage, { select: { id: true, raw: true }, where: { id } });
+    if (!row) throw new NotFoundError('Ontvangen e-mail', id);
+    reply
+      .header('Content-Type', 'message/rfc822')
+      .header('Content-Disposition', `attachment; filename="${id}.eml"`)
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .send(Buffer.from(row.raw, 'base64'));
+  }
+
+  @Get('failing-addresses')
+  @Roles('coordinator', 'secretariat')
+  @ApiOperation({ summary: 'Addresses our mails bounced from (delivery status notifications), most recent first.' })
+  @ApiOkResponse({ type: [FailingAddressDto] })
+  async failing(): Promise<FailingAddressDto[]> {
+    const rows = await this.db.manager.find(FailingAddress, { order: { lastFailedAt: 'DESC', email: 'ASC' }, take: 500 });
+    return rows.map((r) => ({ ...r, firstFailedAt: r.firstFailedAt.toISOString(), lastFailedAt: r.lastFailedAt.toISOString() }));
+  }
+}
