@@ -23,7 +23,8 @@ export class InboundImapPoller implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.inboundImapUrl) return;
+    // Polls where jobs run: not in an HTTP process with WORKERS=false beside BullMQ workers.
+    if (!this.config.inboundImapUrl || (this.config.redisUrl && !this.config.workers)) return;
     this.timer = setInterval(() => void this.pollNow().catch(() => undefined), this.config.inboundImapPollMs);
     this.timer.unref();
     void this.pollNow().catch(() => undefined);

@@ -15,25 +15,25 @@ export class InboundQuery {
 }
 
 export class InboundMessageDto {
-  @ApiProperty() id: string;
-  @ApiProperty({ enum: INBOUND_STATUSES }) status: InboundStatus;
+  @ApiProperty({ description: 'Id of the received mail.' }) id: string;
+  @ApiProperty({ enum: INBOUND_STATUSES, description: 'What became of it (see src/inbound/inbound.entities.ts): posted, triage, auto_reply, bounce, …' }) status: InboundStatus;
   @ApiProperty({ nullable: true, type: String, description: 'Why it ended as it did.' }) detail: string | null;
-  @ApiProperty({ nullable: true, type: String }) senderEmail: string | null;
-  @ApiProperty({ nullable: true, type: String }) subject: string | null;
-  @ApiProperty({ nullable: true, type: String }) questionId: string | null;
-  @ApiProperty({ enum: ['smtp', 'imap'] }) source: 'smtp' | 'imap';
-  @ApiProperty() size: number;
-  @ApiProperty() receivedAt: string;
-  @ApiProperty({ nullable: true, type: String }) processedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The From address, once processed.' }) senderEmail: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The subject, once processed.' }) subject: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The question its reply address names.' }) questionId: string | null;
+  @ApiProperty({ enum: ['smtp', 'imap'], description: 'Received by the SMTP listener or read from the IMAP mailbox.' }) source: 'smtp' | 'imap';
+  @ApiProperty({ description: 'Size of the raw message in bytes.' }) size: number;
+  @ApiProperty({ description: 'When it was stored (and acknowledged).' }) receivedAt: string;
+  @ApiProperty({ nullable: true, type: String, description: 'When it was processed.' }) processedAt: string | null;
 }
 
 export class FailingAddressDto {
-  @ApiProperty() email: string;
-  @ApiProperty() bounces: number;
+  @ApiProperty({ description: 'The address our mails bounced from.' }) email: string;
+  @ApiProperty({ description: 'Delivery reports received for it.' }) bounces: number;
   @ApiProperty({ description: 'The last delivery report: status and diagnostic.' }) reason: string;
-  @ApiProperty({ nullable: true, type: String }) outboxId: string | null;
-  @ApiProperty() firstFailedAt: string;
-  @ApiProperty() lastFailedAt: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The outbox row of the last mail that bounced.' }) outboxId: string | null;
+  @ApiProperty({ description: 'First report.' }) firstFailedAt: string;
+  @ApiProperty({ description: 'Latest report.' }) lastFailedAt: string;
 }
 
 /**
