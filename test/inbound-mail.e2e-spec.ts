@@ -106,6 +106,8 @@ describe('Replies by e-mail (e2e: SMTP listener, dovecot IMAP)', () => {
     expect(clock.dueAt).not.toBeNull();
     const confirmation = await smtp.waitFor((m) => sentTo(requester.user.email)(m) && (m.subject ?? '') === `[${reference}] Uw reactie is toegevoegd aan ${reference}`);
     expect(confirmation.text).toContain(`Uw reactie per e-mail is toegevoegd aan ${reference}`);
+    // The confirmation is a question mail too: replying to it works as well.
+    expect(t.app.get(ReplyAddresses).parse(replyToOf(confirmation))).toEqual({ kind: 'reply', questionId: id, userId: requester.user.id, mode: 'requester' });
     // The expert hears of it as of a reply on the page.
     await smtp.waitFor((m) => sentTo(expert.user.email)(m) && (m.subject ?? '').startsWith(`[${reference}]`) && (m.text ?? '').includes(NEW_TEXT));
     expect((await rowsFor(messageId))[0]).toMatchObject({ status: 'posted', questionId: id, userId: requester.user.id, senderEmail: requester.user.email });
@@ -297,6 +299,61 @@ describe('Replies by e-mail (e2e: SMTP listener, dovecot IMAP)', () => {
     const offer = await smtp.waitFor((m) => sentTo(requester.user.email)(m) && (m.subject ?? '') === `[${reference}] Uw reactie: de vraag is gesloten`);
     expect(offer.text).toContain('heropenen');
     expect(offer.text).toContain(`/vragen/${id}`);
+  });
+
+  it('puts attachments through the upload checks and names refused ones in the confirmation', async () => {
+    const { id, reference, mail } = await awaitingRequester();
+    const to = replyToOf(mail);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+    const boundary = 'att-boundary';
+    const raw = [
+      `From: Jan Jansen <${requester.user.email}>`,
+      `To: ${to}`,
+      `Subject: Re: [${reference}] De expert heeft een vraag over uw vraag`,
+      `Message-ID: <${randomUUID()}@amsterdam.nl>`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'De kaart van het perceel zit in de bijlage.',
+      `--${boundary}`,
+      'Content-Type: application/pdf; name="kaart.pdf"',
+      'Content-Disposition: attachment; filename="kaart.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      pdf.toString('base64'),
+      `--${boundary}`,
+      'Content-Type: application/pdf; name="factuur.pdf"',
+      'Content-Disposition: attachment; filename="factuur.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      exe.toString('base64'),
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    await client.send(raw, { from: requester.user.email, to: [to] });
+    await t.drain();
+    const after = await question(id);
+    expect(after.messages.at(-1).body).toBe('De kaart van het perceel zit in de bijlage.');
+    expect(after.attachments.map((a: { filename: string; contentType: string }) => [a.filename, a.contentType])).toEqual([['kaart.pdf', 'application/pdf']]);
+    const confirmation = await smtp.waitFor((m) => sentTo(requester.user.email)(m) && (m.subject ?? '') === `[${reference}] Uw reactie is toegevoegd aan ${reference}`);
+    expect(confirmation.text).toContain('Niet toegevoegde bijlagen:');
+    expect(confirmation.text).toContain('factuur.pdf: Alleen PDF, afbeeldingen en kantoordocumenten');
+  });
+
+  it('never posts or answers a mail of its own coming back', async () => {
+    const { id, reference, mail } = await awaitingRequester();
+    const to = replyToOf(mail);
+    const messageId = `${randomUUID()}@amsterdam.nl`;
+    const sent = smtp.messages.length;
+    await client.send(fixture('gmail-nl.eml', { from: 'vraagbaak@vraagbaak.test', to, reference, messageId }), { from: 'vraagbaak@vraagbaak.test', to: [to] });
+    await t.drain();
+    expect((await rowsFor(messageId))[0]).toMatchObject({ status: 'ignored' });
+    expect((await question(id)).status).toBe('awaiting_requester');
+    expect(smtp.messages.length).toBe(sent);
   });
 
   it('reads replies from an IMAP mailbox (dovecot) and moves them only after storing', async () => {

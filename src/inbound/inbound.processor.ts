@@ -162,7 +162,8 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
     const mode: ReplyMode = isRequester ? 'requester' : target.mode;
     const mailData = { reference: question.reference, title: question.title, link: this.replies.link(question.id), name: author.displayName, replyMode: mode };
     const confirm = (outcome: 'message' | 'note' | 'reopen-offered' | 'closed', refused: string[] = []): NotifyInput<'reply-received'> => ({
-      eventKey: `inbound:${row.id}:confirmation`,
+      // A question mail like the others, so it carries the reply address and joins the thread.
+      eventKey: `question:${question.id}:reply-by-mail:${row.id}`,
       recipient: { email: author.email, userId: author.id },
       template: 'reply-received',
       data: { ...mailData, outcome, ...(refused.length > 0 ? { refused } : {}) },
