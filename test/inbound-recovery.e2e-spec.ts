@@ -5,7 +5,6 @@ import { JobName } from '../src/infra/jobs/job-names.js';
 import { Reconciler } from '../src/infra/jobs/reconciler.js';
 import { InboundMessage } from '../src/inbound/inbound.entities.js';
 import { QuestionReplies } from '../src/inbound/question-replies.js';
-import { User } from '../src/accounts/user.entity.js';
 import { signInAs, type TestUser } from './support/auth.js';
 import { fixture, replyClient, replyToOf } from './support/inbound.js';
 import { sentTo, startSmtp, type TestSmtp } from './support/smtp.js';
@@ -90,8 +89,8 @@ describe('Replies by e-mail survive a crash (e2e)', () => {
     // The dead worker's work: the claim, and the message it posted.
     const db = t.app.get(Database);
     await db.transaction((m) => m.update(InboundMessage, { id: row.id }, { status: 'processing', attempts: 1, claimedAt: new Date() }));
-    const user = await db.manager.findOneByOrFail(User, { id: requester.user.id });
-    await t.app.get(QuestionReplies).post(user, id, NEW_TEXT, false);
+    const replies = t.app.get(QuestionReplies);
+    await replies.post((await replies.author(requester.user.id))!, id, NEW_TEXT, false);
     await restartAndReconcile();
     const after = await messages(id);
     expect(after.messages.filter((m: { body: string }) => m.body === NEW_TEXT)).toHaveLength(1);

@@ -142,13 +142,14 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
 
     const target = targets.find((t): t is ReplyTarget => t.kind === 'reply');
     if (!target) return { ...base, status: 'rejected', detail: `geen geldig antwoordadres (${recipients.join(', ') || 'geen ontvanger'})` };
-    const found = await this.replies.find(target.questionId, target.userId);
-    const ids = { questionId: found?.question.id ?? null, userId: found?.author.id ?? null };
-    if (!found) return { ...base, status: 'rejected', detail: 'de vraag of de ontvanger bestaat niet meer' };
-    const { question, author } = found;
+    const author = await this.replies.author(target.userId);
+    if (!author) return { ...base, questionId: target.questionId, status: 'rejected', detail: 'de ontvanger voor wie het antwoordadres is gemaakt bestaat niet meer' };
+    const ids = { questionId: target.questionId, userId: author.id };
     if (sender !== author.email.toLowerCase() || !author.active) {
       return { ...base, ...ids, status: 'triage', detail: `afzender ${sender ?? '(geen)'} is niet ${author.email}, voor wie het antwoordadres is gemaakt${author.active ? '' : ' (gedeactiveerd)'}` };
     }
+    const question = await this.replies.question(author, target.questionId);
+    if (!question) return { ...base, ...ids, status: 'triage', detail: `de vraag bestaat niet meer of ${author.email} mag haar niet meer zien` };
     const since = new Date(this.clock.now().getTime() - 3_600_000);
     const recent = await this.db.manager.count(InboundMessage, { where: { senderEmail: sender, receivedAt: MoreThanOrEqual(since), status: In(COUNTED), id: Not(row.id) } });
     if (recent >= this.config.inboundRepliesPerSenderPerHour) {
@@ -179,10 +180,10 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
     // Staff: a public message only when the mail went to them as the one answering and they still are.
     const internal = !isRequester && !(target.mode === 'answer' && question.assigneeId === author.id);
     const body = text !== '' ? text : '(Reactie per e-mail met bijlagen.)';
+    // A retry (the first worker died): what it already added is not added again.
+    const done = row.attempts > 1 ? await this.replies.added(author, question.id, body, row.receivedAt) : { message: false, files: [] };
     try {
-      if (!(row.attempts > 1 && (await this.replies.posted(question.id, author.id, body, row.receivedAt)))) {
-        await this.replies.post(author.user, question.id, body, internal);
-      }
+      if (!done.message) await this.replies.post(author, question.id, body, internal);
     } catch (error) {
       if (error instanceof DomainError) return { ...base, ...ids, status: 'triage', detail: `niet geplaatst: ${error.message}` };
       throw error;
@@ -190,8 +191,10 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
     const refused: string[] = [];
     for (const file of files) {
       const name = file.filename ?? 'bijlage';
+      const stem = name.replace(/\.[^.]*$/, '');
+      if (done.files.some((f) => f.size === file.content.length && f.filename.startsWith(stem))) continue;
       try {
-        await this.replies.attach(author.user, question.id, name, file.content);
+        await this.replies.attach(author, question.id, name, file.content);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         refused.push(`${name}: ${error.message}`);

@@ -1,17 +1,18 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MoreThanOrEqual } from 'typeorm';
 import type { Principal } from '../accounts/principal.js';
-import { User } from '../accounts/user.entity.js';
+import type { User } from '../accounts/user.entity.js';
+import { UsersService } from '../accounts/users.service.js';
+import { NotFoundError } from '../common/domain-errors.js';
 import { Database } from '../infra/database/database.service.js';
 import { AttachmentsService } from '../questions/attachments.service.js';
-import { Question, QuestionAttachment, QuestionMessage, type QuestionStatus } from '../questions/question.entities.js';
+import type { QuestionStatus } from '../questions/question.entities.js';
 import { QuestionsService } from '../questions/questions.service.js';
 
 /*
- * The one place src/inbound reaches into src/questions: every read of a question and every
- * write onto one goes through here, over the questions module's public methods, so that a
- * reorganised questions module is re-pointed in this file alone.
+ * The one place src/inbound reaches into src/questions: every read of a question and every write
+ * onto one goes through here, over the questions module's public methods (get, postMessage,
+ * mayReopen, AttachmentsService.add) — no table of theirs is read directly — so a reorganised
+ * questions module is re-pointed in this file alone.
  */
 
 export interface ReplyQuestion {
@@ -24,14 +25,6 @@ export interface ReplyQuestion {
   assigneeId: string | null;
 }
 
-export interface ReplyAuthor {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: string[];
-  active: boolean;
-}
-
 /** Longest message a question takes (PostMessageDto). */
 export const MAX_MESSAGE_CHARS = 20_000;
 
@@ -39,21 +32,38 @@ export const MAX_MESSAGE_CHARS = 20_000;
 export class QuestionReplies {
   constructor(
     private readonly db: Database,
+    private readonly users: UsersService,
     private readonly questions: QuestionsService,
     private readonly attachments: AttachmentsService,
   ) {}
 
-  /** The question and the user a reply address was made for; null when either is gone. */
-  async find(questionId: string, userId: string): Promise<{ question: ReplyQuestion; author: ReplyAuthor & { user: User } } | null> {
-    const [question, user] = await Promise.all([
-      this.db.manager.findOne(Question, {
-        select: { id: true, reference: true, title: true, status: true, answeredAt: true, requesterId: true, assigneeId: true },
-        where: { id: questionId },
-      }),
-      this.db.manager.findOneBy(User, { id: userId }),
-    ]);
-    if (!question || !user) return null;
-    return { question, author: { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles, active: user.active, user } };
+  /** The user a reply address was made for, or null when they are gone. */
+  async author(userId: string): Promise<User | null> {
+    try {
+      return await this.users.find(this.db.manager, userId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** The question as `user` sees it; null when it is gone or they may no longer see it. */
+  async question(user: User, questionId: string): Promise<ReplyQuestion | null> {
+    try {
+      const q = await this.questions.get(principalOf(user), questionId);
+      return {
+        id: q.id,
+        reference: q.reference,
+        title: q.title,
+        status: q.status,
+        answeredAt: q.answeredAt ? new Date(q.answeredAt) : null,
+        requesterId: q.requester.id,
+        assigneeId: q.assignee?.id ?? null,
+      };
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
   }
 
   /** Whether the requester may still reopen the question (the questions module's reopen window). */
@@ -70,22 +80,18 @@ export class QuestionReplies {
     await this.questions.postMessage(principalOf(user), questionId, { body: body.slice(0, MAX_MESSAGE_CHARS), internal });
   }
 
-  /** Whether this message was posted already (a retry after a crash between posting and recording). */
-  async posted(questionId: string, authorId: string, body: string, since: Date): Promise<boolean> {
-    const rows = await this.db.manager.find(QuestionMessage, {
-      select: { id: true, body: true },
-      where: { questionId, authorId, createdAt: MoreThanOrEqual(since) },
-    });
-    return rows.some((row) => row.body === body.slice(0, MAX_MESSAGE_CHARS));
+  /** Whether this message, and which of these files, were added since `since` (a retry after a crash between posting and recording). */
+  async added(user: User, questionId: string, body: string, since: Date): Promise<{ message: boolean; files: { filename: string; size: number }[] }> {
+    const q = await this.questions.get(principalOf(user), questionId);
+    const recent = (createdAt: string) => new Date(createdAt).getTime() >= since.getTime();
+    return {
+      message: q.messages.some((m) => m.author.id === user.id && m.body === body.slice(0, MAX_MESSAGE_CHARS) && recent(m.createdAt)),
+      files: q.attachments.filter((a) => recent(a.createdAt)).map((a) => ({ filename: a.filename, size: a.size })),
+    };
   }
 
-  /**
-   * Adds one attachment through the upload path (type from the bytes, size, count, who may add);
-   * a file the question already has (same content) is not added again. Throws the upload's refusal.
-   */
+  /** Adds one attachment through the upload path (type from the bytes, size, count, who may add); throws the upload's refusal. */
   async attach(user: User, questionId: string, filename: string, data: Buffer): Promise<void> {
-    const sha256 = createHash('sha256').update(data).digest('hex');
-    if (await this.db.manager.existsBy(QuestionAttachment, { questionId, sha256 })) return;
     await this.attachments.add(principalOf(user), questionId, { filename, data, truncated: false });
   }
 
@@ -95,7 +101,7 @@ export class QuestionReplies {
   }
 }
 
-/** The reply's sender as a signed-in user: the address proved who they are, as a sign-in link does. */
+/** The reply's sender as a signed-in user: the signed address and the matching From stand in for a sign-in. */
 function principalOf(user: User): Principal {
   return { user, via: 'bearer', mfaSatisfied: true };
 }
