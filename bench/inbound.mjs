@@ -8,6 +8,7 @@
 // a database of its own: BullMQ's default prefix is the same for every Vraagbaak).
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
@@ -123,6 +124,7 @@ async function measure(kind) {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
+    const loadBefore = loadavg()[0];
     const machineBefore = machineCpu();
     const start = performance.now();
     let next = 0;
@@ -159,6 +161,7 @@ async function measure(kind) {
       ackToVisibleP95Ms: Math.round(percentile(latencies, 95)),
       ackToVisibleMaxMs: Math.round(latencies.at(-1)),
       peakRssMb: mem.peakRssMb,
+      loadAverage: +loadBefore.toFixed(1),
       machineBusy: `${Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total))} %`,
     };
     console.log(JSON.stringify(result));
@@ -185,11 +188,11 @@ const lines = [
   `reply listener, spread over ${QUESTIONS} questions of one requester; each reply quotes the mail it answers. *Replies/s*: replies`,
   'acknowledged (`250`, so stored and committed) per second; *visible*: from that `250` to the message being readable on its question',
   '(the bench polls `question_messages` every 20 ms, so figures include up to 20 ms of polling). One machine, 2 cores, shared by app,',
-  'database, SMTP clients and bench.',
+  'database, SMTP clients and bench; *load* is the 1-minute load average when the measured run began (other work on the machine counts).',
   '',
-  '| configuration | replies/s | all visible, replies/s | 250 → visible p50 / p95 / max ms | peak RSS MB | machine busy |',
-  '| --- | --- | --- | --- | --- | --- |',
-  ...results.map((r) => `| ${label[r.kind]} | ${r.repliesPerSecond} | ${r.visiblePerSecond} | ${r.ackToVisibleP50Ms} / ${r.ackToVisibleP95Ms} / ${r.ackToVisibleMaxMs} | ${r.peakRssMb} | ${r.machineBusy} |`),
+  '| configuration | replies/s | all visible, replies/s | 250 → visible p50 / p95 / max ms | peak RSS MB | machine busy | load |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...results.map((r) => `| ${label[r.kind]} | ${r.repliesPerSecond} | ${r.visiblePerSecond} | ${r.ackToVisibleP50Ms} / ${r.ackToVisibleP95Ms} / ${r.ackToVisibleMaxMs} | ${r.peakRssMb} | ${r.machineBusy} | ${r.loadAverage} |`),
   '',
 ];
 console.log(lines.join('\n'));

@@ -232,6 +232,29 @@ describe('Replies by e-mail (e2e: SMTP listener, dovecot IMAP)', () => {
     expect(smtp.messages.slice(sent).filter((m) => (m.subject ?? '').includes('Undelivered'))).toHaveLength(0);
   });
 
+  it('takes an out-of-office answer sent to the bounce address for what it is, not for a bounce', async () => {
+    const { reference, mail } = await awaitingRequester();
+    const outboxId = /^<([0-9a-f-]{36})\.vraagbaak@/.exec(mail.messageId!)![1];
+    const bounceTo = t.app.get(ReplyAddresses).bounceAddress(outboxId)!;
+    const messageId = `${randomUUID()}@amsterdam.nl`;
+    const raw = [
+      `From: Jan Jansen <${requester.user.email}>`,
+      `To: ${bounceTo}`,
+      `Subject: Automatisch antwoord: [${reference}] De expert heeft een vraag over uw vraag`,
+      `Message-ID: <${messageId}>`,
+      `In-Reply-To: ${mail.messageId}`,
+      'Auto-Submitted: auto-replied',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Ik ben afwezig tot maandag.',
+      '',
+    ].join('\r\n');
+    await client.send(raw, { from: '', to: [bounceTo] });
+    await t.drain();
+    expect((await rowsFor(messageId))[0]).toMatchObject({ status: 'auto_reply' });
+    expect((await db.manager.findOneByOrFail(NotificationOutbox, { id: outboxId })).status).toBe('sent');
+  });
+
   it('refuses a 30 MB mail', async () => {
     const { reference, mail } = await awaitingRequester();
     const to = replyToOf(mail);

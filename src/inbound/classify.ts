@@ -34,18 +34,23 @@ export interface BounceReport {
 }
 
 /**
- * Reads a delivery status notification (RFC 3464 `multipart/report; report-type=delivery-status`,
- * or a mailer daemon's mail with an empty envelope sender). Returns null for any other mail.
+ * Reads a delivery status notification: an RFC 3464 report (`multipart/report;
+ * report-type=delivery-status`) or a mail from a mailer daemon. Returns null for any other mail,
+ * also for an out-of-office answer sent to a bounce address (autoresponders answer the envelope
+ * sender): only a report marks a mail as undelivered. The Message-IDs are taken from the body,
+ * where a report quotes the undelivered mail, never from the report's own headers.
  */
-export function bounceReport(mail: ParsedMail, raw: string, envelopeFrom: string | null, toBounceAddress: boolean): BounceReport | null {
+export function bounceReport(mail: ParsedMail, raw: string): BounceReport | null {
   const contentType = header(mail, 'content-type').toLowerCase();
   const report = /multipart\/report/.test(contentType) && /delivery-status/.test(raw.slice(0, 20_000).toLowerCase());
-  const daemon = envelopeFrom === '' || /^(mailer-daemon|postmaster)@/i.test(mail.from?.value[0]?.address ?? '');
-  if (!report && !daemon && !toBounceAddress) return null;
-  const messageIds = [...new Set([...raw.matchAll(/<([0-9a-f-]{36}\.vraagbaak@[^>\s]+)>/gi)].map((m) => `<${m[1].toLowerCase()}>`))];
-  const recipient = /^Final-Recipient:\s*(?:rfc822;)?\s*<?([^\s>]+@[^\s>]+)>?/im.exec(raw)?.[1]?.toLowerCase() ?? null;
-  const status = /^Status:\s*(\S+)/im.exec(raw)?.[1];
-  const diagnostic = /^Diagnostic-Code:\s*(.+)$/im.exec(raw)?.[1]?.trim();
+  const daemon = /^(mailer-daemon|postmaster)@/i.test(mail.from?.value[0]?.address ?? '');
+  if (!report && !daemon) return null;
+  const bodyStart = raw.search(/\r?\n\r?\n/);
+  const body = bodyStart < 0 ? '' : raw.slice(bodyStart);
+  const messageIds = [...new Set([...body.matchAll(/<([0-9a-f-]{36}\.vraagbaak@[^>\s]+)>/gi)].map((m) => `<${m[1].toLowerCase()}>`))];
+  const recipient = /^Final-Recipient:\s*(?:rfc822;)?\s*<?([^\s>]+@[^\s>]+)>?/im.exec(body)?.[1]?.toLowerCase() ?? null;
+  const status = /^Status:\s*(\S+)/im.exec(body)?.[1];
+  const diagnostic = /^Diagnostic-Code:\s*(.+)$/im.exec(body)?.[1]?.trim();
   const reason = [status, diagnostic].filter(Boolean).join(' ') || (mail.subject ?? 'onbestelbaar');
   return { messageIds, recipient, reason };
 }

@@ -136,9 +136,11 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
       return { ...base, status: 'ignored', detail: 'eigen bericht van Vraagbaak' };
     }
     const bounceTarget = targets.find((t): t is BounceTarget => t.kind === 'bounce');
-    const bounce = bounceReport(mail, raw.toString('latin1'), row.envelopeFrom, bounceTarget !== undefined);
+    const bounce = bounceReport(mail, raw.toString('latin1'));
     if (bounce) return { ...base, status: 'bounce', detail: await this.recordBounce(bounceTarget, bounce) };
     if (isAutoReply(mail)) return { ...base, status: 'auto_reply', detail: 'automatisch antwoord' };
+    // Anything else at a bounce address is no delivery report and no reply.
+    if (bounceTarget && !targets.some((t) => t.kind === 'reply')) return { ...base, status: 'rejected', detail: 'aan een bounce-adres, maar geen afleverrapport' };
 
     const target = targets.find((t): t is ReplyTarget => t.kind === 'reply');
     if (!target) return { ...base, status: 'rejected', detail: `geen geldig antwoordadres (${recipients.join(', ') || 'geen ontvanger'})` };
