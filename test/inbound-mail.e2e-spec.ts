@@ -303,6 +303,12 @@ describe('Replies by e-mail (e2e: SMTP listener, dovecot IMAP)', () => {
     expect(staffView.messages.find((m: { body: string }) => m.body === 'Intern: even navragen bij het waterschap.')).toMatchObject({ internal: true });
     const requesterView = (await t.http.get(`/api/v1/questions/${id}`).set(requester.auth).expect(200)).body;
     expect(requesterView.messages.some((m: { body: string }) => m.body.startsWith('Intern:'))).toBe(false);
+    // Each confirmation says which it became, and so does replying to it.
+    const confirmations = smtp.messages.filter((m) => sentTo(expert.user.email)(m) && (m.subject ?? '') === `[${reference}] Uw reactie is toegevoegd aan ${reference}`);
+    const note = confirmations.find((m) => (m.text ?? '').includes('als interne notitie toegevoegd'))!;
+    expect(t.app.get(ReplyAddresses).parse(replyToOf(note))).toMatchObject({ mode: 'note' });
+    const message = confirmations.find((m) => (m.text ?? '').includes('Uw reactie per e-mail is toegevoegd aan'))!;
+    expect(t.app.get(ReplyAddresses).parse(replyToOf(message))).toMatchObject({ mode: 'answer' });
   });
 
   it('offers reopening a closed question rather than reopening it', async () => {

@@ -162,7 +162,10 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
     const text = replyText(bodyText(mail));
     if (text === '' && files.length === 0) return { ...base, ...ids, status: 'ignored', detail: 'lege reactie' };
     const isRequester = question.requesterId === author.id;
-    const mode: ReplyMode = isRequester ? 'requester' : target.mode;
+    // Staff: a public message only when the mail went to them as the one answering and they still are.
+    const internal = !isRequester && !(target.mode === 'answer' && question.assigneeId === author.id);
+    // What a reply to the confirmation becomes: what this reply became.
+    const mode: ReplyMode = isRequester ? 'requester' : internal ? 'note' : 'answer';
     const mailData = { reference: question.reference, title: question.title, link: this.replies.link(question.id), name: author.displayName, replyMode: mode };
     const confirm = (outcome: 'message' | 'note' | 'reopen-offered' | 'closed', refused: string[] = []): NotifyInput<'reply-received'> => ({
       // A question mail like the others, so it carries the reply address and joins the thread.
@@ -179,8 +182,6 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
       return { ...base, ...ids, status: 'closed', detail: `vraag heeft status ${question.status}`, confirmation: confirm('closed') };
     }
 
-    // Staff: a public message only when the mail went to them as the one answering and they still are.
-    const internal = !isRequester && !(target.mode === 'answer' && question.assigneeId === author.id);
     const body = text !== '' ? text : '(Reactie per e-mail met bijlagen.)';
     // A retry (the first worker died): what it already added is not added again.
     const done = row.attempts > 1 ? await this.replies.added(author, question.id, body, row.receivedAt) : { message: false, files: [] };
