@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../accounts/principal.js';
-import type { User } from '../accounts/user.entity.js';
 import { UsersService } from '../accounts/users.service.js';
 import { NotFoundError } from '../common/domain-errors.js';
 import { Database } from '../infra/database/database.service.js';
 import { AttachmentsService } from '../questions/attachments.service.js';
-import type { QuestionStatus } from '../questions/question.entities.js';
+import type { QuestionDetailDto } from '../questions/questions.dto.js';
 import { QuestionsService } from '../questions/questions.service.js';
 
 /*
@@ -15,11 +14,14 @@ import { QuestionsService } from '../questions/questions.service.js';
  * questions module is re-pointed in this file alone.
  */
 
+/** A user, as a principal carries them (no entity of another module is named here). */
+type User = Principal['user'];
+
 export interface ReplyQuestion {
   id: string;
   reference: string;
   title: string;
-  status: QuestionStatus;
+  status: QuestionDetailDto['status'];
   answeredAt: Date | null;
   requesterId: string;
   assigneeId: string | null;
