@@ -5,13 +5,14 @@ import { NotFoundError } from '../common/domain-errors.js';
 import { Database } from '../infra/database/database.service.js';
 import { AttachmentsService } from '../questions/attachments.service.js';
 import type { QuestionDetailDto } from '../questions/questions.dto.js';
-import { QuestionsService } from '../questions/questions.service.js';
+import { QuestionLifecycle } from '../questions/question-lifecycle.service.js';
+import { QuestionReader } from '../questions/question-reader.service.js';
 
 /*
  * The one place src/inbound reaches into src/questions: every read of a question and every write
- * onto one goes through here, over the questions module's public methods (get, postMessage,
- * mayReopen, AttachmentsService.add) — no table of theirs is read directly — so a reorganised
- * questions module is re-pointed in this file alone.
+ * onto one goes through here, over the questions module's public methods (QuestionReader.get,
+ * QuestionLifecycle's postMessage and mayReopen, AttachmentsService.add) — no table of theirs is
+ * read directly — so a reorganised questions module is re-pointed in this file alone.
  */
 
 /** A user, as a principal carries them (no entity of another module is named here). */
@@ -35,7 +36,8 @@ export class QuestionReplies {
   constructor(
     private readonly db: Database,
     private readonly users: UsersService,
-    private readonly questions: QuestionsService,
+    private readonly reader: QuestionReader,
+    private readonly lifecycle: QuestionLifecycle,
     private readonly attachments: AttachmentsService,
   ) {}
 
@@ -52,7 +54,7 @@ export class QuestionReplies {
   /** The question as `user` sees it; null when it is gone or they may no longer see it. */
   async question(user: User, questionId: string): Promise<ReplyQuestion | null> {
     try {
-      const q = await this.questions.get(principalOf(user), questionId);
+      const q = await this.reader.get(principalOf(user), questionId);
       return {
         id: q.id,
         reference: q.reference,
@@ -70,7 +72,7 @@ export class QuestionReplies {
 
   /** Whether the requester may still reopen the question (the questions module's reopen window). */
   mayReopen(question: ReplyQuestion): boolean {
-    return this.questions.mayReopen(question);
+    return this.lifecycle.mayReopen(question);
   }
 
   /**
@@ -79,12 +81,12 @@ export class QuestionReplies {
    * question that awaits them and restarts its clock, and mails the expert.
    */
   async post(user: User, questionId: string, body: string, internal: boolean): Promise<void> {
-    await this.questions.postMessage(principalOf(user), questionId, { body: body.slice(0, MAX_MESSAGE_CHARS), internal });
+    await this.lifecycle.postMessage(principalOf(user), questionId, { body: body.slice(0, MAX_MESSAGE_CHARS), internal });
   }
 
   /** Whether this message, and which of these files, were added since `since` (a retry after a crash between posting and recording). */
   async added(user: User, questionId: string, body: string, since: Date): Promise<{ message: boolean; files: { filename: string; size: number }[] }> {
-    const q = await this.questions.get(principalOf(user), questionId);
+    const q = await this.reader.get(principalOf(user), questionId);
     const recent = (createdAt: string) => new Date(createdAt).getTime() >= since.getTime();
     return {
       message: q.messages.some((m) => m.author.id === user.id && m.body === body.slice(0, MAX_MESSAGE_CHARS) && recent(m.createdAt)),
