@@ -22,7 +22,7 @@ import { ROLES, type Role } from '../common/access.js';
 import { PageQuery } from '../common/pagination.js';
 import { IsCalendarDate, NullableField, OptionalField } from '../common/validators.js';
 import type { MailPreference } from './user.entity.js';
-import { RETURN_PATH_PATTERN } from './return-path.js';
+import { RETURN_PATH_PATTERN } from '../infra/http/return-path.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -13,7 +13,7 @@ import { SignInLinkRequestDto, type TotpEnrolmentDto } from './accounts.dto.js';
 import { AuthService, type LinkInfo, SecondFactorCodeError } from './auth.service.js';
 import { CredentialsService } from './credentials.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from './principal.js';
-import { afterSignIn, safeReturnPath, withReturnTo } from './return-path.js';
+import { afterSignIn, safeReturnPath, withReturnTo } from '../infra/http/return-path.js';
 
 const LOGIN_COOKIE = 'vraagbaak_login';
 

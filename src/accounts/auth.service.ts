@@ -14,7 +14,7 @@ import { AccessRequest, ApiToken, RecoveryCode, Session, SessionKind, SignInDoma
 import type { Principal } from './principal.js';
 import { User } from './user.entity.js';
 import { verifyTotp } from './totp.js';
-import { safeReturnPath, withReturnTo } from './return-path.js';
+import { safeReturnPath, withReturnTo } from '../infra/http/return-path.js';
 
 export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Database } from '../infra/database/database.service.js';
 import { SqlParams, hydrate, queryRows } from '../infra/database/sql.js';
-import { User, hasRoleSql } from './user.entity.js';
+import { User } from './user.entity.js';
+import { hasRoleSql } from './user.queries.js';
 
 /** What other modules need of a user to address them (mails) and to assign them work. */
 export type Person = Pick<User, 'id' | 'email' | 'displayName' | 'active' | 'roles' | 'capacity' | 'mailPreference'>;

@@ -8,7 +8,5 @@ export { AccountEvents } from './account-events.js';
 export { CurrentActor, CurrentPrincipal, hasAnyRole, isStaff, type Principal } from './principal.js';
 export * from './user.queries.js';
 export { ExpertDirectory, expertiseKeuzesSql, expertiseThemesSql, routingCandidatesSql, unavailableOnSql, type Person } from './experts.js';
-// HTTP wiring the app's bootstrap (infra/http/create-app.ts) installs.
-export { registerPrivateResponses } from './private-responses.js';
-export { registerRateLimits } from './rate-limit.js';
-export { safeReturnPath } from './return-path.js';
+// HTTP wiring (rate limits, no-store answers) the composition root hands to createApp.
+export { installAccountsHttp } from './accounts-http.js';

@@ -12,9 +12,6 @@ export const rolesTransformer = {
   from: (value: string | null) => (value ? (value.split(',').filter(Boolean) as Role[]) : []),
 };
 
-/** Moved to user.queries.ts (an accounts query object); re-exported until questions and routing import it from there. */
-export { hasRoleSql } from './user.queries.js';
-
 export type MailPreference = 'immediate' | 'daily';
 
 @Entity('users')

@@ -1,5 +1,5 @@
 import { AppConfig, ConfigError } from '../config/app-config.js';
-import { ALL_HOLIDAYS, enabledHolidays, parseHolidayList, parseOfficeHours } from './calendar.config.js';
+import { ALL_HOLIDAYS, enabledHolidays, parseHolidayList, parseOfficeHours } from '../config/calendar-settings.js';
 import { calendarFromConfig } from './calendar.module.js';
 
 describe('calendar configuration', () => {

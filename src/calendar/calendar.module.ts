@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { enabledHolidays, parseHolidayList, parseOfficeHours } from './calendar.config.js';
+import { enabledHolidays, parseHolidayList, parseOfficeHours } from '../config/calendar-settings.js';
 import { WorkingCalendar } from './working-calendar.js';
 
 /** The calendar options AppConfig selects (HOLIDAYS_DISABLED, OFFICE_HOURS; both validated by AppConfig.fromEnv). */

@@ -1,8 +1,8 @@
 import Holidays from 'date-holidays';
 import { amsterdamOffsetAt } from '../common/clock.js';
-import { ALL_HOLIDAYS, HolidayKey, isHolidayKey } from './calendar.config.js';
+import { ALL_HOLIDAYS, HolidayKey, isHolidayKey } from '../config/calendar-settings.js';
 
-export { ALL_HOLIDAYS, type HolidayKey } from './calendar.config.js';
+export { ALL_HOLIDAYS, type HolidayKey } from '../config/calendar-settings.js';
 
 export interface WorkingCalendarOptions {
   /** Holidays that are days off; the others are ordinary days (HOLIDAYS_DISABLED switches them off). */

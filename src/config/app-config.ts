@@ -14,7 +14,7 @@ import {
   ValidationError,
   validateSync,
 } from 'class-validator';
-import { IsHolidayKeyList, IsOfficeHours } from '../calendar/calendar.config.js';
+import { IsHolidayKeyList, IsOfficeHours } from './calendar-settings.js';
 import { IsTrustProxy, TrustProxy, parseTrustProxy } from './trust-proxy.js';
 
 /**

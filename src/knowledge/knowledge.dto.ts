@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../common/pagination.js';
 import { IsCalendarDate, NullableField, OptionalField } from '../common/validators.js';
-import { ORGANISATION_TYPES } from '../organisations/organisation.entity.js';
+import { ORGANISATION_TYPES } from '../organisations/organisation-types.js';
 import { ARTICLE_STATUSES } from './knowledge.entities.js';
 import type { Article, ArticleSnapshot, ArticleStatus, ArticleVersion, ArticleVersionAction } from './knowledge.entities.js';
 import type { RemovedKind } from './text/anonymiser.js';

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsCalendarDate, OptionalField } from '../common/validators.js';
 import { PageQuery } from '../common/pagination.js';
-import { ORGANISATION_TYPES } from './organisation.entity.js';
-import type { Organisation, OrganisationType } from './organisation.entity.js';
+import type { Organisation } from './organisation.entity.js';
+import { ORGANISATION_TYPES, type OrganisationType } from './organisation-types.js';
 
 export class OrganisationDto {
   @ApiProperty({ description: 'Organisation code: CBS code for municipalities (GM…) and provinces (PV…), WS… for water boards.', example: 'GM0518' })

@@ -2,9 +2,6 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn } from '../infra/database/columns.js';
 import type { OrganisationType } from './organisation-types.js';
 
-/** @deprecated Import from the organisations index; re-exported until its callers move. */
-export { ORGANISATION_TYPES, type OrganisationType } from './organisation-types.js';
-
 /**
  * A Dutch government organisation that may ask questions. Municipalities merge every year, so
  * each row has a validity period; old organisations stay for the statistics of their questions.

@@ -2,15 +2,12 @@ import type { EntityManager } from 'typeorm';
 import type { Queryable } from '../infra/database/sql.js';
 import type { SqlParams } from '../infra/database/sql.js';
 import { staticData } from '../infra/database/static-data.js';
-import { ORGANISATION_TYPES, type OrganisationType } from './organisation.entity.js';
 
 /*
  * Published query objects of the organisations module (design D2): other modules read the
  * `organisations` register through these fragments (embedded in their own statement, values
  * added to their SqlParams) and read functions.
  */
-
-export { ORGANISATION_TYPES, type OrganisationType };
 
 /** Derived table, one row per organisation: code, name, type, province_code. */
 export function organisationRows(): string {

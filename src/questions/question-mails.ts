@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { ExpertDirectory, type Person } from '../accounts/experts.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
-import { organisationFacts } from '../infra/database/static-data.js';
+import { organisationFacts } from '../organisations/organisation.queries.js';
 import { NotificationsService, type NotifyInput } from '../notifications/notifications.service.js';
 import type { TemplateData, TemplateName } from '../notifications/templates.js';
 import { acceptanceDue } from './acceptance.js';

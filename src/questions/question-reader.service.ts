@@ -6,7 +6,7 @@ import { Page, pageOf } from '../common/pagination.js';
 import { isStaff, type Principal } from '../accounts/principal.js';
 import { ExpertDirectory } from '../accounts/experts.js';
 import { Database } from '../infra/database/database.service.js';
-import { organisationFacts } from '../infra/database/static-data.js';
+import { organisationFacts } from '../organisations/organisation.queries.js';
 import { Question, QuestionAttachment, QuestionEvent, QuestionKeuze, QuestionMessage, QuestionRating } from './question.entities.js';
 import type { QuestionEventRecord } from './question-events.js';
 import { QuestionSearch } from './question-search.js';

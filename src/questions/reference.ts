@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { SqlParams, queryRows } from '../infra/database/sql.js';
-import { databaseKindOf } from '../infra/search/search-index.js';
+import { SqlParams, databaseKindOf, queryRows } from '../infra/database/sql.js';
 
 /**
  * The year's next `count` human references, `WBS-2026-00042`: at least five digits, more when a

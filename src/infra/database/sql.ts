@@ -73,14 +73,6 @@ export class SqlParams {
 }
 
 /**
- * @deprecated Use `SqlParams`. Kept only for callers in src/questions (reference.ts, question-jobs.ts)
- * until their rewrite lands; then it goes.
- */
-export function placeholder(m: EntityManager, n: number): string {
-  return m.connection.options.type === 'postgres' ? `$${n}` : '?';
-}
-
-/**
  * Runs one statement and returns its rows, also for INSERT/UPDATE … RETURNING (SQLite ≥ 3.35 and
  * PostgreSQL). TypeORM's SQLite runner fetches rows only for statements that do not start with
  * INSERT/UPDATE/DELETE, hence the leading comment. Date and boolean parameters are converted as

@@ -19,11 +19,3 @@ export function staticData<T>(m: EntityManager, key: string, load: (m: EntityMan
   }
   return entry;
 }
-
-/*
- * Moved to their owners (design D6): `keuzeThemes` to catalog/catalog.queries.ts, `organisationFacts`
- * to organisations/organisation.queries.ts. Re-exported here only until src/questions and
- * src/routing import them from there; then these lines go (infra must not import feature modules).
- */
-export { keuzeThemes } from '../../catalog/catalog.queries.js';
-export { organisationFacts, type OrganisationFacts } from '../../organisations/organisation.queries.js';

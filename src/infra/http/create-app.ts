@@ -6,9 +6,6 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
-import { AuthService } from '../../accounts/auth.service.js';
-import { registerPrivateResponses } from '../../accounts/private-responses.js';
-import { registerRateLimits } from '../../accounts/rate-limit.js';
 import { AppModule } from '../../app.module.js';
 import { AppConfig } from '../../config/app-config.js';
 import { API_PREFIX, buildOpenApiDocument, serveOpenApi } from './openapi.js';
@@ -81,8 +78,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   logRequests(fastify);
   await registerResponseHeaders(fastify, config);
   await app.register(fastifyCookie);
-  await registerRateLimits(fastify, config, app.get(AuthService));
-  registerPrivateResponses(fastify);
+  // The feature modules' hooks (accounts: rate limits, no-store answers), as the composition root lists them.
+  for (const setup of AppModule.httpSetup) await setup(app, config);
   // Replaces the default JSON parser (before init registers it): the same parser, depth-bounded.
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, boundedJsonParser(fastify));
   await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 20 } });

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { safeReturnPath } from '../../accounts/return-path.js';
+import { safeReturnPath } from './return-path.js';
 import { DomainError, InvalidInputError } from '../../common/domain-errors.js';
 import { logCompletedRequest } from '../logging.js';
 import { HTML_CONTENT_TYPE, PageRenderer, wantsPage } from './pages.js';

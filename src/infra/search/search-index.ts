@@ -34,10 +34,6 @@ import type { QueryRunner } from 'typeorm';
 import { MatchMode, ParsedQuery, QueryTerm, indexText, toFts5Match, toTsQuery } from './dutch-analyzer.js';
 import { Queryable, SqlParams, databaseKindOf } from '../database/sql.js';
 
-/** @deprecated Import these from `infra/database/sql.js`; re-exported until the questions rewrite lands. */
-export { databaseKindOf };
-export type { Queryable };
-
 export interface SearchIndexDefinition {
   /** Table name (SQLite FTS5 virtual table, PostgreSQL table); [a-z_] only. */
   table: string;

@@ -1,8 +1,9 @@
 import { ValidateBy, ValidationOptions } from 'class-validator';
 
 /*
- * Calendar settings shared by AppConfig (validation) and CalendarModule (construction).
- * Deliberately free of date-holidays and Nest so that loading the config stays cheap.
+ * Calendar settings (HOLIDAYS_DISABLED, OFFICE_HOURS) shared by AppConfig (validation) and
+ * CalendarModule (construction). Part of the configuration, so config imports no feature module;
+ * deliberately free of date-holidays and Nest so that loading the config stays cheap.
  */
 
 /** Stable keys of the Dutch holidays the calendar knows; used in HOLIDAYS_DISABLED and in stored data. */
