@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { ARTICLE_INDEX, articleSearchDocument } from '../src/knowledge/article-index.js';
 import { QUESTION_INDEX, QUESTION_KEYS_TABLE, questionSearchDocument } from '../src/questions/question-index.js';
-import type { ArticleStatus } from '../src/knowledge/knowledge.entities.js';
+import type { ArticleStatus } from '../src/knowledge/article-vocabulary.js';
 import { SearchDocument, SQLITE_PREFIX_LENGTHS, rebuildSearchTable } from '../src/infra/search/search-index.js';
 import { FIRST_PREFIX_LENGTHS } from './support.js';
 

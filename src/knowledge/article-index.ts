@@ -1,5 +1,6 @@
 import { SearchDocument, SearchIndexDefinition, searchTag } from '../infra/search/search-index.js';
-import type { Article, ArticleStatus } from './knowledge.entities.js';
+import type { Article } from './knowledge.entities.js';
+import type { ArticleStatus } from './article-vocabulary.js';
 
 /** The articles' search index: title weighs four times the question and answer. */
 export const ARTICLE_INDEX: SearchIndexDefinition = {

@@ -22,7 +22,8 @@ import {
   MostOpenedQuery,
   SuggestionsDto,
 } from './knowledge.dto.js';
-import { Article, ArticleStatus, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
+import type { ArticleStatus } from './article-vocabulary.js';
+import { Article, ArticleSuggestion, ArticleSuggestionOpen, KnowledgeSearch, KnowledgeSearchClick } from './knowledge.entities.js';
 import { KnowledgeService } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
 import { RankedHit, SearchFilter } from '../infra/search/search-index.js';

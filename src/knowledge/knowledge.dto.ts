@@ -19,8 +19,8 @@ import {
 import { PageInfo, PageQuery } from '../common/pagination.js';
 import { IsCalendarDate, NullableField, OptionalField } from '../common/validators.js';
 import { ORGANISATION_TYPES } from '../organisations/organisation-types.js';
-import { ARTICLE_STATUSES } from './knowledge.entities.js';
-import type { Article, ArticleSnapshot, ArticleStatus, ArticleVersion, ArticleVersionAction } from './knowledge.entities.js';
+import { ARTICLE_STATUSES, type ArticleStatus, type ArticleVersionAction } from './article-vocabulary.js';
+import type { Article, ArticleSnapshot, ArticleVersion } from './knowledge.entities.js';
 import type { RemovedKind } from './text/anonymiser.js';
 
 const MAX_INT = 2_147_483_647;

@@ -1,9 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn } from '../infra/database/columns.js';
 import type { RemovedItem } from './text/anonymiser.js';
-
-export const ARTICLE_STATUSES = ['draft', 'in_review', 'published', 'archived'] as const;
-export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+import type { ArticleStatus, ArticleVersionAction } from './article-vocabulary.js';
 
 /**
  * A knowledge-base article: an anonymised, generalised question with its answer. `seq` is the
@@ -121,8 +119,6 @@ export class ArticleKeuze {
   @Column('varchar', { length: 20 })
   status: ArticleStatus;
 }
-
-export type ArticleVersionAction = 'created' | 'updated' | 'submitted' | 'published' | 'archived';
 
 export interface ArticleSnapshot {
   title: string;

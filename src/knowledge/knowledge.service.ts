@@ -16,11 +16,10 @@ import {
   ArticleKeuze,
   ArticleReuse,
   ArticleSnapshot,
-  ArticleStatus,
   ArticleSuggestion,
   ArticleVersion,
-  ArticleVersionAction,
 } from './knowledge.entities.js';
+import type { ArticleStatus, ArticleVersionAction } from './article-vocabulary.js';
 import { answerPlainText, renderAnswerHtml } from '../common/markdown.js';
 import { QuestionReader } from '../questions/question-reader.service.js';
 import { SearchIndex } from '../infra/search/search-index.js';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { insertRows } from '../infra/database/sql.js';
-import { Question, QuestionEvent, type QuestionEventType, type QuestionStatus } from './question.entities.js';
+import { Question, QuestionEvent } from './question.entities.js';
+import type { QuestionEventType, QuestionStatus } from './question-vocabulary.js';
 
 /** A question as it is right after an event (what subscribers may read; they must not change it). */
 export type QuestionSnapshot = Readonly<Question>;

@@ -1,4 +1,4 @@
-import type { QuestionEventType, QuestionStatus } from './question.entities.js';
+import type { QuestionEventType, QuestionStatus } from './question-vocabulary.js';
 
 /** A question's status as the pages name it, in plain Dutch. */
 export const STATUS_TEXT: Record<QuestionStatus, string> = {

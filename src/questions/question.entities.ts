@@ -1,24 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn } from '../infra/database/columns.js';
-
-export const QUESTION_STATUSES = [
-  'submitted',
-  'triage',
-  'assigned',
-  'in_progress',
-  'awaiting_requester',
-  'answered',
-  'closed',
-  'referred',
-  'withdrawn',
-] as const;
-export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
-
-/** Statuses in which a question counts against its expert's capacity. */
-export const OPEN_LOAD_STATUSES: QuestionStatus[] = ['assigned', 'in_progress', 'awaiting_requester'];
-export const FINAL_STATUSES: QuestionStatus[] = ['referred', 'withdrawn'];
-export const PRIORITIES = ['normal', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+import type { Priority, QuestionEventType, QuestionStatus } from './question-vocabulary.js';
 
 @Entity('questions')
 @Index(['status', 'submittedAt'])
@@ -129,27 +111,6 @@ export class QuestionKeuze {
   @Column('integer')
   themeId: number;
 }
-
-export const QUESTION_EVENT_TYPES = [
-  'submitted',
-  'routed',
-  'unroutable',
-  'assigned',
-  'accepted',
-  'declined',
-  'clarification_requested',
-  'requester_replied',
-  'answered',
-  'confirmed',
-  'auto_closed',
-  'reopened',
-  'referred',
-  'withdrawn',
-  'priority_changed',
-  'handover_needed',
-  'rated',
-] as const;
-export type QuestionEventType = (typeof QUESTION_EVENT_TYPES)[number];
 
 /** One entry on a question's timeline: who did what, when and why. */
 @Entity('question_events')

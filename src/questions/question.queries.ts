@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { Queryable } from '../infra/database/sql.js';
 import { parseSqlTime, type SqlParams } from '../infra/database/sql.js';
-import { PRIORITIES, Question, QuestionEvent, QuestionKeuze, type Priority, type QuestionEventType } from './question.entities.js';
+import { Question, QuestionEvent, QuestionKeuze } from './question.entities.js';
+import type { Priority, QuestionEventType } from './question-vocabulary.js';
 
 /*
  * Published query objects of the questions module (design D2): the only code outside this module
@@ -12,8 +13,6 @@ import { PRIORITIES, Question, QuestionEvent, QuestionKeuze, type Priority, type
  * tables are plain projections, which SQLite and PostgreSQL flatten into the outer query, so the
  * plans are those of a direct join.
  */
-
-export { PRIORITIES, type Priority };
 
 /**
  * Derived table, one row per question: id, status, priority, submitted_at, organisation_code,

@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { IsCalendarDate, OptionalField } from '../common/validators.js';
-import { PRIORITIES, QUESTION_EVENT_TYPES, QUESTION_STATUSES, type Priority, type QuestionEventType, type QuestionStatus } from './question.entities.js';
+import { PRIORITIES, QUESTION_EVENT_TYPES, QUESTION_STATUSES, type Priority, type QuestionEventType, type QuestionStatus } from './question-vocabulary.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const NOT_BLANK = /\S/;

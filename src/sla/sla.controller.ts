@@ -7,7 +7,7 @@ import type { AuditActor } from '../audit/audit.service.js';
 import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
 import { ApiPageResponse } from '../infra/http/openapi.decorators.js';
 import { UuidPipe } from '../infra/http/validation.js';
-import { PRIORITIES } from '../questions/question.queries.js';
+import { PRIORITIES } from '../questions/question-vocabulary.js';
 import { ClosuresService } from './closures.service.js';
 import { ClosureDto, ClosureQuery, CreateClosureDto, QuestionSlaDto, SlaPolicyDto, UpdateSlaPolicyDto } from './sla.dto.js';
 import { SlaService } from './sla.service.js';

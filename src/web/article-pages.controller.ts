@@ -10,7 +10,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { validateForm } from '../infra/http/forms.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { ArticleQuery, UpdateArticleDto, type ArticleStaffDto, type ArticleVersionDto } from '../knowledge/knowledge.dto.js';
-import type { ArticleStatus, ArticleVersionAction } from '../knowledge/knowledge.entities.js';
+import type { ArticleStatus, ArticleVersionAction } from '../knowledge/article-vocabulary.js';
 import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
 import { ARTICLE_AUTHOR_ROLES, KnowledgeService } from '../knowledge/knowledge.service.js';
 import { type DiffPart, REMOVED_KIND_NAMES, markPlaceholders, replacementOf, wordDiff } from './article-diff.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OPEN_LOAD_STATUSES, Question } from '../question.entities.js';
+import { Question } from '../question.entities.js';
+import { OPEN_LOAD_STATUSES } from '../question-vocabulary.js';
 import { SqlParams, parseSqlTime, queryRows } from '../../infra/database/sql.js';
 import { Database } from '../../infra/database/database.service.js';
 import { routingCandidatesSql } from '../../accounts/experts.js';
