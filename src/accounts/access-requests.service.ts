@@ -4,7 +4,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/domai
 import { Page, pageOf } from '../common/pagination.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
-import { Organisation } from '../organisations/organisation.entity.js';
+import { organisationFacts } from '../organisations/organisation.queries.js';
 import { AccessRequestDto, AccessRequestQuery, ApproveAccessRequestDto, CreateSignInDomainDto, SignInDomainDto } from './accounts.dto.js';
 import { AccessRequest, SignInDomain } from './auth.entities.js';
 import { AuthService } from './auth.service.js';
@@ -38,7 +38,7 @@ export class AccessRequestsService {
   async addDomain(input: CreateSignInDomainDto, actor: AuditActor): Promise<SignInDomainDto> {
     const row: SignInDomain = { domain: input.domain, organisationCode: input.organisationCode.toUpperCase(), createdAt: this.clock.now() };
     await this.db.transaction(async (m) => {
-      if (!(await m.existsBy(Organisation, { code: row.organisationCode }))) {
+      if (!(await organisationFacts(m, row.organisationCode))) {
         throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${row.organisationCode} bestaat niet` }]);
       }
       if (await m.existsBy(SignInDomain, { domain: row.domain })) throw new ConflictError(`Domein ${row.domain} staat al op de lijst.`, 'domain-exists');
@@ -74,7 +74,7 @@ export class AccessRequestsService {
       const request = await m.findOneBy(AccessRequest, { id });
       if (!request) throw new NotFoundError('Toegangsverzoek', id);
       if (request.status === 'approved') throw new ConflictError('Dit verzoek is al goedgekeurd.', 'already-decided');
-      if (!(await m.existsBy(Organisation, { code: organisationCode }))) {
+      if (!(await organisationFacts(m, organisationCode))) {
         throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${organisationCode} bestaat niet` }]);
       }
       let user = await m.findOneBy(User, { email: request.email });

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Role } from '../common/access.js';
 import { SqlParams, databaseKindOf, type Queryable } from '../infra/database/sql.js';
 import { User } from './user.entity.js';
+import type { Person } from './experts.js';
 
 /*
  * Published query objects of the accounts module (design D2): other modules read `users` through
@@ -30,7 +31,7 @@ export async function displayNames(m: Queryable, ids: readonly string[]): Promis
   return new Map(rows.map((r) => [String(r.id), String(r.display_name)]));
 }
 
-/** A user by id, or null (for services that take a whole user, such as the question mails). */
-export async function userById(m: EntityManager, id: string): Promise<User | null> {
+/** A user by id as a Person (the public facts: name, mail address, roles …), or null. */
+export async function userById(m: EntityManager, id: string): Promise<Person | null> {
   return m.findOneBy(User, { id });
 }

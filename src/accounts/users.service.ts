@@ -7,7 +7,7 @@ import { Page, pageOf } from '../common/pagination.js';
 import type { Role } from '../common/access.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
-import { Organisation } from '../organisations/organisation.entity.js';
+import { organisationFacts } from '../organisations/organisation.queries.js';
 import { AccountEvents } from './account-events.js';
 import { AuthService, normaliseEmail } from './auth.service.js';
 import { AbsenceDto, CreateAbsenceDto, CreateUserDto, ExpertiseInputDto, UpdateMeDto, UpdateUserDto, UserDto, UserQuery } from './accounts.dto.js';
@@ -131,7 +131,7 @@ export class UsersService {
     if (roles.includes('requester') && !organisationCode) {
       throw new InvalidInputError([{ name: 'organisationCode', reason: 'is verplicht voor een vraagsteller' }]);
     }
-    if (organisationCode && !(await m.existsBy(Organisation, { code: organisationCode }))) {
+    if (organisationCode && !(await organisationFacts(m, organisationCode))) {
       throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${organisationCode} bestaat niet` }]);
     }
   }

@@ -5,7 +5,7 @@ import { Role } from '../common/access.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../common/domain-errors.js';
 import { Page, PageQuery, pageOf } from '../common/pagination.js';
-import { Keuze } from '../catalog/catalog.entities.js';
+import { keuzeThemes } from '../catalog/catalog.queries.js';
 import { AuditActor, AuditService } from '../audit/audit.service.js';
 import { Database } from '../infra/database/database.service.js';
 import { Principal, hasAnyRole, isStaff } from '../accounts/principal.js';
@@ -149,7 +149,7 @@ export class KnowledgeService {
       error.extensions.articleId = existing.id;
       throw error;
     }
-    const known = new Set((await this.db.manager.find(Keuze, { select: { id: true }, where: { id: In(source.keuzeIds) } })).map((k) => k.id));
+    const known = await keuzeThemes(this.db.manager);
     const keuzeIds = [...new Set(source.keuzeIds)].filter((id) => known.has(id));
     return this.createArticle(
       {
@@ -405,8 +405,8 @@ export class KnowledgeService {
       if (allowEmpty) return [];
       throw new InvalidInputError([{ name: 'keuzeIds', reason: 'noem minstens één keuze' }]);
     }
-    const keuzes = await m.find(Keuze, { select: { id: true, themeId: true }, where: { id: In(keuzeIds) } });
-    const byId = new Map(keuzes.map((k) => [k.id, k.themeId]));
+    // The catalog changes only by migration: its keuzes come from memory (catalog's keuzeThemes).
+    const byId = await keuzeThemes(m);
     const unknown = keuzeIds.map((id, index) => ({ id, index })).filter(({ id }) => !byId.has(id));
     if (unknown.length > 0) throw new InvalidInputError(unknown.map(({ id, index }) => ({ name: `keuzeIds[${index}]`, reason: `keuze ${id} bestaat niet` })));
     return [...new Set(keuzeIds.map((id) => byId.get(id)!))].sort((a, b) => a - b);
@@ -425,10 +425,12 @@ export class KnowledgeService {
   private async writeKeuzes(m: EntityManager, article: Article, replace = false): Promise<void> {
     if (replace) await m.delete(ArticleKeuze, { articleId: article.id });
     if (article.keuzeIds.length === 0) return;
-    const keuzes = await m.find(Keuze, { select: { id: true, themeId: true }, where: { id: In(article.keuzeIds) } });
+    const themes = await keuzeThemes(m);
+    const keuzeIds = [...new Set(article.keuzeIds)].filter((id) => themes.has(id));
+    if (keuzeIds.length === 0) return;
     await m.insert(
       ArticleKeuze,
-      keuzes.map((k) => ({ articleId: article.id, keuzeId: k.id, themeId: k.themeId, articleSeq: article.seq, status: article.status })),
+      keuzeIds.map((keuzeId) => ({ articleId: article.id, keuzeId, themeId: themes.get(keuzeId)!, articleSeq: article.seq, status: article.status })),
     );
   }
 

@@ -1,11 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { insertRows } from '../infra/database/sql.js';
-import { Question, QuestionEvent } from './question.entities.js';
-import type { QuestionEventType, QuestionStatus } from './question-vocabulary.js';
+import { QuestionEvent } from './question.entities.js';
+import type { Priority, QuestionEventType, QuestionStatus } from './question-vocabulary.js';
 
-/** A question as it is right after an event (what subscribers may read; they must not change it). */
-export type QuestionSnapshot = Readonly<Question>;
+/**
+ * A question as it is right after an event (what subscribers and other modules may read; they must
+ * not change it). A plain type of its own, so the entity (question.entities.ts) stays inside the module.
+ */
+export interface QuestionSnapshot {
+  readonly id: string;
+  readonly reference: string;
+  readonly title: string;
+  readonly body: string;
+  readonly context: string | null;
+  readonly organisationCode: string;
+  readonly requesterId: string;
+  readonly status: QuestionStatus;
+  readonly priority: Priority;
+  readonly assigneeId: string | null;
+  readonly desiredAnswerDate: string | null;
+  readonly routingNote: Readonly<Record<string, unknown>> | null;
+  readonly assignmentCount: number;
+  readonly needsHandover: boolean;
+  readonly answerBody: string | null;
+  readonly referredTo: string | null;
+  readonly reopenCount: number;
+  readonly suggestionId: string | null;
+  readonly consentToNameOrganisation: boolean;
+  readonly submittedAt: Date;
+  readonly assignedAt: Date | null;
+  readonly answeredAt: Date | null;
+  readonly closedAt: Date | null;
+  readonly autoCloseAt: Date | null;
+  readonly updatedAt: Date;
+  readonly version: number;
+}
 
 /** One timeline event. */
 export interface QuestionEventRecord {

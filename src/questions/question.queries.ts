@@ -4,6 +4,7 @@ import type { Queryable } from '../infra/database/sql.js';
 import { parseSqlTime, type SqlParams } from '../infra/database/sql.js';
 import { Question, QuestionEvent, QuestionKeuze } from './question.entities.js';
 import type { Priority, QuestionEventType } from './question-vocabulary.js';
+import type { QuestionSnapshot } from './question-events.js';
 
 /*
  * Published query objects of the questions module (design D2): the only code outside this module
@@ -90,6 +91,6 @@ export async function questionKeuzes(m: EntityManager, questionId: string): Prom
  * A whole question, for the questions module's own services that take one (the mails). Callers
  * outside the module pass it on and read no more than the public facts above.
  */
-export async function questionById(m: EntityManager, questionId: string): Promise<Question | null> {
+export async function questionById(m: EntityManager, questionId: string): Promise<QuestionSnapshot | null> {
   return m.findOneBy(Question, { id: questionId });
 }

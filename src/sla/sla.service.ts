@@ -11,7 +11,6 @@ import { SqlParams, insertRows, queryRows } from '../infra/database/sql.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { organisationFacts } from '../organisations/organisation.queries.js';
-import type { QuestionEvent } from '../questions/question.entities.js';
 import { PRIORITIES } from '../questions/question-vocabulary.js';
 import { questionClockFacts, questionKeuzes, questionTimeline, type QuestionClockFacts } from '../questions/question.queries.js';
 import { QuestionEvents } from '../questions/question-events.js';
