@@ -4,6 +4,9 @@
  */
 export { AccountsModule } from './accounts.module.js';
 export { AuthService } from './auth.service.js';
+export { UsersService } from './users.service.js';
+export { CredentialsService } from './credentials.service.js';
+export { ApiTokenDto, CreateAbsenceDto, CreatedApiTokenDto, TotpConfirmDto, TotpEnrolmentDto, UpdateMeDto, UserDto } from './accounts.dto.js';
 export { AccountEvents } from './account-events.js';
 export { CurrentActor, CurrentPrincipal, hasAnyRole, isStaff, type Principal } from './principal.js';
 export * from './user.queries.js';

@@ -2,3 +2,4 @@
 export { OrganisationsModule } from './organisations.module.js';
 export { OrganisationsService } from './organisations.service.js';
 export { ORGANISATION_TYPES, type OrganisationType } from './organisation-types.js';
+export * from './organisation.queries.js';

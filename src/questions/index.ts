@@ -1,7 +1,6 @@
 /*
  * The public entry of questions (README "Architecture", D1). Not published: the entities
- * (question.entities.ts), including the constants that live there today (OPEN_LOAD_STATUSES,
- * PRIORITIES), until they move to a file of their own.
+ * (question.entities.ts); their vocabulary (statuses, priorities, event types) is.
  */
 export { QuestionsModule } from './questions.module.js';
 export { QuestionIntake } from './question-intake.service.js';
@@ -11,6 +10,16 @@ export { QuestionMails } from './question-mails.js';
 export { AttachmentsService, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES } from './attachments.service.js';
 export { QuestionEvents, type QuestionEventHandler, type QuestionEventRecord, type QuestionSnapshot, type RecordedQuestionEvent } from './question-events.js';
 export * from './question.queries.js';
+export {
+  FINAL_STATUSES,
+  OPEN_LOAD_STATUSES,
+  PRIORITIES,
+  QUESTION_EVENT_TYPES,
+  QUESTION_STATUSES,
+  type Priority,
+  type QuestionEventType,
+  type QuestionStatus,
+} from './question-vocabulary.js';
 export { seesAllQuestions, type QuestionScope } from './question-visibility.js';
 export { EVENT_TEXT, REQUESTER_TODO, STATUS_TEXT, dutchDateTime } from './question-texts.js';
 export {
