@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/access.js';
 import { InvalidInputError } from '../common/domain-errors.js';
-import type { AuditActor } from '../audit/audit.service.js';
+import type { AuditActor } from '../audit/index.js';
 import { ApiPageResponse } from '../infra/http/openapi.decorators.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { AccessRequestDto, AccessRequestQuery, ApproveAccessRequestDto, CreateSignInDomainDto, SignInDomainDto } from './accounts.dto.js';

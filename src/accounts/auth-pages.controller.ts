@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { Public, SignedIn } from '../common/access.js';
 import { DomainError, InvalidInputError } from '../common/domain-errors.js';
-import type { AuditActor } from '../audit/audit.service.js';
+import type { AuditActor } from '../audit/index.js';
 import { validateForm } from '../infra/http/forms.js';
 import { AppSecrets } from '../infra/secrets.js';
 import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.guard.js';

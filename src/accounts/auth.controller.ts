@@ -2,7 +2,7 @@ import { Body, Controller, Delete, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public, SignedIn } from '../common/access.js';
-import type { AuditActor } from '../audit/audit.service.js';
+import type { AuditActor } from '../audit/index.js';
 import { AllowDuringMfaEnrolment, CSRF_COOKIE, SESSION_COOKIE } from './access.guard.js';
 import { SessionDto, SessionRequestDto, SignInLinkRequestDto } from './accounts.dto.js';
 import { AuthService } from './auth.service.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../infra/database/database.service.js';
-import { SYSTEM_ACTOR } from '../audit/audit.service.js';
+import { SYSTEM_ACTOR } from '../audit/index.js';
 import { Clock } from '../common/clock.js';
 import { AuthService } from './auth.service.js';
 import { UsersService } from './users.service.js';

@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { IsNull } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
-import { AuditActor, AuditService } from '../audit/audit.service.js';
+import { AuditActor, AuditService } from '../audit/index.js';
 import { Database } from '../infra/database/database.service.js';
 import { AppSecrets, randomToken, sha256 } from '../infra/secrets.js';
 import { ApiTokenDto, CreatedApiTokenDto, RecoveryCodesDto, TotpEnrolmentDto } from './accounts.dto.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, SignedIn } from '../common/access.js';
-import type { AuditActor } from '../audit/audit.service.js';
+import type { AuditActor } from '../audit/index.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { AllowDuringMfaEnrolment } from './access.guard.js';
 import {

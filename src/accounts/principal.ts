@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { hasStaffRole, type Role } from '../common/access.js';
-import type { AuditActor } from '../audit/audit.service.js';
+import type { AuditActor } from '../audit/index.js';
 import type { User } from './user.entity.js';
 
 /** The authenticated caller of a request. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/access.js';
-import type { AuditActor } from '../audit/audit.service.js';
+import type { AuditActor } from '../audit/index.js';
 import { ApiPageResponse } from '../infra/http/openapi.decorators.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { AbsenceDto, CreateAbsenceDto, CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './accounts.dto.js';
