@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '../calendar/working-calendar.js';
+import type { WorkingCalendar } from '../calendar/index.js';
 
 /**
  * When an assignment should be accepted, and when its reminders are due: measured in office time

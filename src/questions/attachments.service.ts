@@ -7,7 +7,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../common/domain-errors.js';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import { Database } from '../infra/database/database.service.js';
 import { QuestionAttachment } from './question.entities.js';
 import { QuestionReader } from './question-reader.service.js';

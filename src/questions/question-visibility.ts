@@ -1,6 +1,5 @@
 import type { ExpertVisibility } from '../config/app-config.js';
-import type { Principal } from '../accounts/principal.js';
-import { expertiseKeuzesSql, expertiseThemesSql } from '../accounts/experts.js';
+import { expertiseKeuzesSql, expertiseThemesSql, type Principal } from '../accounts/index.js';
 
 /** Turns a value into a placeholder of the statement being built (the same placeholder may be used twice). */
 export type Bind = (value: unknown) => string;

@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles, SignedIn } from '../common/access.js';
-import type { AuditActor } from '../audit/audit.service.js';
-import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
+import type { AuditActor } from '../audit/index.js';
+import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/index.js';
 import { ApiPageResponse } from '../infra/http/openapi.decorators.js';
 import { readUploadedFile } from '../infra/http/multipart.js';
 import { UuidPipe } from '../infra/http/validation.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CalendarModule } from '../calendar/calendar.module.js';
+import { CalendarModule } from '../calendar/index.js';
 import { AttachmentsService } from './attachments.service.js';
 import { QuestionEvents } from './question-events.js';
 import { QuestionSearch } from './question-search.js';

@@ -4,7 +4,7 @@ import { Question } from '../question.entities.js';
 import { OPEN_LOAD_STATUSES } from '../question-vocabulary.js';
 import { SqlParams, parseSqlTime, queryRows } from '../../infra/database/sql.js';
 import { Database } from '../../infra/database/database.service.js';
-import { routingCandidatesSql } from '../../accounts/experts.js';
+import { routingCandidatesSql } from '../../accounts/index.js';
 
 export interface Candidate {
   expertId: string;

@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { Clock, amsterdamDay } from '../../common/clock.js';
 import { ConflictError } from '../../common/domain-errors.js';
 import { Batcher } from '../../common/batcher.js';
-import { ExpertDirectory } from '../../accounts/experts.js';
+import { ExpertDirectory } from '../../accounts/index.js';
 import { Database } from '../../infra/database/database.service.js';
 import { JobHandler } from '../../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../../infra/jobs/job-names.js';
