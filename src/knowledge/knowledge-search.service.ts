@@ -5,8 +5,8 @@ import { Clock, amsterdamDay, amsterdamMidnight, shiftDay } from '../common/cloc
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf } from '../common/pagination.js';
 import { Database } from '../infra/database/database.service.js';
-import { keuzeThemes } from '../catalog/catalog.queries.js';
-import { isStaff, type Principal } from '../accounts/principal.js';
+import { keuzeThemes } from '../catalog/index.js';
+import { isStaff, type Principal } from '../accounts/index.js';
 import { keuzeTag, statusTag, themeTag } from './article-index.js';
 import {
   ArticleHitDto,

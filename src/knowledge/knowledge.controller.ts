@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Public, Roles } from '../common/access.js';
 import { PageQuery } from '../common/pagination.js';
-import type { AuditActor } from '../audit/audit.service.js';
-import { CurrentActor, CurrentPrincipal } from '../accounts/principal.js';
-import type { Principal } from '../accounts/principal.js';
+import type { AuditActor } from '../audit/index.js';
+import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/index.js';
 import { ApiPageResponse } from '../infra/http/openapi.decorators.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import {

@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../common/pagination.js';
 import { IsCalendarDate, NullableField, OptionalField } from '../common/validators.js';
-import { ORGANISATION_TYPES } from '../organisations/organisation-types.js';
+import { ORGANISATION_TYPES } from '../organisations/index.js';
 import { ARTICLE_STATUSES, type ArticleStatus, type ArticleVersionAction } from './article-vocabulary.js';
 import type { Article, ArticleSnapshot, ArticleVersion } from './knowledge.entities.js';
 import type { RemovedKind } from './text/anonymiser.js';

@@ -5,7 +5,7 @@ import { KNOWLEDGE_ENTITIES } from './knowledge.entities.js';
 import { KnowledgeSearchService } from './knowledge-search.service.js';
 import { KnowledgeService } from './knowledge.service.js';
 import { SearchLog } from './search-log.js';
-import { QuestionsModule } from '../questions/questions.module.js';
+import { QuestionsModule } from '../questions/index.js';
 import { QuestionsBridge } from './questions-bridge.js';
 
 /**

@@ -5,10 +5,10 @@ import { Role } from '../common/access.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../common/domain-errors.js';
 import { Page, PageQuery, pageOf } from '../common/pagination.js';
-import { keuzeThemes } from '../catalog/catalog.queries.js';
-import { AuditActor, AuditService } from '../audit/audit.service.js';
+import { keuzeThemes } from '../catalog/index.js';
+import { AuditActor, AuditService } from '../audit/index.js';
 import { Database } from '../infra/database/database.service.js';
-import { Principal, hasAnyRole, isStaff } from '../accounts/principal.js';
+import { hasAnyRole, isStaff, Principal } from '../accounts/index.js';
 import { ARTICLE_INDEX, articleSearchDocument } from './article-index.js';
 import { ArticlePublicDto, ArticleStaffDto, ArticleVersionDto, CreateArticleDto, UpdateArticleDto } from './knowledge.dto.js';
 import {
@@ -21,7 +21,7 @@ import {
 } from './knowledge.entities.js';
 import type { ArticleStatus, ArticleVersionAction } from './article-vocabulary.js';
 import { answerPlainText, renderAnswerHtml } from '../common/markdown.js';
-import { QuestionReader } from '../questions/question-reader.service.js';
+import { QuestionReader } from '../questions/index.js';
 import { SearchIndex } from '../infra/search/search-index.js';
 import { AnonymiseContext, RemovedItem, anonymise } from './text/anonymiser.js';
 

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { QuestionEvents } from '../questions/question-events.js';
+import { QuestionEvents } from '../questions/index.js';
 import { KnowledgeService } from './knowledge.service.js';
 
 /**
