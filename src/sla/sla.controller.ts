@@ -3,11 +3,11 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { Roles } from '../common/access.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { isCalendarDate } from '../common/validators.js';
-import type { AuditActor } from '../audit/audit.service.js';
-import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/principal.js';
+import type { AuditActor } from '../audit/index.js';
+import { CurrentActor, CurrentPrincipal, type Principal } from '../accounts/index.js';
 import { ApiPageResponse } from '../infra/http/openapi.decorators.js';
 import { UuidPipe } from '../infra/http/validation.js';
-import { PRIORITIES } from '../questions/question-vocabulary.js';
+import { PRIORITIES } from '../questions/index.js';
 import { ClosuresService } from './closures.service.js';
 import { ClosureDto, ClosureQuery, CreateClosureDto, QuestionSlaDto, SlaPolicyDto, UpdateSlaPolicyDto } from './sla.dto.js';
 import { SlaService } from './sla.service.js';

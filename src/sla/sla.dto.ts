@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { IsCalendarDate, IsDecimalNumber, OptionalField } from '../common/validators.js';
-import { PRIORITIES } from '../questions/question-vocabulary.js';
+import { PRIORITIES } from '../questions/index.js';
 import { CLOCK_KINDS, SLA_EVENT_TYPES, type ClockKind, type SlaEventType } from './sla.entities.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CalendarModule } from '../calendar/calendar.module.js';
-import { QuestionsModule } from '../questions/questions.module.js';
+import { CalendarModule } from '../calendar/index.js';
+import { QuestionsModule } from '../questions/index.js';
 import { ClosuresService } from './closures.service.js';
 import { SlaJobs } from './sla-jobs.js';
 import { ClosuresController, QuestionSlaController, SlaPoliciesController } from './sla.controller.js';

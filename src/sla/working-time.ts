@@ -1,5 +1,5 @@
 import { amsterdamDay, amsterdamMidnight, shiftDay } from '../common/clock.js';
-import type { WorkingCalendar } from '../calendar/working-calendar.js';
+import type { WorkingCalendar } from '../calendar/index.js';
 
 /** What SLA timing needs from a calendar; `WorkingCalendar` has it, and so has `WorkingTimeTable`. */
 export interface WorkingTime {
