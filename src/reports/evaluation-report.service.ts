@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { Database } from '../infra/database/database.service.js';
-import { dutchDate } from '../statistics/periods.js';
+import { dutchDate, emptyMeasures, type MeasuresDto, type ResolvedFilter, type StatisticsQuery, StatisticsService } from '../statistics/index.js';
 import { SqlParams } from '../infra/database/sql.js';
-import { themeRows } from '../catalog/catalog.queries.js';
-import { readerSearchGaps } from '../knowledge/article.queries.js';
-import { questionRatingRows, questionRows } from '../questions/question.queries.js';
-import { StatisticsService, emptyMeasures, type ResolvedFilter } from '../statistics/statistics.service.js';
-import type { MeasuresDto, StatisticsQuery } from '../statistics/statistics.dto.js';
+import { themeRows } from '../catalog/index.js';
+import { readerSearchGaps } from '../knowledge/index.js';
+import { questionRatingRows, questionRows } from '../questions/index.js';
 import { html, raw } from './html.js';
 import { barChart, formatNumber, lineChart, shareBar } from './svg-charts.js';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../common/access.js';
-import { StatisticsQuery } from '../statistics/statistics.dto.js';
+import { StatisticsQuery } from '../statistics/index.js';
 import { EvaluationReportService } from './evaluation-report.service.js';
 
 /**

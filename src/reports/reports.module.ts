@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { StatisticsModule } from '../statistics/statistics.module.js';
+import { StatisticsModule } from '../statistics/index.js';
 import { EvaluationReportService } from './evaluation-report.service.js';
 import { ReportsController } from './reports.controller.js';
 

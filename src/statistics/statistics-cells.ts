@@ -7,10 +7,10 @@ import { SqlParams, queryRows } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, DIRTY_TABLE, measureColumn, postgresAmsterdamDay, sqliteAmsterdamDay } from './cells-schema.js';
 import { amsterdamMidnight, shiftDay } from '../common/clock.js';
 import { OPEN_STATUSES } from './statistics.dto.js';
-import { articleReuseRows } from '../knowledge/article.queries.js';
-import { organisationRows, provinceKeyOf } from '../organisations/organisation.queries.js';
-import { questionKeuzeRows, questionRatingRows, questionRows, questionThemeRows } from '../questions/question.queries.js';
-import { slaClockRows } from '../sla/sla.queries.js';
+import { articleReuseRows } from '../knowledge/index.js';
+import { organisationRows, provinceKeyOf } from '../organisations/index.js';
+import { questionKeuzeRows, questionRatingRows, questionRows, questionThemeRows } from '../questions/index.js';
+import { slaClockRows } from '../sla/index.js';
 
 /** Days recomputed per transaction (bounds how long a refresh holds SQLite's write lock). */
 const DAYS_PER_TRANSACTION = 8;

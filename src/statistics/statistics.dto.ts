@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { IsCalendarDate, OptionalField } from '../common/validators.js';
-import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation-types.js';
+import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/index.js';
 
 export const BREAKDOWN_DIMENSIONS = ['keuze', 'theme', 'organisationType', 'province', 'month', 'quarter', 'expert'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CalendarModule } from '../calendar/calendar.module.js';
+import { CalendarModule } from '../calendar/index.js';
 import { StatisticsController } from './statistics.controller.js';
 import { StatisticsCells } from './statistics-cells.js';
 import { StatisticsJobs } from './statistics-jobs.js';
