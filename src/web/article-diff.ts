@@ -1,5 +1,5 @@
 import { diffWords } from 'diff';
-import { ANONYMISATION_LABELS, type RemovedKind } from '../knowledge/text/anonymiser.js';
+import { ANONYMISATION_LABELS, type RemovedKind } from '../knowledge/index.js';
 
 /** A piece of a compared text: unchanged, or added/removed by the newer version. */
 export interface DiffPart {

@@ -2,10 +2,9 @@ import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access.js';
-import { CatalogService } from '../catalog/catalog.service.js';
-import { KeuzeQuery, MaatregelQuery } from '../catalog/catalog.dto.js';
+import { CatalogService, KeuzeQuery, MaatregelQuery } from '../catalog/index.js';
 import { PositiveIntPipe } from '../infra/http/validation.js';
-import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
+import { KnowledgeSearchService } from '../knowledge/index.js';
 import { articleItem, totalText } from './page-format.js';
 
 /** Articles a theme or keuze page lists; the rest are one link away in the knowledge base. */

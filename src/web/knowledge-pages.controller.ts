@@ -5,12 +5,10 @@ import { validate } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
-import { CurrentPrincipal, type Principal } from '../accounts/principal.js';
-import { CatalogService } from '../catalog/catalog.service.js';
+import { CurrentPrincipal, type Principal } from '../accounts/index.js';
+import { CatalogService } from '../catalog/index.js';
 import { UuidPipe, VALIDATION_OPTIONS, toInvalidParams } from '../infra/http/validation.js';
-import { ArticleQuery, ArticleSearchResultDto } from '../knowledge/knowledge.dto.js';
-import { KnowledgeService } from '../knowledge/knowledge.service.js';
-import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
+import { ArticleQuery, ArticleSearchResultDto, KnowledgeSearchService, KnowledgeService } from '../knowledge/index.js';
 import { catalogView, dutchDate, totalText } from './page-format.js';
 
 /** The page's query parameters (Dutch `pagina`) and the API's names for them. */

@@ -1,7 +1,6 @@
 import { ReferencePageQuery } from '../common/pagination.js';
-import { KeuzeQuery, type KeuzeDto, type ThemeDto } from '../catalog/catalog.dto.js';
-import type { CatalogService } from '../catalog/catalog.service.js';
-import type { ArticleHitDto } from '../knowledge/knowledge.dto.js';
+import { type CatalogService, type KeuzeDto, KeuzeQuery, type ThemeDto } from '../catalog/index.js';
+import type { ArticleHitDto } from '../knowledge/index.js';
 
 const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric' });
 

@@ -2,9 +2,8 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access.js';
-import { CatalogService } from '../catalog/catalog.service.js';
-import { MostOpenedQuery } from '../knowledge/knowledge.dto.js';
-import { KnowledgeSearchService } from '../knowledge/knowledge-search.service.js';
+import { CatalogService } from '../catalog/index.js';
+import { KnowledgeSearchService, MostOpenedQuery } from '../knowledge/index.js';
 import { articleItem, catalogView } from './page-format.js';
 
 /** Articles in each of the start page's lists. */

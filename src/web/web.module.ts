@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { CatalogModule } from '../catalog/catalog.module.js';
-import { KnowledgeModule } from '../knowledge/knowledge.module.js';
-import { OrganisationsModule } from '../organisations/organisations.module.js';
-import { QuestionsModule } from '../questions/questions.module.js';
-import { SlaModule } from '../sla/sla.module.js';
+import { CatalogModule } from '../catalog/index.js';
+import { KnowledgeModule } from '../knowledge/index.js';
+import { OrganisationsModule } from '../organisations/index.js';
+import { QuestionsModule } from '../questions/index.js';
+import { SlaModule } from '../sla/index.js';
 import { ArticlePagesController } from './article-pages.controller.js';
 import { AccessibilityPageController } from './accessibility-page.controller.js';
 import { CatalogPagesController } from './catalog-pages.controller.js';
