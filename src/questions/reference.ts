@@ -28,7 +28,7 @@ export async function allocateReferences(m: EntityManager, year: number, count: 
  * intake allocates before inserting.)
  */
 export async function assignReferences(m: EntityManager, year: number, questionIds: string[]): Promise<string[]> {
-  const sql = new SqlParams('postgres');
+  const sql = new SqlParams(databaseKindOf(m));
   const [y, count, ids] = [sql.add(year), sql.add(questionIds.length), sql.add(questionIds)];
   const rows = await queryRows<{ id: string; reference: string; n: number | string }>(
     m,

@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { databaseKindOf } from '../infra/database/sql.js';
 
 /**
  * Schema of the statistics cells: per day of submission (Europe/Amsterdam), organisation type,
@@ -68,7 +69,7 @@ export const CELL_MEASURES: readonly CellMeasure[] = MEASURE_COLUMNS;
 export const measureColumn = (measure: CellMeasure) => `m_${measure}`;
 
 export async function createCellsSchema(runner: QueryRunner): Promise<void> {
-  const postgres = runner.connection.options.type === 'postgres';
+  const postgres = databaseKindOf(runner) === 'postgres';
   // SQLite: clustered by the key, so the cells of one dimension are read in one sequential pass.
   await runner.query(`CREATE TABLE ${CELLS_TABLE} (
     dimension varchar(10) NOT NULL,
@@ -154,7 +155,7 @@ export async function createCellsSchema(runner: QueryRunner): Promise<void> {
 }
 
 export async function dropCellsSchema(runner: QueryRunner): Promise<void> {
-  const postgres = runner.connection.options.type === 'postgres';
+  const postgres = databaseKindOf(runner) === 'postgres';
   for (const { table } of SOURCES) {
     for (const event of postgres ? ['inserted', 'changed'] : ['inserted', 'updated', 'deleted']) {
       await runner.query(`DROP TRIGGER IF EXISTS statistics_${table}_${event}${postgres ? ` ON ${table}` : ''}`);

@@ -452,7 +452,6 @@ export class StatisticsService {
   /** Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze copy. */
   private clockSource(by: BreakdownDimension | null, p: SqlParams, totals?: SlaClockIndex): ClockSource {
     const kind = this.db.kind;
-    const bool = (value: boolean) => p.add(kind === 'sqlite' ? (value ? 1 : 0) : value);
     const asText = (key: string): unknown => (key === '' ? null : key);
     const asNumber = (key: string): unknown => (key === '' ? null : Number(key.replace(/\D/g, '')));
     const single = (column: SlaClockIndex, key: (v: unknown) => string = keyOf, raw = asText): ClockSource => ({
@@ -469,7 +468,7 @@ export class StatisticsService {
       case 'keuze':
         return { from: slaKeuzeClockRows(kind, 'keuze'), perKeuze: true, column: 's.keuze_id', extra: [], key: keyOf, raw: asNumber };
       case 'theme':
-        return { from: slaKeuzeClockRows(kind, 'theme'), perKeuze: true, column: 's.theme_id', extra: [`s.theme_first = ${bool(true)}`], key: keyOf, raw: asNumber };
+        return { from: slaKeuzeClockRows(kind, 'theme'), perKeuze: true, column: 's.theme_id', extra: [`s.theme_first = ${p.bool(true)}`], key: keyOf, raw: asNumber };
       case 'organisationType':
         return single('organisation_type');
       case 'province':
