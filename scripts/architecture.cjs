@@ -4,7 +4,7 @@
  */
 
 /** Feature modules: src/<name>/, each with a public entry src/<name>/index.ts. */
-const FEATURES = ['accounts', 'audit', 'calendar', 'catalog', 'knowledge', 'notifications', 'organisations', 'questions', 'reports', 'sla', 'statistics', 'web'];
+const FEATURES = ['accounts', 'audit', 'calendar', 'catalog', 'inbound', 'knowledge', 'notifications', 'organisations', 'questions', 'reports', 'sla', 'statistics', 'web'];
 
 /**
  * Composition roots wire every module together, so they may import any file and name any table:

@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { AccountsModule } from '../accounts/accounts.module.js';
+import { AccountsModule } from '../accounts/index.js';
 import type { ProcessRole } from '../infra/infra.module.js';
-import { MailThreading } from '../notifications/mail-threading.js';
-import { QuestionsModule } from '../questions/questions.module.js';
+import { MailThreading } from '../notifications/index.js';
+import { QuestionsModule } from '../questions/index.js';
 import { InboundController } from './inbound.controller.js';
 import { InboundProcessor } from './inbound.processor.js';
 import { InboundStore } from './inbound-store.js';

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../accounts/principal.js';
-import { UsersService } from '../accounts/users.service.js';
+import { UsersService, type Principal } from '../accounts/index.js';
 import { NotFoundError } from '../common/domain-errors.js';
 import { Database } from '../infra/database/database.service.js';
-import { AttachmentsService } from '../questions/attachments.service.js';
-import type { QuestionDetailDto } from '../questions/questions.dto.js';
-import { QuestionLifecycle } from '../questions/question-lifecycle.service.js';
-import { QuestionReader } from '../questions/question-reader.service.js';
+import { AttachmentsService, QuestionLifecycle, QuestionReader, type QuestionDetailDto } from '../questions/index.js';
 
 /*
  * The one place src/inbound reaches into src/questions: every read of a question and every write

@@ -2,8 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { AppSecrets } from '../infra/secrets.js';
-import { MailThreading, type ThreadingHeaders } from '../notifications/mail-threading.js';
-import { replyModeOf, type ReplyMode, type TemplateName } from '../notifications/templates.js';
+import { MailThreading, replyModeOf, type ReplyMode, type TemplateName, type ThreadingHeaders } from '../notifications/index.js';
 
 /** What a valid reply address says: which question, for whom, and what a reply becomes. */
 export interface ReplyTarget {
