@@ -195,7 +195,7 @@ const lines = [
   ...results.map((r) => `| ${label[r.kind]} | ${r.repliesPerSecond} | ${r.visiblePerSecond} | ${r.ackToVisibleP50Ms} / ${r.ackToVisibleP95Ms} / ${r.ackToVisibleMaxMs} | ${r.peakRssMb} | ${r.machineBusy} | ${r.loadAverage} |`),
   '',
   'Storing a reply (one insert, then `250`) is cheap; processing it is not: parsing, the question read as its author sees it',
-  '(`QuestionsService.get`), the message through `postMessage` (its transaction, and its read-back of the whole question),',
+  '(`QuestionReader.get`), the message through `QuestionLifecycle.postMessage` (its transaction, and its read-back of the whole question),',
   'and two mails (the expert is told, the sender confirmed). When replies arrive faster than that, they wait in the queue',
   '(stored, acknowledged), which is what the 250 → visible percentiles show; the listener keeps acknowledging meanwhile.',
   '',
