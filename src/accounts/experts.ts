@@ -22,11 +22,12 @@ const toPerson = (u: User): Person => ({
  * Published query object: the experts who may be routed a question on `day`, as a derived table with
  * the columns "expertId", "displayName", capacity, "lastAssignedAt" and "matchingKeuzes" — active, role
  * expert, not absent that day, not in `exclude`, and with an expertise covering at least one row of
- * `keuzes` (the caller's derived table with columns keuze_id and theme_id) directly or through its theme.
+ * `keuzes` (the caller's derived table with columns keuze_id and theme_id) directly or through its theme
+ * (`anyExpertise`: also those whose expertise covers none, with "matchingKeuzes" 0).
  * The caller composes it into its own statement (the router adds the open load), so routing stays one
  * statement without the caller naming users, user_expertise or absences.
  */
-export function routingCandidatesSql(sql: SqlParams, options: { keuzes: string; exclude: readonly string[]; day: string }): string {
+export function routingCandidatesSql(sql: SqlParams, options: { keuzes: string; exclude: readonly string[]; day: string; anyExpertise?: boolean }): string {
   const excluded = options.exclude.length ? options.exclude : ['00000000-0000-0000-0000-000000000000'];
   const day = sql.add(options.day);
   return `(SELECT rc.* FROM (
@@ -36,7 +37,7 @@ export function routingCandidatesSql(sql: SqlParams, options: { keuzes: string; 
         FROM users u
        WHERE u.active = ${sql.add(true)} AND ${hasRoleSql('u', 'expert')} AND u.id NOT IN (${sql.list(excluded)})
          AND NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = u.id AND a.starts_on <= ${day} AND a.ends_on >= ${day})
-    ) rc WHERE rc."matchingKeuzes" > 0)`;
+    ) rc WHERE ${options.anyExpertise ? '1 = 1' : 'rc."matchingKeuzes" > 0'})`;
 }
 
 /**

@@ -7,6 +7,9 @@ export { QuestionIntake } from './question-intake.service.js';
 export { QuestionLifecycle } from './question-lifecycle.service.js';
 export { QuestionReader } from './question-reader.service.js';
 export { QuestionMails } from './question-mails.js';
+export { QuestionWork, RECENT_VIEW_MS, TRIAGE_REASONS, WORK_GROUPS, type RecentViewer, type TriageReason, type WorkFilter, type WorkGroup, type WorkItem } from './question-work.service.js';
+export type { Candidate as RoutingCandidate } from './routing/router.service.js';
+export { acceptanceDue } from './acceptance.js';
 export { AttachmentsService, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES } from './attachments.service.js';
 export { QuestionEvents, type QuestionEventHandler, type QuestionEventRecord, type QuestionSnapshot, type RecordedQuestionEvent } from './question-events.js';
 export * from './question.queries.js';
@@ -26,6 +29,9 @@ export {
   AnswerDto,
   MessageBodyDto,
   PostMessageDto,
+  PriorityDto,
+  ReferDto,
+  AssignDto,
   QuestionDetailDto,
   QuestionDto,
   QuestionQuery,

@@ -88,11 +88,18 @@ export class QuestionLifecycle {
    * then writes the change conditionally on the version it read, so of two people acting at once
    * exactly one wins and the other gets 409.
    */
-  private async act(principal: Principal, id: string, action: QuestionAction, decide?: (q: Question, m: EntityManager) => Effect | Promise<Effect>): Promise<QuestionDetailDto> {
+  private async act(
+    principal: Principal,
+    id: string,
+    action: QuestionAction,
+    decide?: (q: Question, m: EntityManager) => Effect | Promise<Effect>,
+    expectedVersion?: number,
+  ): Promise<QuestionDetailDto> {
     const step: Transition = TRANSITIONS[action];
     const now = this.clock.now();
     await this.db.transaction(async (m) => {
       const q = await this.reader.findVisible(m, principal, id);
+      checkVersion(q, expectedVersion);
       if (!step.who.some((party) => mayAct[party](principal, q))) throw new ForbiddenError(`U mag "${step.label}" niet uitvoeren op deze vraag.`);
       if (!step.from.includes(q.status)) {
         throw new ConflictError(`"${step.label}" kan niet bij een vraag met status ${q.status}.`, 'invalid-transition');
@@ -170,20 +177,20 @@ export class QuestionLifecycle {
     return event;
   }
 
-  accept(principal: Principal, id: string) {
-    return this.act(principal, id, 'accept');
+  accept(principal: Principal, id: string, expectedVersion?: number) {
+    return this.act(principal, id, 'accept', undefined, expectedVersion);
   }
 
-  decline(principal: Principal, id: string, reason: string) {
+  decline(principal: Principal, id: string, reason: string, expectedVersion?: number) {
     return this.act(principal, id, 'decline', (q) => ({
       reason,
       details: { expertId: q.assigneeId },
       set: { assigneeId: null, assignedAt: null },
       also: async (m, after) => this.enqueue(m, JobName.RouteQuestion, after),
-    }));
+    }), expectedVersion);
   }
 
-  assign(principal: Principal, id: string, expertId: string) {
+  assign(principal: Principal, id: string, expertId: string, expectedVersion?: number) {
     return this.act(principal, id, 'assign', async (q, m) => {
       // Claiming marks the expert as just assigned (and locks the row); refused below, it rolls back.
       const [expert] = await this.directory.claimForAssignment(m, [expertId], this.clock.now());
@@ -198,21 +205,21 @@ export class QuestionLifecycle {
           await this.mails.mailAssignment(mm, after, expert);
         },
       };
-    });
+    }, expectedVersion);
   }
 
-  requestClarification(principal: Principal, id: string, message: string) {
+  requestClarification(principal: Principal, id: string, message: string, expectedVersion?: number) {
     return this.act(principal, id, 'requestClarification', () => ({
       reason: message,
       also: async (m, q) => {
         await this.insertMessage(m, q.id, principal.user.id, message, false);
         await this.mails.mailRequester(m, q, 'clarification-requested', `clarification:${q.version}`, { message, expertName: principal.user.displayName });
       },
-    }));
+    }), expectedVersion);
   }
 
   /** Articles referred to (`articleIds`) are checked and counted by the knowledge base, which subscribes to `answered`. */
-  answer(principal: Principal, id: string, input: AnswerDto) {
+  answer(principal: Principal, id: string, input: AnswerDto, expectedVersion?: number) {
     return this.act(principal, id, 'answer', () => {
       const now = this.clock.now();
       return {
@@ -230,7 +237,7 @@ export class QuestionLifecycle {
           this.enqueue(mm, JobName.AutoCloseQuestion, after);
         },
       };
-    });
+    }, expectedVersion);
   }
 
   confirm(principal: Principal, id: string, consent: boolean | undefined) {
@@ -265,7 +272,7 @@ export class QuestionLifecycle {
     });
   }
 
-  refer(principal: Principal, id: string, input: ReferDto) {
+  refer(principal: Principal, id: string, input: ReferDto, expectedVersion?: number) {
     return this.act(principal, id, 'refer', () => ({
       reason: input.reason,
       details: { to: input.to },
@@ -273,7 +280,7 @@ export class QuestionLifecycle {
       also: async (m, q) => {
         await this.mails.mailRequester(m, q, 'question-referred', `referred:${q.version}`, { to: input.to, reason: input.reason });
       },
-    }));
+    }), expectedVersion);
   }
 
   withdraw(principal: Principal, id: string) {
@@ -322,10 +329,11 @@ export class QuestionLifecycle {
   }
 
   /** A new priority is a `priority_changed` event (service levels move their targets on it). */
-  async setPriority(principal: Principal, id: string, priority: Question['priority']): Promise<QuestionDetailDto> {
+  async setPriority(principal: Principal, id: string, priority: Question['priority'], expectedVersion?: number): Promise<QuestionDetailDto> {
     const now = this.clock.now();
     await this.db.transaction(async (m) => {
       const q = await this.reader.findVisible(m, principal, id);
+      checkVersion(q, expectedVersion);
       if (q.priority === priority) return;
       const result = await m.update(Question, { id, version: q.version }, { priority, version: q.version + 1, updatedAt: now });
       if (result.affected !== 1) throw new ConflictError('Iemand anders heeft deze vraag net gewijzigd; laad haar opnieuw.', 'concurrent-change');
@@ -339,3 +347,13 @@ export class QuestionLifecycle {
   }
 }
 
+
+/**
+ * Refuses a change made on a page loaded at an older version (409 `stale-version`): someone else
+ * changed the question meanwhile, and the person should see what before their change goes through.
+ */
+function checkVersion(q: Question, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && q.version !== expectedVersion) {
+    throw new ConflictError('Iemand anders heeft deze vraag gewijzigd sinds u haar opende.', 'stale-version');
+  }
+}

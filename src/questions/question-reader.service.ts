@@ -192,6 +192,7 @@ export class QuestionReader {
       answeredAt: q.answeredAt?.toISOString() ?? null,
       closedAt: q.closedAt?.toISOString() ?? null,
       updatedAt: q.updatedAt.toISOString(),
+      version: q.version,
       autoCloseAt: q.autoCloseAt?.toISOString() ?? null,
       ...(staffView ? { needsHandover: q.needsHandover } : {}),
       ...(coordinatorView ? { routingNote: q.routingNote } : {}),

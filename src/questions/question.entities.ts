@@ -213,3 +213,21 @@ export class QuestionRating {
   @TimestampColumn()
   createdAt: Date;
 }
+
+/**
+ * When a member of staff last had a question's page open ("<naam> bekeek deze vraag 2 minuten
+ * geleden"): one row per question and person, raised by an upsert on every staff view. Requesters'
+ * views are never recorded.
+ */
+@Entity('question_views')
+@Index(['questionId', 'lastSeenAt'])
+export class QuestionView {
+  @PrimaryColumn('varchar', { length: 36 })
+  questionId: string;
+
+  @PrimaryColumn('varchar', { length: 36 })
+  userId: string;
+
+  @TimestampColumn()
+  lastSeenAt: Date;
+}

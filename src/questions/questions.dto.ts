@@ -111,6 +111,8 @@ export class QuestionDto {
   routingNote?: Record<string, unknown> | null;
   @ApiPropertyOptional({ description: 'Staff search: the matching passage, HTML-escaped with <mark> around matches.' })
   snippet?: string;
+  @ApiProperty({ description: 'Optimistic lock: every change raises it (pages send it back so a change on an old version gets 409).' })
+  version: number;
 }
 
 export class TimelineEventDto {

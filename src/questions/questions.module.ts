@@ -8,6 +8,7 @@ import { QuestionJobs } from './question-jobs.js';
 import { QuestionLifecycle } from './question-lifecycle.service.js';
 import { QuestionMails } from './question-mails.js';
 import { QuestionReader } from './question-reader.service.js';
+import { QuestionWork } from './question-work.service.js';
 import { QuestionsController } from './questions.controller.js';
 import { RouterService } from './routing/router.service.js';
 import { RoutingJobs } from './routing/routing-jobs.js';
@@ -16,7 +17,7 @@ import { RoutingJobs } from './routing/routing-jobs.js';
 @Module({
   imports: [CalendarModule],
   controllers: [QuestionsController],
-  providers: [QuestionIntake, QuestionLifecycle, QuestionReader, QuestionMails, QuestionEvents, QuestionSearch, QuestionJobs, RoutingJobs, RouterService, AttachmentsService],
-  exports: [QuestionIntake, QuestionLifecycle, QuestionReader, QuestionMails, QuestionEvents, AttachmentsService],
+  providers: [QuestionIntake, QuestionLifecycle, QuestionReader, QuestionMails, QuestionEvents, QuestionSearch, QuestionJobs, RoutingJobs, RouterService, AttachmentsService, QuestionWork],
+  exports: [QuestionIntake, QuestionLifecycle, QuestionReader, QuestionMails, QuestionEvents, AttachmentsService, QuestionWork],
 })
 export class QuestionsModule {}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { Clock, amsterdamDay } from '../common/clock.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { type AuditActor, AuditService } from '../audit/index.js';
@@ -16,6 +16,16 @@ import { clockKey, replayClocks, type ComputedClock } from './sla-clock.js';
 import { QuestionSla, QuestionSlaKeuze, SlaEvent, SlaPolicy } from './sla.entities.js';
 import type { QuestionSlaDto, SlaPolicyDto, UpdateSlaPolicyDto } from './sla.dto.js';
 import type { WorkingTime } from './working-time.js';
+
+/** A question's running service-level clock as the work lists show it. */
+export interface RunningClock {
+  kind: string;
+  dueAt: Date | null;
+  remindAt: Date | null;
+  pausedSince: Date | null;
+  breachedAt: Date | null;
+  targetDays: number;
+}
 
 /** Timeline events that can start, pause, resume or stop a clock, or change its target. */
 const CLOCK_EVENTS = new Set([
@@ -295,6 +305,42 @@ export class SlaService implements OnModuleInit {
       })),
       events: events.map((e) => ({ kind: e.kind, round: e.round, type: e.type, occurredAt: e.occurredAt.toISOString() })),
     };
+  }
+
+  /**
+   * The running clocks (not stopped or cancelled) of the questions, for the staff's work lists:
+   * per question the one due first. The caller has checked that the questions are visible to the
+   * staff member (the lists read them through the questions' visibility rule).
+   */
+  async runningClocks(principal: Principal, questionIds: readonly string[]): Promise<Map<string, RunningClock>> {
+    const byQuestion = new Map<string, RunningClock>();
+    if (!isStaff(principal) || questionIds.length === 0) return byQuestion;
+    for (let i = 0; i < questionIds.length; i += 500) {
+      const rows = await this.db.manager.find(QuestionSla, {
+        select: { questionId: true, kind: true, dueAt: true, remindAt: true, pausedSince: true, breachedAt: true, targetDays: true },
+        where: { questionId: In(questionIds.slice(i, i + 500)), stoppedAt: IsNull(), cancelled: false },
+      });
+      for (const r of rows) {
+        const known = byQuestion.get(r.questionId);
+        const due = (c: { dueAt: Date | null }) => c.dueAt?.getTime() ?? Infinity;
+        if (!known || due(r) < due(known)) byQuestion.set(r.questionId, { kind: r.kind, dueAt: r.dueAt, remindAt: r.remindAt, pausedSince: r.pausedSince, breachedAt: r.breachedAt, targetDays: r.targetDays });
+      }
+    }
+    return byQuestion;
+  }
+
+  /**
+   * Questions with a running, unpaused clock at risk (past its reminder) or breached: for the
+   * coordinators' triage. One read of question_sla.
+   */
+  async atRisk(principal: Principal): Promise<string[]> {
+    if (!isStaff(principal)) return [];
+    const rows = await this.db.manager
+      .createQueryBuilder(QuestionSla, 'c')
+      .select('DISTINCT c.question_id', 'questionId')
+      .where('c.stopped_at IS NULL AND c.cancelled = :no AND c.paused_since IS NULL AND c.remind_at <= :now', { no: false, now: this.clock.now() })
+      .getRawMany<{ questionId: string }>();
+    return rows.map((r) => r.questionId);
   }
 
   // ---- policies -----------------------------------------------------------------------------

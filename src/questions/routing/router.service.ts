@@ -42,11 +42,28 @@ export class RouterService {
 
   /** `pending`: assignments decided but not yet written (a batch), counted as if they were. */
   async candidates(m: EntityManager, questionId: string, exclude: string[], today: string, pending?: PendingAssignments): Promise<Candidate[]> {
+    return (await this.scored(m, questionId, exclude, today, false, pending)).filter((c) => c.matchingKeuzes > 0 && (c.capacity === null || c.openLoad < c.capacity));
+  }
+
+  /**
+   * For a coordinator assigning by hand: every active expert present today, with the router's
+   * own figures (matching keuzes, open load, capacity) and whether the router itself would take
+   * them (`fits`), in the router's order — those it would take first. `exclude`: who declined it.
+   */
+  async ranking(m: EntityManager, questionId: string, exclude: string[], today: string): Promise<(Candidate & { fits: boolean })[]> {
+    const all = await this.scored(m, questionId, [], today, true);
+    return all
+      .map((c) => ({ ...c, fits: c.matchingKeuzes > 0 && (c.capacity === null || c.openLoad < c.capacity) && !exclude.includes(c.expertId) }))
+      .sort((a, b) => Number(b.fits) - Number(a.fits) || byRouterRule(a, b));
+  }
+
+  /** The experts with their figures, in the router's order; `anyExpertise`: also those matching no keuze. */
+  private async scored(m: EntityManager, questionId: string, exclude: string[], today: string, anyExpertise: boolean, pending?: PendingAssignments): Promise<Candidate[]> {
     const sql = new SqlParams(this.db.kind);
     const keuzes = `(SELECT keuze_id, theme_id FROM question_keuzes WHERE question_id = ${sql.add(questionId)})`;
     // The open load is counted only for experts who know one of the question's keuzes (the candidates
     // query keeps those): counting every expert's open questions for every routing was most of its cost.
-    const candidates = routingCandidatesSql(sql, { keuzes, exclude, day: today });
+    const candidates = routingCandidatesSql(sql, { keuzes, exclude, day: today, anyExpertise });
     const rows = await queryRows<{ expertId: string; displayName: string; capacity: number | null; lastAssignedAt: string | Date | null; matchingKeuzes: string | number; openLoad: string | number }>(
       m,
       `SELECT c.*, (SELECT COUNT(*) FROM questions oq WHERE oq.assignee_id = c."expertId" AND oq.status IN (${sql.list(OPEN_LOAD_STATUSES)})) AS "openLoad"
@@ -66,14 +83,7 @@ export class RouterService {
         const extra = pending?.get(c.expertId);
         return extra ? { ...c, openLoad: c.openLoad + extra.count, lastAssignedAt: extra.at } : c;
       })
-      .filter((c) => c.matchingKeuzes > 0 && (c.capacity === null || c.openLoad < c.capacity))
-      .sort(
-        (a, b) =>
-          b.matchingKeuzes - a.matchingKeuzes ||
-          a.openLoad - b.openLoad ||
-          (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '') ||
-          a.expertId.localeCompare(b.expertId),
-      );
+      .sort(byRouterRule);
   }
 
   /** Open questions per expert, counted as `candidates` counts them (capacity re-checks after a batch decision). */
@@ -104,3 +114,8 @@ export class RouterService {
   }
 }
 
+
+/** The router's rule: most matching keuzes, then lowest open load, then longest since the last assignment. */
+function byRouterRule(a: Candidate, b: Candidate): number {
+  return b.matchingKeuzes - a.matchingKeuzes || a.openLoad - b.openLoad || (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '') || a.expertId.localeCompare(b.expertId);
+}
