@@ -147,9 +147,22 @@ export class QuestionWork {
     }).filter((x) => x.reasons.length > 0);
   }
 
-  /** How many questions are on the triage list without clocks (the navigation's count for coordinators). */
-  async triageCount(principal: Principal): Promise<number> {
-    return (await this.triage(principal, [])).length;
+  /**
+   * How many questions are on the triage list, clocks aside (the navigation's count for
+   * coordinators, on every page): one count, and the assignment times of the old assignments.
+   */
+  async triageCount(): Promise<number> {
+    const m = this.db.manager;
+    const now = this.clock.now();
+    const [stuck, assigned] = await Promise.all([
+      m.createQueryBuilder(Question, 'q').where("(q.status = 'triage' OR (q.needs_handover = :handover AND q.status IN (:...open)))", { handover: true, open: OPEN_LOAD_STATUSES }).getCount(),
+      m
+        .createQueryBuilder(Question, 'q')
+        .select(['q.id', 'q.assignedAt'])
+        .where("q.status = 'assigned' AND q.needs_handover = :no AND q.assigned_at <= :bound", { no: false, bound: this.overdueBound(now) })
+        .getMany(),
+    ]);
+    return stuck + assigned.filter((q) => q.assignedAt && acceptanceDue(this.calendar, q.assignedAt).getTime() <= now.getTime()).length;
   }
 
   /**
@@ -171,7 +184,7 @@ export class QuestionWork {
     const m = this.db.manager;
     const p = new SqlParams(this.db.kind);
     await m.query(
-      `INSERT INTO question_views (question_id, user_id, last_seen_at) VALUES (${p.add(questionId)}, ${p.add(principal.user.id)}, ${p.add(now)})
+      `INSERT INTO question_views (question_id, user_id, last_seen_at) VALUES (${p.add(questionId)}, ${p.add(principal.user.id)}, ${p.time(now)})
        ON CONFLICT (question_id, user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
       p.values,
     );

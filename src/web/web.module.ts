@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CalendarModule } from '../calendar/index.js';
 import { CatalogModule } from '../catalog/index.js';
 import { KnowledgeModule } from '../knowledge/index.js';
 import { OrganisationsModule } from '../organisations/index.js';
@@ -12,10 +14,13 @@ import { ProfilePagesController } from './profile-pages.controller.js';
 import { QuestionPagesController } from './question-pages.controller.js';
 import { RequesterDeskController } from './requester-desk.controller.js';
 import { StartPageController } from './start-page.controller.js';
+import { WorkCountsInterceptor } from './work-counts.js';
+import { WorkPagesController } from './work-pages.controller.js';
 
 /** The pages people open in a browser (templates in templates/pages, see src/infra/http/pages.ts). */
 @Module({
-  imports: [CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule],
-  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController],
+  imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule],
+  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: WorkCountsInterceptor }],
 })
 export class WebModule {}

@@ -40,6 +40,8 @@ export const NON_API_ROUTES = [
   { path: 'profiel/{*rest}', method: RequestMethod.ALL },
   { path: 'artikelen', method: RequestMethod.ALL },
   { path: 'artikelen/{*rest}', method: RequestMethod.ALL },
+  { path: 'werkvoorraad', method: RequestMethod.GET },
+  { path: 'triage', method: RequestMethod.GET },
 ];
 
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */
