@@ -15,7 +15,7 @@ import { publishArticle } from '../support/articles.js';
 /** Markup in every text field people fill in: titles, questions, answers, messages, display names. */
 const HOSTILE = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`;
 
-type Who = 'anonymous' | 'requester' | 'staff' | 'expert';
+type Who = 'anonymous' | 'requester' | 'staff' | 'expert' | 'coordinator';
 
 /** What the seeded data is called in paths. */
 interface Seeded {
@@ -23,6 +23,9 @@ interface Seeded {
   questionId: string;
   /** A draft made from the question (so with its removed personal data), edited once. */
   draftId: string;
+  /** A question the expert has in progress (the answer editor), and one no expert could take. */
+  openId: string;
+  unroutableId: string;
 }
 
 interface PageEntry {
@@ -68,6 +71,14 @@ const PAGES: PageEntry[] = [
   { name: 'article for staff, with its version diff', path: (s) => `/artikelen/${s.draftId}`, who: 'expert', showsHostile: true },
   { name: 'article editor, removed personal data', path: (s) => `/artikelen/${s.draftId}/bewerken`, who: 'expert', showsHostile: true },
   { name: 'article for staff, published', path: (s) => `/artikelen/${s.articleId}`, who: 'staff', showsHostile: true },
+  { name: 'work queue', path: () => '/werkvoorraad', who: 'expert', showsHostile: true },
+  { name: 'work queue, filtered and sorted', path: () => '/werkvoorraad?groep=in-behandeling&prioriteit=normaal&keuze=25&sorteer=nieuwste', who: 'expert', showsHostile: true },
+  { name: 'work queue, refused filter (400)', path: () => `/werkvoorraad?groep=${encodeURIComponent(HOSTILE)}`, who: 'expert', status: 400 },
+  { name: 'work queue, requester (403)', path: () => '/werkvoorraad', who: 'requester', status: 403 },
+  { name: 'question in progress, its expert (answer editor)', path: (s) => `/vragen/${s.openId}`, who: 'expert', showsHostile: true },
+  { name: 'triage', path: () => '/triage', who: 'coordinator', showsHostile: true },
+  { name: 'triage, filtered', path: () => '/triage?reden=niet-te-routeren&sorteer=oudste', who: 'coordinator', showsHostile: true },
+  { name: 'unroutable question, coordinator (candidates, routing note)', path: (s) => `/vragen/${s.unroutableId}`, who: 'coordinator', showsHostile: true },
 ];
 
 /** Room for a loaded machine: each case drives a real browser through a page and four axe runs. */
@@ -112,6 +123,7 @@ describe.each([
       requester: await signInAs(t, { roles: ['requester'], displayName: `Vrager ${HOSTILE}` }),
       staff: await signInAs(t, { roles: ['secretariat'], displayName: `Secretariaat ${HOSTILE}` }),
       expert,
+      coordinator: await signInAs(t, { roles: ['coordinator'], displayName: `Coördinator ${HOSTILE}` }),
     };
 
     seeded.articleId = await publishArticle(t, expert, users.staff, {
@@ -140,6 +152,14 @@ describe.each([
     const draft = await t.http.post('/api/v1/articles').set(expert.auth).send({ questionId: seeded.questionId }).expect(201);
     seeded.draftId = draft.body.id;
     await t.http.patch(`/api/v1/articles/${seeded.draftId}`).set(expert.auth).send({ version: 1, answer: `Ja, binnen de vergunning en het peilbesluit.\n\n${HOSTILE}` }).expect(200);
+    // The taskforce's lists: one question in progress with an internal note, one no expert can take.
+    const open = await t.http.post('/api/v1/questions').set(users.requester.auth).send({ title: `Zoet water ${HOSTILE}`, body: `Hoeveel? ${HOSTILE}`, keuzeIds: [25] }).expect(201);
+    seeded.openId = open.body.id;
+    const unroutable = await t.http.post('/api/v1/questions').set(users.requester.auth).send({ title: `Grondwater ${HOSTILE}`, body: `Wie? ${HOSTILE}`, keuzeIds: [5] }).expect(201);
+    seeded.unroutableId = unroutable.body.id;
+    await t.drain();
+    await t.http.post(`/api/v1/questions/${seeded.openId}/accept`).set(expert.auth).send({}).expect(200);
+    await t.http.post(`/api/v1/questions/${seeded.openId}/messages`).set(expert.auth).send({ body: `Notitie ${HOSTILE}`, internal: true }).expect(200);
     await t.http.post('/api/v1/me/absences').set(expert.auth).send({ startsOn: '2099-01-01', endsOn: '2099-01-05', note: HOSTILE.slice(0, 200) }).expect(201);
     for (const who of [expert, users.requester]) await t.http.post('/api/v1/me/tokens').set(who.auth).send({ name: `Koppeling ${HOSTILE}`.slice(0, 100) }).expect(201);
   }, PAGE_MS);
