@@ -30,6 +30,20 @@ const PAIRS = [
   { name: 'kennisbank search', page: (i, d) => `/kennisbank?q=${encodeURIComponent(d.query(i))}`, api: (i, d) => [`/api/v1/articles?q=${encodeURIComponent(d.query(i))}&pageSize=20`] },
   { name: 'kennisbank article', page: (i, d) => `/kennisbank/${d.articleId(i)}`, api: (i, d) => [`/api/v1/articles/${d.articleId(i)}`] },
   { name: 'mijn vragen', page: () => '/vragen', api: () => ['/api/v1/questions'] },
+  // The work lists have no API twin of their own: the nearest calls list the same questions a page of 100 at a time
+  // (without the clocks, which the API gives per question). The pages also read the running clocks and the navigation's counts.
+  {
+    name: 'werkvoorraad',
+    who: 'expert',
+    page: () => '/werkvoorraad',
+    api: () => Array.from({ length: Math.ceil(EXPERT_QUESTIONS / 100) }, (_, i) => `/api/v1/questions?assignee=me&pageSize=100&page=${i + 1}`),
+  },
+  {
+    name: 'triage',
+    who: 'coordinator',
+    page: () => '/triage',
+    api: () => Array.from({ length: Math.ceil(WAITING_QUESTIONS / 100) }, (_, i) => `/api/v1/questions?status=triage&pageSize=100&page=${i + 1}`),
+  },
 ];
 
 /** What the figures mean today; kept by hand beside the generated tables (update it with the figures). */
@@ -39,6 +53,9 @@ const NOTES = [
   'instead of through the article list, and runs its reads at once, where the bench calls the API one by one. The article',
   'list without search words (`/kennisbank`, `KnowledgeSearchService.list`) counts every published article and its theme',
   'and keuze facets, so it is the slow call on a large knowledge base, for page and API alike.',
+  '`/werkvoorraad` and `/triage` have no API list of their own: their API side is the question list a page of 100 at a time',
+  '(2 and 10 calls), which returns the texts but not the clocks. The pages read the questions in one statement, their',
+  'running clocks in one more, and the navigation counts.',
 ];
 
 /** The ask page loads the pages' scripts (live suggestions, keuze filter). */
@@ -48,6 +65,9 @@ const ARTICLES = Number(process.env.ARTICLES ?? 100_000);
 const REQUESTS = Number(process.env.REQUESTS ?? 400);
 const WARMUP = Number(process.env.WARMUP ?? 50);
 const REQUESTER_QUESTIONS = Number(process.env.REQUESTER_QUESTIONS ?? 25);
+/** Open questions of the expert on /werkvoorraad (keuze 21, theirs), and questions no expert can take on /triage (keuze 5). */
+const EXPERT_QUESTIONS = Number(process.env.EXPERT_QUESTIONS ?? 200);
+const WAITING_QUESTIONS = Number(process.env.WAITING_QUESTIONS ?? 1_000);
 const AIM = 1.3;
 const WRITE_DOCS = process.env.PAGES_DOCS !== '0';
 
@@ -104,12 +124,16 @@ const env = {
   DATA_DIR: dataDir,
   PUBLIC_URL: baseUrl,
   WORKERS: 'true',
+  // The expert and the coordinator sign in through the mailed link only (bench/support.mjs).
+  STAFF_MFA: 'false',
   RECONCILE_INTERVAL_MS: '600000',
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000000',
   RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '100000000',
 };
 const config = AppConfig.fromEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
 const requesterEmail = 'vera.vrager@gemeente.example.nl';
+const expertEmail = 'eva.expert@minienw.example.nl';
+const coordinatorEmail = 'cor.coordinator@minienw.example.nl';
 
 let server;
 const results = [];
@@ -126,6 +150,8 @@ try {
   const admin = await createCliContext(AppConfig.fromEnv({ NODE_ENV: 'production', LOG_LEVEL: 'error', ...env }));
   try {
     await admin.addUser({ email: requesterEmail, roles: ['requester'], displayName: 'Vera Vrager', organisationCode: 'GM0363' });
+    await admin.addUser({ email: expertEmail, roles: ['expert'], displayName: 'Eva Expert', expertise: { keuzeIds: [21], themeIds: [] }, capacity: null });
+    await admin.addUser({ email: coordinatorEmail, roles: ['coordinator'], displayName: 'Cor Coördinator' });
   } finally {
     await admin.close();
   }
@@ -141,12 +167,34 @@ try {
     if (res.status !== 201) throw new Error(`question ${i}: ${res.status} ${res.text}`);
   }
 
+  // The expert's open questions (routed to them: keuze 21) and the coordinators' waiting ones (keuze 5: nobody's).
+  const ask = async (i, keuze) => {
+    const body = JSON.stringify({ title: `Werkvraag ${i + 1} over keuze ${keuze}`, body: `Hoe passen wij keuze ${keuze} toe in project ${i + 1}?`, keuzeIds: [keuze] });
+    const res = await client.request('POST', '/api/v1/questions', { headers: { ...session, 'content-type': 'application/json', 'x-csrf-token': csrf }, body });
+    if (res.status !== 201) throw new Error(`question ${i}: ${res.status} ${res.text}`);
+  };
+  for (let i = 0; i < EXPERT_QUESTIONS; i++) await ask(i, 21);
+  for (let i = 0; i < WAITING_QUESTIONS; i++) await ask(i, 5);
+  const sessions = {
+    requester: session,
+    expert: { cookie: cookieHeader(await signInByMail(baseUrl, expertEmail, join(dataDir, 'mail'))) },
+    coordinator: { cookie: cookieHeader(await signInByMail(baseUrl, coordinatorEmail, join(dataDir, 'mail'))) },
+  };
+  // Routing runs on the workers: wait until every question has found its place.
+  const totalOf = async (path, who) => JSON.parse((await client.request('GET', path, { headers: { ...sessions[who], accept: 'application/json' } })).text).page.total;
+  for (const deadline = Date.now() + 600_000; ; ) {
+    const [mine, waiting] = await Promise.all([totalOf('/api/v1/questions?assignee=me&pageSize=1', 'expert'), totalOf('/api/v1/questions?status=triage&pageSize=1', 'coordinator')]);
+    if (mine >= EXPERT_QUESTIONS && waiting >= WAITING_QUESTIONS) break;
+    if (Date.now() > deadline) throw new Error(`routing did not finish: ${mine} assigned, ${waiting} in triage`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+
   const queries = generateQueries(randomSource(7), REQUESTS + WARMUP);
   const picks = randomSource(11);
   const articleOrder = Array.from({ length: REQUESTS + WARMUP }, () => articleIds[picks.int(articleIds.length)]);
   const data = { query: (i) => queries[i], articleId: (i) => articleOrder[i] };
-  const pageHeaders = { ...session, accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
-  const apiHeaders = { ...session, accept: 'application/json' };
+  const htmlAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const pageHeaders = { ...session, accept: htmlAccept };
   const get = async (path, headers) => {
     const t0 = performance.now();
     const res = await client.request('GET', path, { headers });
@@ -162,6 +210,9 @@ try {
   }
 
   for (const pair of PAIRS) {
+    const who = sessions[pair.who ?? 'requester'];
+    const pageHeaders = { ...who, accept: htmlAccept };
+    const apiHeaders = { ...who, accept: 'application/json' };
     const first = await get(pair.page(0, data), pageHeaders);
     if (first.status === 404 || first.status === 400) {
       console.log(`missing  ${pair.name}: ${pair.page(0, data)} answers ${first.status}: not built yet, skipped`);
@@ -217,7 +268,8 @@ const lines = [
   '',
   `\`npm run bench:pages\` — server time of a page next to the API call(s) it wraps, in the same run: ${ARTICLES.toLocaleString('en')} generated`,
   `articles (bench/search-corpus.mjs), one requester with ${REQUESTER_QUESTIONS} questions signed in through the mailed link (page and API use the same`,
-  `cookie session), SQLite. ${REQUESTS} rounds per pair after ${WARMUP} warm-up rounds, one request at a time, page and API interleaved; a round's`,
+  `cookie session); for the work lists an expert with ${EXPERT_QUESTIONS} open questions and ${WAITING_QUESTIONS.toLocaleString('en')} questions waiting in triage, SQLite.`,
+  ` ${REQUESTS} rounds per pair after ${WARMUP} warm-up rounds, one request at a time, page and API interleaved; a round's`,
   'API time is the sum of its calls. Search rounds use the fixed queries of bench:search, article rounds random articles.',
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, measured ${new Date().toISOString().slice(0, 10)}; load = 1-minute load average after the pair.`,
   '',

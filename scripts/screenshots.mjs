@@ -16,7 +16,8 @@ import { loadArticles } from '../bench/search-corpus.mjs';
 
 /**
  * Every page, one line each: file name, path (from the demo data picked below), who looks at it
- * (anonymous, requester, staff or expert), `narrow` for a 320 px shot too, `status` when it is an error page.
+ * (anonymous, requester, staff, expert, worker: an expert with questions in progress, or coordinator),
+ * `narrow` for a 320 px shot too, `status` when it is an error page, `act` for steps on the page before the shot.
  */
 const PAGES = [
   { name: 'start', path: () => '/', who: 'anonymous', narrow: true },
@@ -40,6 +41,33 @@ const PAGES = [
   { name: 'artikelen-concept', path: () => '/artikelen?status=concept', who: 'expert' },
   { name: 'artikel-versies', path: (d) => `/artikelen/${d.draftId}#verschillen`, who: 'expert', narrow: true },
   { name: 'artikel-bewerken', path: (d) => `/artikelen/${d.draftId}/bewerken`, who: 'expert', narrow: true },
+  { name: 'werkvoorraad', path: () => '/werkvoorraad', who: 'worker', narrow: true },
+  { name: 'vraag-beantwoorden', path: (d) => `/vragen/${d.workQuestionId}#beantwoorden-kop`, who: 'worker', narrow: true },
+  {
+    name: 'vraag-voorbeeld',
+    path: (d) => `/vragen/${d.workQuestionId}`,
+    who: 'worker',
+    // The answer editor after "Voorbeeld", with an article found on the page.
+    act: async (page) => {
+      await page.getByLabel('Antwoord', { exact: true }).fill('Dat kan, mits u **eerst** het peil vastlegt:\n\n- overleg met het waterschap\n- leg de keuze vast in het omgevingsplan');
+      await page.getByLabel('Zoek een artikel in de kennisbank').fill('peilbeheer');
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Voorbeeld', exact: true }).click()]);
+    },
+  },
+  {
+    name: 'vraag-conflict',
+    path: (d) => `/vragen/${d.workQuestionId}`,
+    who: 'worker',
+    status: 200,
+    // Someone else changes the priority while the expert types: the conflict page keeps the text.
+    act: async (page) => {
+      await page.getByLabel('Antwoord', { exact: true }).fill('Mijn antwoord, dat ik niet kwijt wil.');
+      await coordinatorCall('POST', `/questions/${demo.workQuestionId}/priority`, { priority: 'urgent' });
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Antwoord versturen' }).click()]);
+    },
+  },
+  { name: 'triage', path: () => '/triage', who: 'coordinator', narrow: true },
+  { name: 'vraag-coordinator', path: (d) => `/vragen/${d.triageQuestionId}#toewijzen`, who: 'coordinator', narrow: true },
   { name: 'fout-niet-gevonden', path: () => '/bestaat-niet', who: 'anonymous', status: 404 },
   { name: 'fout-inloggen-nodig', path: () => '/vragen', who: 'anonymous', status: 401, narrow: true },
 ];
@@ -76,7 +104,27 @@ async function pickDemoData(config) {
       `SELECT id FROM questions WHERE assignee_id = ? AND status IN ('answered', 'closed') AND id NOT IN (SELECT source_question_id FROM articles WHERE source_question_id IS NOT NULL) ORDER BY submitted_at DESC LIMIT 1`,
       [expert.id],
     );
-    return { requesterEmail: requester.email, staffEmail: staff.email, expertEmail: expert.email, sourceQuestionId: source.id, questionId: question.id, articleId: article.id };
+    // The taskforce's lists: the expert with the most questions in progress, and a coordinator.
+    const [worker] = await db.query(
+      `SELECT u.id, u.email FROM users u JOIN questions q ON q.assignee_id = u.id WHERE q.status = 'in_progress' AND u.roles LIKE '%,expert,%' GROUP BY u.id, u.email ORDER BY count(*) DESC, u.email LIMIT 1`,
+    );
+    const [work] = await db.query(`SELECT id FROM questions WHERE assignee_id = ? AND status = 'in_progress' ORDER BY submitted_at DESC LIMIT 1`, [worker.id]);
+    const [coordinator] = await db.query(`SELECT email FROM users WHERE roles LIKE '%,coordinator,%' AND active = 1 ORDER BY email LIMIT 1`);
+    const [waiting] = await db.query(
+      `SELECT id FROM questions WHERE status IN ('triage', 'submitted', 'assigned') ORDER BY CASE status WHEN 'triage' THEN 0 WHEN 'assigned' THEN 1 ELSE 2 END, submitted_at LIMIT 1`,
+    );
+    return {
+      requesterEmail: requester.email,
+      staffEmail: staff.email,
+      expertEmail: expert.email,
+      workerEmail: worker.email,
+      coordinatorEmail: coordinator.email,
+      workQuestionId: work.id,
+      triageQuestionId: waiting.id,
+      sourceQuestionId: source.id,
+      questionId: question.id,
+      articleId: article.id,
+    };
   } finally {
     await db.destroy();
   }
@@ -101,6 +149,18 @@ async function prepareWorkspace(cookies) {
   const inDays = (days) => new Date(Date.parse(`${today}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
   await call('POST', '/me/absences', { startsOn: inDays(14), endsOn: inDays(25), note: 'Vakantie' });
   await call('POST', '/me/tokens', { name: 'Koppeling zaaksysteem', expiresAt: `${inDays(90)}T23:00:00Z` });
+}
+
+/** An API call as the coordinator (for the conflict page: a change made while someone types). */
+let coordinatorCall;
+function apiAs(cookies) {
+  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  return async (method, path, body) => {
+    const me = await (await fetch(`${baseUrl}/api/v1/me`, { headers: { cookie } })).json();
+    const res = await fetch(`${baseUrl}/api/v1${path}`, { method, body: JSON.stringify(body), headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': me.csrfToken } });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
 }
 
 const dataDir = freshDataDir('vraagbaak-screens-');
@@ -130,7 +190,10 @@ try {
     requester: await signInByMail(baseUrl, demo.requesterEmail, join(dataDir, 'mail')),
     staff: await signInByMail(baseUrl, demo.staffEmail, join(dataDir, 'mail')),
     expert: await signInByMail(baseUrl, demo.expertEmail, join(dataDir, 'mail')),
+    worker: await signInByMail(baseUrl, demo.workerEmail, join(dataDir, 'mail')),
+    coordinator: await signInByMail(baseUrl, demo.coordinatorEmail, join(dataDir, 'mail')),
   };
+  coordinatorCall = apiAs(cookies.coordinator);
   await prepareWorkspace(cookies.expert);
   for (const entry of PAGES) {
     const path = entry.path(demo);
@@ -146,6 +209,7 @@ try {
           failed.push(`${entry.name} (${path}): ${status}`);
           break;
         }
+        if (entry.act) await entry.act(page);
         const file = `${entry.name}${width === 1280 ? '' : `-${width}`}.png`;
         writeFileSync(join(OUT, file), await page.screenshot({ fullPage: true }));
         console.log(`written  ${entry.name.padEnd(32)} ${path} → docs/screens/${file}`);

@@ -7,8 +7,8 @@ export interface SlaView {
   text: string;
   /** ok, warning (past the reminder), error (breached), neutral (paused or none). */
   tone: 'ok' | 'warning' | 'error' | 'neutral';
-  /** The word before the text for screen readers and in black and white: "Op tijd", "Bijna te laat", "Te laat". */
-  label: string;
+  /** The word before the text, also in black and white: "Op tijd", "Bijna te laat", "Te laat"; null when the text says it all. */
+  label: string | null;
   /** Sort key: working days left (negative once breached); paused and none last. */
   left: number;
 }
@@ -23,7 +23,7 @@ export function workingDaysText(days: number): string {
 
 /** A running clock (or none) as the work lists and the question page show it, at `now`. */
 export function slaView(clock: RunningClock | undefined, calendar: WorkingCalendar, now: Date): SlaView {
-  if (!clock || !clock.dueAt) return { text: 'geen termijn', tone: 'neutral', label: 'Termijn', left: Infinity };
+  if (!clock || !clock.dueAt) return { text: 'er loopt geen termijn', tone: 'neutral', label: null, left: Infinity };
   if (clock.pausedSince) return { text: 'staat stil: wacht op de vraagsteller', tone: 'neutral', label: 'Gepauzeerd', left: Infinity };
   if (clock.dueAt.getTime() <= now.getTime()) {
     const over = calendar.workingDaysBetween(clock.dueAt, now);

@@ -87,6 +87,8 @@ export class WorkPagesController {
     const rows = (await this.rows(principal, listed.map((l) => l.item), catalog, sort)).map((r) => ({
       ...r,
       reasons: (why.get(r.id) ?? []).map((x) => REASONS.find((d) => d.reason === x)!.label),
+      showStatus: true,
+      showAssignee: true,
     }));
     reply.header('Cache-Control', 'no-store');
     if (errors.length) reply.status(400);
@@ -161,7 +163,10 @@ export class WorkPagesController {
       assignee: i.assignee?.displayName ?? null,
       acceptBy: i.acceptBy ? dutchDateTime(i.acceptBy) : null,
       acceptLate: i.acceptBy !== null && i.acceptBy.getTime() <= now.getTime(),
-      sla: slaView(clocks.get(i.id) as RunningClock | undefined, this.calendar, now),
+      sla:
+        i.status === 'answered' && i.answeredAt
+          ? { text: `beantwoord op ${dutchDateTime(i.answeredAt)}`, tone: 'neutral' as const, label: null, left: Infinity }
+          : slaView(clocks.get(i.id) as RunningClock | undefined, this.calendar, now),
       submittedAt: i.submittedAt.getTime(),
     }));
     const bySort: Record<string, (a: (typeof rows)[number], b: (typeof rows)[number]) => number> = {
