@@ -58,6 +58,8 @@ const DONE: Record<string, string> = {
 
 /** Conflicts that mean "someone else changed the question first": the page shows what changed. */
 const CHANGED_MEANWHILE = new Set(['stale-version', 'concurrent-change', 'invalid-transition']);
+/** The answer editor's buttons that do not send: preview and the two searches. */
+const DRAFT_STEPS = new Set(['voorbeeld', 'artikelen', 'eerder']);
 /** How many articles or earlier answers a search in the answer form lists. */
 const DRAFT_HITS = 5;
 const ARTICLE_LINK = /\/kennisbank\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/gi;
@@ -181,8 +183,9 @@ export class QuestionPagesController {
           await this.lifecycle.requestClarification(principal, id, (await validateForm(MessageBodyDto, { message: text('message') }, {})).message, version);
           break;
         case 'answer': {
-          // Every button but "Antwoord versturen" (preview, searches, inserting) shows the form again.
-          if (text('stap') !== 'versturen') {
+          // The editor's other buttons (preview, searches, inserting) show the form again; only
+          // "Antwoord versturen" (or a form without the editor's buttons) sends.
+          if (DRAFT_STEPS.has(text('stap')) || text('invoegen') || text('overnemen')) {
             await this.render(reply, principal, id, { draft: await this.draft(principal, body ?? {}), failed: { action: 'answer', values: formValues(body ?? {}) } });
             return;
           }
