@@ -55,7 +55,8 @@ const NOTES = [
   'and keuze facets, so it is the slow call on a large knowledge base, for page and API alike.',
   '`/werkvoorraad` and `/triage` have no API list of their own: their API side is the question list a page of 100 at a time',
   '(2 and 10 calls), which returns the texts but not the clocks. The pages read the questions in one statement, their',
-  'running clocks in one more, and the navigation counts.',
+  'running clocks in one more, and the navigation counts. The run of 2026-12-07 shared its 2 cores with other jobs (load',
+  'average 8–16, see the load column): its milliseconds are several times a quiet run\'s; the ratios are what it shows.',
 ];
 
 /** The ask page loads the pages' scripts (live suggestions, keuze filter). */
@@ -269,7 +270,7 @@ const lines = [
   `\`npm run bench:pages\` — server time of a page next to the API call(s) it wraps, in the same run: ${ARTICLES.toLocaleString('en')} generated`,
   `articles (bench/search-corpus.mjs), one requester with ${REQUESTER_QUESTIONS} questions signed in through the mailed link (page and API use the same`,
   `cookie session); for the work lists an expert with ${EXPERT_QUESTIONS} open questions and ${WAITING_QUESTIONS.toLocaleString('en')} questions waiting in triage, SQLite.`,
-  ` ${REQUESTS} rounds per pair after ${WARMUP} warm-up rounds, one request at a time, page and API interleaved; a round's`,
+  `${REQUESTS} rounds per pair after ${WARMUP} warm-up rounds, one request at a time, page and API interleaved; a round's`,
   'API time is the sum of its calls. Search rounds use the fixed queries of bench:search, article rounds random articles.',
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, measured ${new Date().toISOString().slice(0, 10)}; load = 1-minute load average after the pair.`,
   '',
