@@ -147,21 +147,29 @@ export class QuestionWork {
   }
 
   /**
-   * How many questions are on the triage list, clocks aside (the navigation's count for
-   * coordinators, on every page): one count, and the assignment times of the old assignments.
+   * How many questions are on the triage list (the navigation's count for coordinators, on every
+   * page): the ids of the stuck and at-risk ones, and the assignment times of old assignments.
    */
-  async triageCount(): Promise<number> {
+  async triageCount(atRisk: readonly string[]): Promise<number> {
     const m = this.db.manager;
     const now = this.clock.now();
+    const risky = atRisk.length ? ' OR (q.id IN (:...atRisk) AND q.status IN (:...running))' : '';
     const [stuck, assigned] = await Promise.all([
-      m.createQueryBuilder(Question, 'q').where("(q.status = 'triage' OR (q.needs_handover = :handover AND q.status IN (:...open)))", { handover: true, open: OPEN_LOAD_STATUSES }).getCount(),
       m
         .createQueryBuilder(Question, 'q')
-        .select(['q.id', 'q.assignedAt'])
-        .where("q.status = 'assigned' AND q.needs_handover = :no AND q.assigned_at <= :bound", { no: false, bound: this.overdueBound(now) })
+        .select('q.id')
+        .where(`(q.status = 'triage' OR (q.needs_handover = :handover AND q.status IN (:...open))${risky})`, {
+          handover: true,
+          open: OPEN_LOAD_STATUSES,
+          atRisk,
+          running: ['submitted', 'triage', ...OPEN_LOAD_STATUSES],
+        })
         .getMany(),
+      m.createQueryBuilder(Question, 'q').select(['q.id', 'q.assignedAt']).where("q.status = 'assigned' AND q.assigned_at <= :bound", { bound: this.overdueBound(now) }).getMany(),
     ]);
-    return stuck + assigned.filter((q) => q.assignedAt && acceptanceDue(this.calendar, q.assignedAt).getTime() <= now.getTime()).length;
+    const ids = new Set(stuck.map((q) => q.id));
+    for (const q of assigned) if (q.assignedAt && acceptanceDue(this.calendar, q.assignedAt).getTime() <= now.getTime()) ids.add(q.id);
+    return ids.size;
   }
 
   /**

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Observable, from, mergeMap } from 'rxjs';
 import type { Principal } from '../accounts/index.js';
 import { QuestionWork } from '../questions/index.js';
+import { SlaService } from '../sla/index.js';
 import { isApiPath } from '../infra/http/pages.js';
 
 /**
@@ -11,7 +12,10 @@ import { isApiPath } from '../infra/http/pages.js';
  */
 @Injectable()
 export class WorkCountsInterceptor implements NestInterceptor {
-  constructor(private readonly work: QuestionWork) {}
+  constructor(
+    private readonly work: QuestionWork,
+    private readonly sla: SlaService,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -31,7 +35,7 @@ export class WorkCountsInterceptor implements NestInterceptor {
 
   private async counts(principal: Principal): Promise<{ work: number | null; triage: number | null }> {
     const roles = principal.user.roles;
-    const [work, triage] = await Promise.all([roles.includes('expert') ? this.work.expertCount(principal) : null, roles.includes('coordinator') ? this.work.triageCount() : null]);
+    const [work, triage] = await Promise.all([roles.includes('expert') ? this.work.expertCount(principal) : null, roles.includes('coordinator') ? this.sla.atRisk(principal).then((atRisk) => this.work.triageCount(atRisk)) : null]);
     return { work, triage };
   }
 }
