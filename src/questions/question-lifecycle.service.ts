@@ -20,6 +20,8 @@ import type { AnswerDto, PostMessageDto, QuestionDetailDto, RateDto, RatingDto, 
 
 const REOPEN_WINDOW_MS = 30 * 24 * 3_600_000;
 export const AUTO_CLOSE_WORKING_DAYS = 10;
+/** How often a step without a version is decided again after losing a race to another write. */
+const MAX_ACT_ATTEMPTS = 3;
 
 /** Who may take a step: the assigned expert, the requester, or a coordinator. */
 type Party = 'assignee' | 'requester' | 'coordinator';
@@ -97,17 +99,30 @@ export class QuestionLifecycle {
   ): Promise<QuestionDetailDto> {
     const step: Transition = TRANSITIONS[action];
     const now = this.clock.now();
-    await this.db.transaction(async (m) => {
-      const q = await this.reader.findVisible(m, principal, id);
-      checkVersion(q, expectedVersion);
-      if (!step.who.some((party) => mayAct[party](principal, q))) throw new ForbiddenError(`U mag "${step.label}" niet uitvoeren op deze vraag.`);
-      if (!step.from.includes(q.status)) {
-        throw new ConflictError(`"${step.label}" kan niet bij een vraag met status ${q.status}.`, 'invalid-transition');
+    const take = () =>
+      this.db.transaction(async (m) => {
+        const q = await this.reader.findVisible(m, principal, id);
+        checkVersion(q, expectedVersion);
+        if (!step.who.some((party) => mayAct[party](principal, q))) throw new ForbiddenError(`U mag "${step.label}" niet uitvoeren op deze vraag.`);
+        if (!step.from.includes(q.status)) {
+          throw new ConflictError(`"${step.label}" kan niet bij een vraag met status ${q.status}.`, 'invalid-transition');
+        }
+        const effect = (await decide?.(q, m)) ?? {};
+        await this.apply(m, q, { ...effect, to: step.to, event: step.event }, principal.user.id, now);
+        await effect.also?.(m, q);
+      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await take();
+        break;
+      } catch (error) {
+        // Without a version the caller did not act on what they saw, so a write between our read and
+        // ours (the router assigning a just-submitted question, say) is decided again on the fresh
+        // question, with every check above. With a version, an older question gets 409 stale-version.
+        const lostRace = error instanceof ConflictError && error.kind === 'concurrent-change';
+        if (!lostRace || expectedVersion !== undefined || attempt >= MAX_ACT_ATTEMPTS) throw error;
       }
-      const effect = (await decide?.(q, m)) ?? {};
-      await this.apply(m, q, { ...effect, to: step.to, event: step.event }, principal.user.id, now);
-      await effect.also?.(m, q);
-    });
+    }
     return this.reader.get(principal, id, true);
   }
 
