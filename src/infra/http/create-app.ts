@@ -42,6 +42,10 @@ export const NON_API_ROUTES = [
   { path: 'artikelen/{*rest}', method: RequestMethod.ALL },
   { path: 'werkvoorraad', method: RequestMethod.GET },
   { path: 'triage', method: RequestMethod.GET },
+  { path: 'dashboard', method: RequestMethod.GET },
+  { path: 'dashboard/{*rest}', method: RequestMethod.GET },
+  { path: 'secretariaat', method: RequestMethod.ALL },
+  { path: 'secretariaat/{*rest}', method: RequestMethod.ALL },
 ];
 
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */
