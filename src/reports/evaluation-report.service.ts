@@ -7,6 +7,7 @@ import { themeRows } from '../catalog/index.js';
 import { readerSearchGaps } from '../knowledge/index.js';
 import { questionRatingRows, questionRows } from '../questions/index.js';
 import { html, raw } from './html.js';
+import { horizontalBarChart } from './charts.js';
 import { barChart, formatNumber, lineChart, shareBar } from './svg-charts.js';
 
 type Html = ReturnType<typeof html>;
@@ -128,13 +129,19 @@ export class EvaluationReportService {
     const days = (v: number | null) => formatNumber(v, '', 2);
     const pct = (v: number | null) => formatNumber(v, ' %');
     const noData = html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen vragen ingediend.</p>`;
-    const measuresTable = (caption: string, rows: Labeled[], first: string): Html => html`<table>
-<caption>${caption}</caption>
+    // Every table scrolls inside its own labelled, focusable region: the page itself never scrolls sideways.
+    let tables = 0;
+    const scroll = (caption: string, table: Html): Html => {
+      const id = `tabel-${++tables}`;
+      return html`<div class="table-scroll" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${caption}</caption>${table}</table></div>`;
+    };
+    const bars = (title: string, rows: { label: string; value: number }[]) =>
+      horizontalBarChart(title, rows.map((r) => ({ label: r.label, values: [{ value: r.value, text: formatNumber(r.value) }] })), { integer: true });
+    const measuresTable = (caption: string, rows: Labeled[], first: string): Html => scroll(caption, html`
 <thead><tr><th scope="col">${first}</th><th scope="col" class="n">Ontvangen</th><th scope="col" class="n">Open</th><th scope="col" class="n">Doorverwezen</th><th scope="col" class="n">Eerste reactie (mediaan)</th><th scope="col" class="n">Antwoord (mediaan)</th><th scope="col" class="n">Antwoord p90</th><th scope="col" class="n">Binnen norm antwoord</th><th scope="col" class="n">Waardering</th></tr></thead>
 <tbody>${rows.map(
       (r) => html`<tr${raw(r.received === 0 ? ' class="zero"' : '')}><th scope="row">${r.label}</th><td class="n">${formatNumber(r.received)}</td><td class="n">${formatNumber(r.open)}</td><td class="n">${formatNumber(r.referred)}</td><td class="n">${days(r.firstResponseDays.median)}</td><td class="n">${days(r.answerDays.median)}</td><td class="n">${days(r.answerDays.p90)}</td><td class="n">${pct(r.slaMetPct.answer)}</td><td class="n">${formatNumber(r.rating.mean, '', 2)}</td></tr>`,
-    )}</tbody>
-</table>`;
+    )}</tbody>`);
     const figure = (label: string, value: string, note = '') => html`<div class="figure"><div class="value">${value}</div><div class="label">${label}</div>${note ? html`<div class="note">${note}</div>` : ''}</div>`;
     const monthLabels = data.months.map((m) => m.label.replace(/^(\w{3})\w* (\d{4})$/, '$1 $2'));
 
@@ -169,7 +176,7 @@ export class EvaluationReportService {
   <h2>Verloop per maand</h2>
   ${empty
     ? noData
-    : html`${barChart('Ontvangen vragen per maand', data.months.map((m, i) => ({ label: monthLabels[i], value: m.received })))}
+    : html`${barChart('Ontvangen vragen per maand', data.months.map((m, i) => ({ label: monthLabels[i], value: m.received })), { integer: true })}
   ${lineChart('Mediaan eerste reactie en antwoord per maand (werkdagen)', monthLabels, [
     { name: 'Eerste reactie (mediaan)', values: data.months.map((m) => m.firstResponseDays.median) },
     { name: 'Antwoord (mediaan)', values: data.months.map((m) => m.answerDays.median) },
@@ -191,7 +198,7 @@ export class EvaluationReportService {
   <h2>Per thema</h2>
   ${empty
     ? noData
-    : html`${barChart('Ontvangen vragen per thema', data.themes.map((r) => ({ label: r.label, value: r.received })))}
+    : html`${bars('Ontvangen vragen per thema', data.themes.map((r) => ({ label: r.label, value: r.received })))}
   ${measuresTable("Cijfers per thema (een vraag over meerdere thema's telt bij elk thema)", data.themes, 'Thema')}`}
 </section>
 
@@ -212,19 +219,19 @@ export class EvaluationReportService {
   <h2>Kennisleemtes</h2>
   ${data.gaps.length === 0
     ? html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen zoekopdrachten zonder resultaat geregistreerd.</p>`
-    : html`<table><caption>Meest gezochte onderwerpen zonder resultaat in de kennisbank</caption>
+    : scroll('Meest gezochte onderwerpen zonder resultaat in de kennisbank', html`
 <thead><tr><th scope="col">Zoekopdracht</th><th scope="col">Thema</th><th scope="col" class="n">Aantal keer</th></tr></thead>
-<tbody>${data.gaps.map((g) => html`<tr><td>${g.query}</td><td>${g.theme ?? '–'}</td><td class="n">${formatNumber(g.searches)}</td></tr>`)}</tbody></table>`}
+<tbody>${data.gaps.map((g) => html`<tr><td>${g.query}</td><td>${g.theme ?? '–'}</td><td class="n">${formatNumber(g.searches)}</td></tr>`)}</tbody>`)}
 </section>
 
 <section>
   <h2>Doorverwijzingen</h2>
   ${data.referrals.length === 0
     ? html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen vragen doorverwezen.</p>`
-    : html`${barChart('Doorverwezen vragen naar organisatie', data.referrals.map((r) => ({ label: r.to, value: r.count })))}
-  <table><caption>Doorverwijzingen naar organisatie</caption>
+    : html`${bars('Doorverwezen vragen naar organisatie', data.referrals.map((r) => ({ label: r.to, value: r.count })))}
+  ${scroll('Doorverwijzingen naar organisatie', html`
 <thead><tr><th scope="col">Doorverwezen naar</th><th scope="col" class="n">Vragen</th></tr></thead>
-<tbody>${data.referrals.map((r) => html`<tr><td>${r.to}</td><td class="n">${formatNumber(r.count)}</td></tr>`)}</tbody></table>`}
+<tbody>${data.referrals.map((r) => html`<tr><td>${r.to}</td><td class="n">${formatNumber(r.count)}</td></tr>`)}</tbody>`)}`}
 </section>`;
 
     return html`<!doctype html>
@@ -242,7 +249,7 @@ export class EvaluationReportService {
   h1 { font-size: 20pt; margin: .6rem 0 .2rem; color: #154273; }
   h2 { font-size: 14pt; color: #154273; border-bottom: 1px solid #ccc; padding-bottom: .15rem; margin-top: 1.6rem; }
   .period, .muted { color: #555; font-size: 9pt; }
-  .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: .5rem; }
+  .figures { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .5rem; }
   .figure { border: 1px solid #d0d7e2; border-radius: 4px; padding: .45rem .55rem; break-inside: avoid; }
   .figure .value { font-size: 16pt; font-weight: 600; color: #154273; }
   .figure .label { font-size: 9pt; }
@@ -252,12 +259,19 @@ export class EvaluationReportService {
   th, td { border-bottom: 1px solid #e2e2e2; padding: .18rem .3rem; text-align: left; vertical-align: top; }
   thead th { border-bottom: 2px solid #154273; }
   .n { text-align: right; white-space: nowrap; }
-  tr.zero { color: #888; }
+  /* Groups without questions: muted, still 7:1 on white (WCAG 1.4.3). */
+  tr.zero { color: #545454; }
+  .table-scroll { overflow-x: auto; max-width: 100%; margin: .6rem 0; }
+  .table-scroll:focus-visible { outline: 3px solid #ffbf47; box-shadow: 0 0 0 6px #1b1b1b; }
+  .table-scroll table { margin: 0; }
+  a { color: #154273; }
   .empty { background: #f3f6fa; border-left: 4px solid #154273; padding: .5rem .8rem; }
   svg.chart { display: block; margin: .4rem 0; max-height: 75mm; }
   section { break-inside: avoid-page; }
+  @media (max-width: 40rem) { .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
   @media print {
     body { margin: 0; padding: 0; max-width: none; }
+    .table-scroll { overflow: visible; }
     .page-break { break-before: page; }
     thead { display: table-header-group; }
     tr { break-inside: avoid; }
@@ -265,7 +279,9 @@ export class EvaluationReportService {
 </style>
 </head>
 <body>
+<main>
 ${body}
+</main>
 </body>
 </html>`.value;
   }

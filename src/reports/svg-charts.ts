@@ -1,3 +1,4 @@
+import { axisTicks } from './charts.js';
 import { html, raw } from './html.js';
 
 type Html = ReturnType<typeof html>;
@@ -22,16 +23,11 @@ export const formatNumber = (value: number | null | undefined, suffix = '', deci
 
 const COLORS = ['#154273', '#39870c', '#e17000', '#a90061', '#007bc7', '#673327', '#5c2483', '#b2a600'];
 
-function niceMax(max: number): number {
-  if (max <= 0) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (max <= step * magnitude) return step * magnitude;
-  return 10 * magnitude;
-}
-
 interface AxisChartOptions {
   suffix?: string;
   fixedMax?: number;
+  /** Integer ticks only (counts): never 62,5 questions. */
+  integer?: boolean;
   width?: number;
   height?: number;
 }
@@ -43,14 +39,18 @@ interface AxisChartOptions {
  */
 function axisFrame(options: AxisChartOptions, top: number, labels: string[], largest: number) {
   const width = options.width ?? 680;
-  const height = options.height ?? 220;
-  const left = 40;
-  const bottom = 44;
+  const rotate = labels.length > 12 || labels.some((l) => l.length > 8);
+  // Slanted labels get the room they need below the axis and left of the first one, so none is clipped.
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  const left = rotate ? Math.max(40, Math.min(160, Math.ceil(longest * 5 * 0.77))) : 40;
+  const bottom = rotate ? Math.min(160, 20 + Math.ceil(longest * 5 * 0.65)) : 30;
+  const height = (options.height ?? 220) + (rotate ? bottom - 30 : 0);
   const plotW = width - left - 10;
   const plotH = height - top - bottom;
-  const max = options.fixedMax ?? niceMax(largest);
+  // Nice ticks (d3-array): 0, 50, 100, … — whole numbers for counts.
+  const scale = axisTicks(largest, { integer: options.integer, max: options.fixedMax });
+  const max = scale.max;
   const slot = labels.length ? plotW / labels.length : plotW;
-  const rotate = labels.length > 12 || labels.some((l) => l.length > 8);
   const labelY = top + plotH + 12;
   return {
     width,
@@ -61,9 +61,9 @@ function axisFrame(options: AxisChartOptions, top: number, labels: string[], lar
     slot,
     /** The y of a value on the scale. */
     yOf: (v: number) => top + plotH - (Math.min(v, max) / max) * plotH,
-    grid: [0, 0.25, 0.5, 0.75, 1].map((f) => {
-      const y = top + plotH - f * plotH;
-      return html`<line x1="${left}" x2="${width - 10}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${left - 4}" y="${(y + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#555">${formatNumber(max * f)}</text>`;
+    grid: scale.ticks.map((tick) => {
+      const y = top + plotH - (tick / max) * plotH;
+      return html`<line x1="${left}" x2="${width - 10}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${left - 4}" y="${(y + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#545454">${formatNumber(tick)}</text>`;
     }),
     label: (text: string, cx: string) =>
       rotate

@@ -1,0 +1,97 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate runs in the browser, hence the DOM types.
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { TestUser, signInAs } from '../support/auth.js';
+import { BrowserApp, expectAccessiblePage, launchBrowser, openPage, signInBrowser, startBrowserApp } from './support.js';
+
+/** Room for a loaded machine: a journey drives a real browser through several pages. */
+const JOURNEY_MS = 120_000;
+
+describe.each([
+  ['JavaScript on', true],
+  ['JavaScript off', false],
+])('the public dashboard and the evaluation report in Chromium, %s (browser)', (_name, javaScriptEnabled) => {
+  let t: BrowserApp;
+  let browser: Browser;
+  let requester: TestUser;
+  let secretariat: TestUser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    t = await startBrowserApp({ STAFF_MFA: 'false', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' });
+    requester = await signInAs(t, { roles: ['requester'], displayName: 'Jan <b>de Vries</b>' });
+    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const expert = await signInAs(t, { roles: ['expert'], keuzeIds: [7], capacity: 20 });
+    // Six questions about keuze 7 (shown as a number), two about keuze 21 (shown as "< 5").
+    for (const keuzeIds of [[7], [7], [7], [7], [7], [7], [21], [21]]) {
+      await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Waterberging in de wijk', body: 'Hoe pakken wij dat aan?', keuzeIds }).expect(201);
+    }
+    await t.drain();
+    // One answered and one referred to a hostile, long name: the report's charts and tables.
+    const mine = (await t.http.get('/api/v1/questions?pageSize=50').set(expert.auth).expect(200)).body.data.filter((q: { status: string }) => q.status === 'assigned');
+    await t.http.post(`/api/v1/questions/${mine[0].id}/accept`).set(expert.auth).expect(200);
+    await t.http.post(`/api/v1/questions/${mine[0].id}/answer`).set(expert.auth).send({ body: 'Antwoord' }).expect(200);
+    await t.http.post(`/api/v1/questions/${mine[1].id}/accept`).set(expert.auth).expect(200);
+    await t.http.post(`/api/v1/questions/${mine[1].id}/refer`).set(expert.auth).send({ to: '<img src=x onerror="document.title=1"> Informatiepunt Leefomgeving (IPLO), afdeling grondwaterstandsverhogingsmaatregelen', reason: 'Omgevingswet' }).expect(200);
+    await t.drain();
+  }, JOURNEY_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    page = await openPage(browser, { javaScriptEnabled });
+  });
+  afterEach(async () => {
+    await page?.context().close();
+  });
+
+  it('anonymous opens /dashboard from the footer: tables beside the charts, no name, nothing under 5, accessible', async () => {
+    await page.goto(`${t.baseUrl}/`);
+    await page.click('footer a[href="/dashboard"]');
+    await page.waitForURL(`${t.baseUrl}/dashboard`);
+    expect(await page.textContent('h1')).toBe('Dashboard Vraagbaak WBS');
+    const text = (await page.textContent('main')) ?? '';
+    expect(text).not.toContain('Amsterdam');
+    expect(text).not.toContain('de Vries');
+    // The theme table of the received questions: theme 3 (Ruimte voor water, keuze 7) shows 6.
+    const received = page.locator('table:has(caption:text("Ontvangen vragen per thema en kwartaal"))');
+    const cells = await received.locator('td').allTextContents();
+    expect(cells).toContain('6');
+    for (const cell of cells) expect(cell === '< 5' || Number(cell) >= 5).toBe(true);
+    // The keuze tables open without JavaScript (details/summary).
+    await page.click('summary:text("Ontvangen vragen per keuze")');
+    const keuzeRow = page.locator('table:has(caption:text("Ontvangen vragen per keuze en kwartaal")) tr:has(th:text-matches("^21\\\\."))');
+    await expect(keuzeRow.locator('td').last().textContent()).resolves.toBe('< 5');
+    await expect(page.locator('figure svg[role="img"]').count()).resolves.toBe(4);
+    await expectAccessiblePage(page);
+  }, JOURNEY_MS);
+
+  it('downloads the open-data CSV from the page', async () => {
+    await page.goto(`${t.baseUrl}/dashboard`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/dashboard/open-data.csv"]')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFFKwartaal;')).toBe(true);
+    const keuze21 = csv.split('\r\n').filter((line) => line.includes(';keuze;21;'));
+    expect(keuze21.length).toBe(4);
+    expect(csv).not.toContain('Amsterdam');
+    expect(keuze21.some((line) => line.includes(';< 5;'))).toBe(true);
+  }, JOURNEY_MS);
+
+  it('the evaluation report: 0 axe violations, tables in their own scroll region, nice integer ticks, no sideways scroll at 320 px', async () => {
+    await signInBrowser(t, page, secretariat.user.id);
+    const res = await page.goto(`${t.baseUrl}/reports/evaluation`);
+    expect(res?.status()).toBe(200);
+    expect(await page.title()).not.toBe('1');
+    // Every table sits in a focusable region labelled by its caption.
+    const regions = page.locator('div.table-scroll[role="region"][tabindex="0"]');
+    expect(await regions.count()).toBeGreaterThanOrEqual(3);
+    await expect(page.locator('div.table-scroll > table').count()).resolves.toBe(await page.locator('table').count());
+    // Axis ticks of the count charts are whole numbers.
+    const ticks = await page.locator('svg text[text-anchor="end"][fill="#545454"]').allTextContents();
+    for (const tick of ticks.filter((t) => !t.includes('%'))) expect(tick).toMatch(/^\d+(,\d+)?$/);
+    await expectAccessiblePage(page);
+  }, JOURNEY_MS);
+});
