@@ -20,6 +20,7 @@ export interface PageViewer {
   roles: string;
   isRequester: boolean;
   isStaff: boolean;
+  isSecretariat: boolean;
   /** The CSRF token of a cookie session (forms post it as `csrf`); absent for bearer callers. */
   csrf: string | null;
 }
@@ -31,6 +32,7 @@ export function pageViewer(principal: Principal, csrf: string | null): PageViewe
     roles: roles.map((role) => ROLE_NAMES[role]).join(', '),
     isRequester: roles.includes('requester'),
     isStaff: hasStaffRole(roles),
+    isSecretariat: roles.includes('secretariat'),
     csrf,
   };
 }

@@ -43,6 +43,17 @@ export interface NotifyInput<T extends TemplateName = TemplateName> {
  * mails it is sending every third of the grace, however long the SMTP server takes, so a live
  * send is never taken over and sent twice.
  */
+/** A mail that failed for good, as the secretariat's page lists it. */
+export interface FailedMailDto {
+  id: string;
+  template: string;
+  subject: string;
+  recipientEmail: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+}
+
 /** After this many delivery attempts a row is marked `failed` and left alone. */
 export const MAX_DELIVERY_ATTEMPTS = 20;
 /** Mails that must always go out at once. */
@@ -325,6 +336,21 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
     } finally {
       if (this.sending.get(row.id) === row.attempts) this.sending.delete(row.id);
     }
+  }
+
+  /** Mails that failed for good, newest first (the secretariat's list; `cli mail:retry` re-queues them). */
+  async failedMails(limit = 100): Promise<{ total: number; data: FailedMailDto[] }> {
+    const m = this.db.manager;
+    const [rows, total] = await Promise.all([
+      m.find(NotificationOutbox, {
+        select: { id: true, template: true, subject: true, recipientEmail: true, attempts: true, lastError: true, createdAt: true },
+        where: { status: 'failed' },
+        order: { createdAt: 'DESC', id: 'ASC' },
+        take: limit,
+      }),
+      m.count(NotificationOutbox, { where: { status: 'failed' } }),
+    ]);
+    return { total, data: rows.map((r) => ({ id: r.id, template: r.template, subject: r.subject, recipientEmail: r.recipientEmail, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt })) };
   }
 
   /**

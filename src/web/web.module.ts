@@ -8,6 +8,8 @@ import { QuestionsModule } from '../questions/index.js';
 import { SlaModule } from '../sla/index.js';
 import { StatisticsModule } from '../statistics/index.js';
 import { DashboardPageController } from './dashboard-page.controller.js';
+import { SecretariatPagesController } from './secretariat-pages.controller.js';
+import { NotificationsModule } from '../notifications/index.js';
 import { ArticlePagesController } from './article-pages.controller.js';
 import { AccessibilityPageController } from './accessibility-page.controller.js';
 import { CatalogPagesController } from './catalog-pages.controller.js';
@@ -21,8 +23,8 @@ import { WorkPagesController } from './work-pages.controller.js';
 
 /** The pages people open in a browser (templates in templates/pages, see src/infra/http/pages.ts). */
 @Module({
-  imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule],
-  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController],
+  imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule],
+  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: WorkCountsInterceptor }],
 })
 export class WebModule {}

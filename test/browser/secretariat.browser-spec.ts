@@ -11,7 +11,7 @@ const JOURNEY_MS = 120_000;
 describe.each([
   ['JavaScript on', true],
   ['JavaScript off', false],
-])('the public dashboard and the evaluation report in Chromium, %s (browser)', (_name, javaScriptEnabled) => {
+])('the dashboard, the evaluation report and the secretariat pages in Chromium, %s (browser)', (_name, javaScriptEnabled) => {
   let t: BrowserApp;
   let browser: Browser;
   let requester: TestUser;
@@ -92,6 +92,42 @@ describe.each([
     // Axis ticks of the count charts are whole numbers.
     const ticks = await page.locator('svg text[text-anchor="end"][fill="#545454"]').allTextContents();
     for (const tick of ticks.filter((t) => !t.includes('%'))) expect(tick).toMatch(/^\d+(,\d+)?$/);
+    await expectAccessiblePage(page);
+  }, JOURNEY_MS);
+
+  it('the secretariat opens its start page, filters the statistics and downloads the CSV: the API figures', async () => {
+    await signInBrowser(t, page, secretariat.user.id);
+    await page.goto(`${t.baseUrl}/`);
+    await page.click('nav a[href="/secretariaat"]');
+    await page.waitForURL(`${t.baseUrl}/secretariaat`);
+    expect(await page.textContent('h1')).toBe('Secretariaat');
+    await expectAccessiblePage(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.click('a:text("Meer cijfers in de statistieken")');
+    await page.waitForURL(/\/secretariaat\/statistieken\?/);
+    await page.selectOption('#by', 'keuze');
+    await page.selectOption('#themeId', '3');
+    await page.click('button:text("Cijfers tonen")');
+    await page.waitForURL(/by=keuze/);
+    expect(page.url()).toContain('themeId=3');
+    await expect(page.locator('#by').inputValue()).resolves.toBe('keuze');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:text("Download als CSV (Excel)")')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const rows = csv.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((line) => line.split(';'));
+    // The form sends its empty filters too; the API takes only the filled ones.
+    const query = `?${new URLSearchParams([...new URL(page.url()).searchParams].filter(([, v]) => v !== ''))}`;
+    const api = (await t.http.get(`/api/v1/statistics/breakdown${query}`).set(secretariat.auth).expect(200)).body;
+    expect(rows.slice(1).map((r) => [r[0], Number(r[2])])).toEqual(api.groups.map((g: { key: string; received: number }) => [g.key, g.received]));
+    expect(api.groups.find((g: { key: string }) => g.key === '7').received).toBe(6);
+    await expectAccessiblePage(page);
+  }, JOURNEY_MS);
+
+  it('a bad filter shows the error summary and keeps the values, accessible', async () => {
+    await signInBrowser(t, page, secretariat.user.id);
+    const res = await page.goto(`${t.baseUrl}/secretariaat/statistieken?from=2026-10-01&to=2026-09-01&by=theme`);
+    expect(res?.status()).toBe(400);
+    await expect(page.locator('.error-summary a[href="#from"]').count()).resolves.toBe(1);
+    await expect(page.locator('#from').inputValue()).resolves.toBe('2026-10-01');
     await expectAccessiblePage(page);
   }, JOURNEY_MS);
 });

@@ -1,0 +1,136 @@
+import { CSRF_COOKIE, SESSION_COOKIE } from '../src/accounts/access.guard.js';
+import { AuthService } from '../src/accounts/auth.service.js';
+import { Clock } from '../src/common/clock.js';
+import { Database } from '../src/infra/database/database.service.js';
+import { AppSecrets } from '../src/infra/secrets.js';
+import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
+import { TestApp, startTestApp } from './support/test-app.js';
+import { TestUser, signInAs, signInCast } from './support/auth.js';
+
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const HOSTILE = '<script>alert(1)</script>';
+const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
+
+/** Semicolon CSV (csv.ts) back to cells. */
+function parseCsv(text: string): string[][] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter(Boolean)
+    .map((line) => {
+      const cells: string[] = [];
+      let cell = '';
+      let quoted = false;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quoted) {
+          if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
+          else if (ch === '"') quoted = false;
+          else cell += ch;
+        } else if (ch === '"') quoted = true;
+        else if (ch === ';') cells.push(cell), (cell = '');
+        else cell += ch;
+      }
+      cells.push(cell);
+      return cells;
+    });
+}
+
+describe('secretariat pages: /secretariaat and /secretariaat/statistieken (e2e)', () => {
+  let t: TestApp;
+  let requester: TestUser;
+  let expert: TestUser;
+  let coordinator: TestUser;
+  let secretariat: TestUser;
+  let cookie: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ SESSION_TTL_HOURS: '720' });
+    t.at('2026-09-01T08:00:00+02:00');
+    ({ requester, expert, coordinator, secretariat } = await signInCast(t, [7]));
+    secretariat = await signInAs(t, { roles: ['secretariat'], displayName: `Sanne ${HOSTILE}` });
+    for (const [i, keuzeIds] of [[7], [7, 21], [21]].entries()) {
+      t.at(`2026-09-0${i + 1}T09:00:00+02:00`);
+      const id = (await t.http.post('/api/v1/questions').set(requester.auth).send({ title: `Vraag ${HOSTILE}`, body: 'b', keuzeIds }).expect(201)).body.id;
+      await t.drain();
+      if (i === 0) {
+        t.at('2026-09-02T10:00:00+02:00');
+        await t.http.post(`/api/v1/questions/${id}/accept`).set(expert.auth).expect(200);
+        await t.http.post(`/api/v1/questions/${id}/answer`).set(expert.auth).send({ body: 'Antwoord' }).expect(200);
+        await t.drain();
+      }
+    }
+    // One mail that failed for good, with a hostile error text.
+    const db = t.app.get(Database);
+    const [mail] = await db.manager.find(NotificationOutbox, { take: 1 });
+    await db.manager.update(NotificationOutbox, { id: mail.id }, { status: 'failed', attempts: 5, lastError: `550 ${HOSTILE}`, subject: `Onderwerp ${HOSTILE}` });
+    t.at('2026-09-15T12:00:00+02:00');
+    const { session, sessionToken } = await db.transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+    cookie = `${SESSION_COOKIE}=${sessionToken}; ${CSRF_COOKIE}=${t.app.get(AppSecrets).csrfToken(session.tokenHash)}`;
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  const page = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', cookie);
+
+  it.each(['/secretariaat', '/secretariaat/statistieken'])('%s is for the secretariat only', async (path) => {
+    const anonymous = await t.http.get(path).set('Accept', BROWSER).expect(401);
+    expect(anonymous.text).toContain(`name="returnTo" value="${path}"`);
+    for (const who of [requester, expert, coordinator]) {
+      const res = await t.http.get(path).set('Accept', BROWSER).set(who.auth).expect(403);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    }
+    await t.http.get(`/api/v1${path}`).set(secretariat.auth).expect(404);
+  });
+
+  it('the start page: this quarter against the previous, backlog, review queue, gaps and failed mails, escaped', async () => {
+    const res = await page('/secretariaat').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.text).toMatch(/^<!doctype html>\s*<html lang="nl">/);
+    expect([...res.text.matchAll(/<h1[ >]/g)]).toHaveLength(1);
+    expect(res.text).toContain('3e kwartaal 2026');
+    expect(res.text).toContain('2e kwartaal 2026');
+    expect(res.text).toContain('Werkvoorraad naar leeftijd');
+    expect(res.text).toContain('Mails die niet aankwamen (1)');
+    expect(res.text).toContain(`550 ${ESCAPED}`);
+    expect(res.text).not.toContain(HOSTILE);
+    expect(res.text).toContain('href="/secretariaat" aria-current="page"');
+    // The received count of this quarter is the API's.
+    const api = (await t.http.get('/api/v1/statistics/overview?from=2026-07-01&to=2026-09-30').set(secretariat.auth).expect(200)).body;
+    expect(res.text).toMatch(new RegExp(`Ontvangen vragen</th><td class="num">${api.received}</td><td class="num">0</td>`));
+  });
+
+  it('the explorer: breakdown table with the API figures, downloads with the same filters and a link to the report', async () => {
+    const res = await page('/secretariaat/statistieken?from=2026-09-01&to=2026-09-30&by=keuze&organisationType=municipality').expect(200);
+    expect(res.text).not.toContain(HOSTILE);
+    expect(res.text).toContain('<svg');
+    expect(res.text).toContain('value="2026-09-01"');
+    expect(res.text).toMatch(/<option value="keuze" selected>Keuze<\/option>/);
+    expect(res.text).toMatch(/<option value="municipality" selected>/);
+    const csvHref = /href="(\/api\/v1\/statistics\/export\?[^"]*format=csv)"/.exec(res.text)![1].replace(/&amp;/g, '&');
+    expect(res.text).toContain('href="/reports/evaluation?from=2026-09-01&amp;to=2026-09-30&amp;organisationType=municipality"');
+    const csv = await t.http.get(csvHref).set('Cookie', cookie).expect(200);
+    const [header, ...rows] = parseCsv(csv.text);
+    expect(header.slice(0, 3)).toEqual(['Groep', 'Omschrijving', 'Ontvangen']);
+    const api = (await t.http.get('/api/v1/statistics/breakdown?from=2026-09-01&to=2026-09-30&by=keuze&organisationType=municipality').set(secretariat.auth).expect(200)).body;
+    expect(rows.map((r) => [r[0], Number(r[2]), Number(r[4])])).toEqual(api.groups.map((g: { key: string; received: number; answered: number }) => [g.key, g.received, g.answered]));
+    expect(api.groups.find((g: { key: string }) => g.key === '21').received).toBe(2);
+    // The page's table shows the same received counts.
+    for (const g of api.groups.filter((x: { received: number }) => x.received > 0)) {
+      expect(res.text).toContain(`<th scope="row">${g.label.replace(/&/g, '&amp;')}</th><td class="num">${g.received}</td>`);
+    }
+    const json = await t.http.get(csvHref.replace('format=csv', 'format=json')).set('Cookie', cookie).expect(200);
+    expect(json.body.rows.map((r: { received: number }) => r.received)).toEqual(api.groups.map((g: { received: number }) => g.received));
+  });
+
+  it('answers a bad filter with 400 and the typed values kept, linked from the error summary', async () => {
+    const res = await page('/secretariaat/statistieken?from=2026-13-01&to=2026-09-30&keuzeId=7&by=theme').expect(400);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.text).toContain('Er is een probleem');
+    expect(res.text).toContain('href="#from"');
+    expect(res.text).toContain('value="2026-13-01"');
+    expect(res.text).toMatch(/<option value="7" selected>/);
+    const reversed = await page(`/secretariaat/statistieken?from=2026-10-01&to=2026-09-01&by=${encodeURIComponent(HOSTILE)}`).expect(400);
+    expect(reversed.text).not.toContain(HOSTILE);
+    expect(reversed.text).toContain('href="#by"');
+  });
+});
