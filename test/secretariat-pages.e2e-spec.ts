@@ -134,3 +134,79 @@ describe('secretariat pages: /secretariaat and /secretariaat/statistieken (e2e)'
     expect(reversed.text).toContain('href="#by"');
   });
 });
+
+describe('secretariat pages: the review queue /secretariaat/artikelen (e2e)', () => {
+  let t: TestApp;
+  let expert: TestUser;
+  let secretariat: TestUser;
+  let session: { cookie: string; csrf: string };
+
+  const draft = async (title: string, author: TestUser) => {
+    const id = (await t.http.post('/api/v1/articles').set(author.auth).send({ title, question: 'Hoe pakken wij dat aan?', answer: 'Zo pakt u dat aan.', keuzeIds: [7] }).expect(201)).body.id;
+    await t.http.post(`/api/v1/articles/${id}/submit`).set(author.auth).send({}).expect(200);
+    return id as string;
+  };
+  const post = (path: string, form: Record<string, string>) =>
+    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    expert = await signInAs(t, { roles: ['expert'], keuzeIds: [7] });
+    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const db = t.app.get(Database);
+    const started = await db.transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
+    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('is for the secretariat only', async () => {
+    await t.http.get('/secretariaat/artikelen').set('Accept', BROWSER).expect(401);
+    await t.http.get('/secretariaat/artikelen').set('Accept', BROWSER).set(expert.auth).expect(403);
+  });
+
+  it('publishes an article in review (POST → 303 → the queue with a message), escaped', async () => {
+    const id = await draft(`Peilbeheer ${HOSTILE}`, expert);
+    const queue = await t.http.get('/secretariaat/artikelen').set('Accept', BROWSER).set('Cookie', session.cookie).expect(200);
+    expect(queue.text).toContain(`Peilbeheer ${ESCAPED}`);
+    expect(queue.text).not.toContain(HOSTILE);
+    const res = await post(`/secretariaat/artikelen/${id}/publiceren`, {}).expect(303);
+    expect(res.headers.location).toBe('/secretariaat/artikelen?gelukt=gepubliceerd');
+    expect((await t.http.get(`/api/v1/articles/${id}`).set(expert.auth).expect(200)).body.status).toBe('published');
+    const after = await t.http.get(res.headers.location).set('Accept', BROWSER).set('Cookie', session.cookie).expect(200);
+    expect(after.text).toContain('Het artikel is gepubliceerd');
+  });
+
+  it('refuses without the form token', async () => {
+    const id = await draft('Zonder token', expert);
+    await t.http.post(`/secretariaat/artikelen/${id}/publiceren`).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: 'vals' }).expect(403);
+    expect((await t.http.get(`/api/v1/articles/${id}`).set(expert.auth).expect(200)).body.status).toBe('in_review');
+  });
+
+  it('keeps four eyes: the last author cannot publish (403 page with the reason)', async () => {
+    const id = await draft('Eigen artikel', secretariat);
+    const res = await post(`/secretariaat/artikelen/${id}/publiceren`, {}).expect(403);
+    expect(res.text).toContain('Vier ogen');
+    expect(res.text).toContain('Eigen artikel');
+  });
+
+  it('sends back with a comment (an empty one is a 400 keeping the form), shown to the author with the versions', async () => {
+    const id = await draft('Terug naar de auteur', expert);
+    const empty = await post(`/secretariaat/artikelen/${id}/terugsturen`, { comment: '   ' }).expect(400);
+    expect(empty.text).toContain(`href="#comment-${id}"`);
+    expect(empty.text).toMatch(/<details class="more" open>/);
+    const res = await post(`/secretariaat/artikelen/${id}/terugsturen`, { comment: `Noem de bron ${HOSTILE}` }).expect(303);
+    expect(res.headers.location).toBe('/secretariaat/artikelen?gelukt=teruggestuurd');
+    expect((await t.http.get(`/api/v1/articles/${id}`).set(expert.auth).expect(200)).body.status).toBe('draft');
+    const versions = (await t.http.get(`/api/v1/articles/${id}/versions`).set(expert.auth).expect(200)).body.data;
+    expect(versions[0]).toMatchObject({ action: 'returned', snapshot: { reviewComment: `Noem de bron ${HOSTILE}` } });
+  });
+
+  it('the API sends back too, with the same rules', async () => {
+    const id = await draft('Via de API', expert);
+    await t.http.post(`/api/v1/articles/${id}/send-back`).set(expert.auth).send({ comment: 'x' }).expect(403);
+    await t.http.post(`/api/v1/articles/${id}/send-back`).set(secretariat.auth).send({}).expect(400);
+    await t.http.post(`/api/v1/articles/${id}/send-back`).set(secretariat.auth).send({ comment: 'Graag korter' }).expect(200);
+    await t.http.post(`/api/v1/articles/${id}/send-back`).set(secretariat.auth).send({ comment: 'Nog eens' }).expect(409);
+  });
+});

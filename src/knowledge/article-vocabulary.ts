@@ -3,4 +3,4 @@
 export const ARTICLE_STATUSES = ['draft', 'in_review', 'published', 'archived'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
-export type ArticleVersionAction = 'created' | 'updated' | 'submitted' | 'published' | 'archived';
+export type ArticleVersionAction = 'created' | 'updated' | 'submitted' | 'returned' | 'published' | 'archived';

@@ -15,6 +15,7 @@ import {
   ArticleVersionDto,
   CreateArticleDto,
   GapDto,
+  SendBackArticleDto,
   GapQuery,
   MostOpenedArticleDto,
   MostOpenedQuery,
@@ -142,6 +143,16 @@ export class ArticlesController {
   @ApiOkResponse({ type: ArticleStaffDto, description: 'The published article.' })
   publish(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor) {
     return this.articles.transition(id, 'publish', principal, actor);
+  }
+
+  @Post(':id/send-back')
+  @Roles('secretariat')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send an article in review back to its author as a draft, with a comment (secretariat).' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ArticleStaffDto, description: 'The article, a draft again.' })
+  sendBack(@Param('id', UuidPipe) id: string, @Body() body: SendBackArticleDto, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: AuditActor) {
+    return this.articles.transition(id, 'sendBack', principal, actor, body.comment.trim());
   }
 
   @Post(':id/archive')

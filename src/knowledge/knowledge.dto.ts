@@ -358,12 +358,21 @@ export class ArticleSnapshotDto implements ArticleSnapshot {
   organisationName: string | null;
   @ApiProperty({ description: 'Status after this change.', enum: ARTICLE_STATUSES })
   status: ArticleStatus;
+  @ApiPropertyOptional({ description: 'Why the secretariat sent the article back (versions with action `returned`).' })
+  reviewComment?: string;
+}
+
+/** The secretariat sends an article in review back to its author, saying why. */
+export class SendBackArticleDto {
+  @ApiProperty({ description: 'What the author should change (shown with the version).', maxLength: 2000 })
+  @IsString() @Matches(NOT_BLANK, { message: 'mag niet leeg zijn' }) @MaxLength(2000)
+  comment: string;
 }
 
 export class ArticleVersionDto {
   @ApiProperty({ description: 'Version number, from 1.', example: 2 })
   version: number;
-  @ApiProperty({ description: 'What happened.', enum: ['created', 'updated', 'submitted', 'published', 'archived'] })
+  @ApiProperty({ description: 'What happened.', enum: ['created', 'updated', 'submitted', 'returned', 'published', 'archived'] })
   action: ArticleVersionAction;
   @ApiProperty({ description: 'Who did it.', nullable: true, type: String, format: 'uuid' })
   actorId: string | null;

@@ -129,6 +129,8 @@ export interface ArticleSnapshot {
   organisationType: string | null;
   organisationName: string | null;
   status: ArticleStatus;
+  /** Why the secretariat sent the article back to its author (the 'returned' version only). */
+  reviewComment?: string;
 }
 
 /** One entry of an article's history: who did what when, and the article as it was afterwards. */

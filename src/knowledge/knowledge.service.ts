@@ -51,6 +51,7 @@ interface Transition {
 
 const TRANSITIONS = {
   submit: { action: 'submitted', from: 'draft', to: 'in_review', roles: ARTICLE_AUTHOR_ROLES, label: 'ter review aanbieden' },
+  sendBack: { action: 'returned', from: 'in_review', to: 'draft', roles: ARTICLE_EDITOR_ROLES, label: 'terugsturen' },
   publish: { action: 'published', from: 'in_review', to: 'published', roles: ARTICLE_EDITOR_ROLES, label: 'publiceren' },
   archive: { action: 'archived', from: 'published', to: 'archived', roles: ARTICLE_EDITOR_ROLES, label: 'archiveren' },
 } satisfies Record<string, Transition>;
@@ -307,7 +308,8 @@ export class KnowledgeService {
    * archive (published → archived; secretariat). Race-safe: the UPDATE only applies while the status
    * is still the expected one; otherwise 409.
    */
-  async transition(id: string, name: ArticleTransition, principal: Principal | undefined, actor: AuditActor): Promise<ArticleStaffDto> {
+  /** `comment`: why an article is sent back (sendBack only), kept with the version and in the audit trail. */
+  async transition(id: string, name: ArticleTransition, principal: Principal | undefined, actor: AuditActor, comment?: string): Promise<ArticleStaffDto> {
     const step: Transition = TRANSITIONS[name];
     const user = requireRole(principal, step.roles).user;
     const now = this.clock.now();
@@ -340,8 +342,8 @@ export class KnowledgeService {
       const next = { ...article, ...changes } as Article;
       await m.update(ArticleKeuze, { articleId: id }, { status: next.status });
       await this.index.index(m, articleSearchDocument(next));
-      await this.writeVersion(m, next, step.action, user.id, ['status'], now);
-      await this.audit.record(actor, { action: `knowledge.article.${name}`, objectType: 'article', objectId: id, details: { from: step.from, to: step.to } }, m);
+      await this.writeVersion(m, next, step.action, user.id, ['status'], now, comment === undefined ? {} : { reviewComment: comment });
+      await this.audit.record(actor, { action: `knowledge.article.${name}`, objectType: 'article', objectId: id, details: { from: step.from, to: step.to, ...(comment === undefined ? {} : { comment }) } }, m);
       return next;
     });
     return ArticleStaffDto.fromStaff(updated, await this.reuseCount(this.db.manager, id));
@@ -434,7 +436,7 @@ export class KnowledgeService {
     );
   }
 
-  private async writeVersion(m: EntityManager, article: Article, action: ArticleVersionAction, actorId: string, changedFields: string[], at: Date): Promise<void> {
+  private async writeVersion(m: EntityManager, article: Article, action: ArticleVersionAction, actorId: string, changedFields: string[], at: Date, extra: Partial<ArticleSnapshot> = {}): Promise<void> {
     const snapshot: ArticleSnapshot = {
       title: article.title,
       question: article.question,
@@ -444,6 +446,7 @@ export class KnowledgeService {
       organisationType: article.organisationType,
       organisationName: article.organisationName,
       status: article.status,
+      ...extra,
     };
     const version: ArticleVersion = { id: randomUUID(), articleId: article.id, version: article.version, action, actorId, changedAt: at, changedFields, snapshot };
     await m.insert(ArticleVersion, version as never);

@@ -32,6 +32,7 @@ const ACTION_TEXT: Record<ArticleVersionAction, string> = {
   created: 'Aangemaakt',
   updated: 'Bewerkt',
   submitted: 'Ter beoordeling aangeboden',
+  returned: 'Teruggestuurd door het secretariaat',
   published: 'Gepubliceerd',
   archived: 'Gearchiveerd',
 };
@@ -190,6 +191,7 @@ export class ArticlePagesController {
         fields: v.changedFields.map((f) => FIELD_NAMES[f] ?? f).join(', '),
         compareHref: v.version > 1 ? `/artikelen/${id}?van=${v.version - 1}&naar=${v.version}#verschillen` : null,
         shown: v.version === toVersion.version,
+        comment: v.snapshot.reviewComment ?? null,
       })),
       diff: fromVersion && fromVersion.version < toVersion.version ? compare(fromVersion, toVersion, catalog.keuze) : null,
       diffOptions: versions.data.map((v) => v.version),

@@ -9,6 +9,7 @@ import { SlaModule } from '../sla/index.js';
 import { StatisticsModule } from '../statistics/index.js';
 import { DashboardPageController } from './dashboard-page.controller.js';
 import { SecretariatPagesController } from './secretariat-pages.controller.js';
+import { SecretariatArticlesController } from './secretariat-articles.controller.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { ArticlePagesController } from './article-pages.controller.js';
 import { AccessibilityPageController } from './accessibility-page.controller.js';
@@ -24,7 +25,7 @@ import { WorkPagesController } from './work-pages.controller.js';
 /** The pages people open in a browser (templates in templates/pages, see src/infra/http/pages.ts). */
 @Module({
   imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule],
-  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController],
+  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: WorkCountsInterceptor }],
 })
 export class WebModule {}

@@ -16,6 +16,7 @@ describe.each([
   let browser: Browser;
   let requester: TestUser;
   let secretariat: TestUser;
+  let author: TestUser;
   let page: Page;
 
   beforeAll(async () => {
@@ -24,6 +25,7 @@ describe.each([
     requester = await signInAs(t, { roles: ['requester'], displayName: 'Jan <b>de Vries</b>' });
     secretariat = await signInAs(t, { roles: ['secretariat'] });
     const expert = await signInAs(t, { roles: ['expert'], keuzeIds: [7], capacity: 20 });
+    author = expert;
     // Six questions about keuze 7 (shown as a number), two about keuze 21 (shown as "< 5").
     for (const keuzeIds of [[7], [7], [7], [7], [7], [7], [21], [21]]) {
       await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Waterberging in de wijk', body: 'Hoe pakken wij dat aan?', keuzeIds }).expect(201);
@@ -129,5 +131,36 @@ describe.each([
     await expect(page.locator('.error-summary a[href="#from"]').count()).resolves.toBe(1);
     await expect(page.locator('#from').inputValue()).resolves.toBe('2026-10-01');
     await expectAccessiblePage(page);
+  }, JOURNEY_MS);
+
+  it('the secretariat reviews an article: sends one back with a comment and publishes another', async () => {
+    const draft = async (title: string) => {
+      const id = (await t.http.post('/api/v1/articles').set(author.auth).send({ title, question: 'Hoe pakken wij dat aan?', answer: 'Zo pakt u dat aan.', keuzeIds: [7] }).expect(201)).body.id;
+      await t.http.post(`/api/v1/articles/${id}/submit`).set(author.auth).send({}).expect(200);
+      return id as string;
+    };
+    const suffix = javaScriptEnabled ? 'aan' : 'uit';
+    const back = await draft(`Terugsturen ${suffix} <i>schuin</i>`);
+    const publish = await draft(`Publiceren ${suffix}`);
+    await signInBrowser(t, page, secretariat.user.id);
+    await page.goto(`${t.baseUrl}/secretariaat`);
+    await page.click('a:text("Beoordeel de artikelen")');
+    await page.waitForURL(`${t.baseUrl}/secretariaat/artikelen`);
+    await expectAccessiblePage(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const item = page.locator('li.review-item', { hasText: `Terugsturen ${suffix}` });
+    await item.locator('summary').click();
+    await item.locator('textarea').fill('Noem de bron van de handreiking.');
+    await item.locator('button:text("Terugsturen")').click();
+    await page.waitForURL(/gelukt=teruggestuurd/);
+    await expect(page.locator('.utrecht-alert').textContent()).resolves.toContain('teruggestuurd');
+    await page.locator('li.review-item', { hasText: `Publiceren ${suffix}` }).locator('button:text("Publiceren")').click();
+    await page.waitForURL(/gelukt=gepubliceerd/);
+    expect((await t.http.get(`/api/v1/articles/${publish}`).set(author.auth).expect(200)).body.status).toBe('published');
+    expect((await t.http.get(`/api/v1/articles/${back}`).set(author.auth).expect(200)).body.status).toBe('draft');
+    await expectAccessiblePage(page);
+    // The author reads the comment with the versions.
+    await page.goto(`${t.baseUrl}/artikelen/${back}`);
+    await expect(page.locator('.versions').textContent()).resolves.toContain('Noem de bron van de handreiking.');
   }, JOURNEY_MS);
 });
