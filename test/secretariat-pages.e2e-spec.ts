@@ -210,3 +210,83 @@ describe('secretariat pages: the review queue /secretariaat/artikelen (e2e)', ()
     await t.http.post(`/api/v1/articles/${id}/send-back`).set(secretariat.auth).send({ comment: 'Nog eens' }).expect(409);
   });
 });
+
+describe('secretariat pages: users and calendar (e2e)', () => {
+  let t: TestApp;
+  let coordinator: TestUser;
+  let secretariat: TestUser;
+  let session: { cookie: string; csrf: string };
+  const post = (path: string, form: Record<string, string | string[]>) =>
+    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
+  const get = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', session.cookie);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.at('2026-12-01T10:00:00+01:00');
+    coordinator = await signInAs(t, { roles: ['coordinator'] });
+    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
+    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it.each(['/secretariaat/gebruikers', '/secretariaat/kalender'])('%s is for the secretariat only', async (path) => {
+    await t.http.get(path).set('Accept', BROWSER).expect(401);
+    await t.http.get(path).set('Accept', BROWSER).set(coordinator.auth).expect(403);
+    await t.http.post(path.endsWith('kalender') ? `${path}/sluitingsdagen` : path).set('Accept', BROWSER).set(coordinator.auth).type('form').send({}).expect(403);
+  });
+
+  it('invites an expert with expertise and capacity; a bad form is a 400 keeping every value', async () => {
+    const bad = await post('/secretariaat/gebruikers', { email: 'geen-adres', displayName: `Eva ${HOSTILE}`, roles: ['expert'], keuzeIds: ['21', '23'], themeIds: ['6'], capacity: 'veel' }).expect(400);
+    expect(bad.text).toContain('Er is een probleem');
+    expect(bad.text).toContain('href="#email"');
+    expect(bad.text).toContain('value="geen-adres"');
+    expect(bad.text).toContain(`value="Eva ${ESCAPED}"`);
+    expect(bad.text).not.toContain(HOSTILE);
+    expect(bad.text).toMatch(/id="keuze-21" name="keuzeIds" value="21" checked/);
+    expect(bad.text).toMatch(/id="theme-6" name="themeIds" value="6" checked/);
+    expect(bad.text).toMatch(/id="role-expert" name="roles" value="expert" checked/);
+    const noRole = await post('/secretariaat/gebruikers', { email: 'eva@example.nl', displayName: 'Eva' }).expect(400);
+    expect(noRole.text).toContain('href="#roles"');
+    const res = await post('/secretariaat/gebruikers', { email: 'eva@example.nl', displayName: `Eva ${HOSTILE}`, roles: ['expert'], keuzeIds: ['21', '23'], themeIds: ['6'], capacity: '12' }).expect(303);
+    expect(res.headers.location).toBe('/secretariaat/gebruikers?gelukt=uitgenodigd');
+    const users = (await t.http.get('/api/v1/users?q=eva@example.nl').set(secretariat.auth).expect(200)).body.data;
+    expect(users).toHaveLength(1);
+    expect(users[0]).toMatchObject({ roles: ['expert'], expertise: { keuzeIds: [21, 23], themeIds: [6] }, capacity: 12 });
+    const list = await get('/secretariaat/gebruikers?q=eva').expect(200);
+    expect(list.text).toContain(`Eva ${ESCAPED}`);
+    expect(list.text).toContain('Laagveengebieden');
+    // Deactivate and reactivate.
+    await post(`/secretariaat/gebruikers/${users[0].id}/deactiveren`, {}).expect(303);
+    expect((await t.http.get(`/api/v1/users/${users[0].id}`).set(secretariat.auth).expect(200)).body.active).toBe(false);
+    await post(`/secretariaat/gebruikers/${users[0].id}/activeren`, {}).expect(303);
+    expect((await t.http.get(`/api/v1/users/${users[0].id}`).set(secretariat.auth).expect(200)).body.active).toBe(true);
+    await t.http.post(`/secretariaat/gebruikers/${users[0].id}/deactiveren`).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: 'vals' }).expect(403);
+  });
+
+  it('adds and removes a closure day; changes a service level with a decimal comma; bad input keeps the values', async () => {
+    const bad = await post('/secretariaat/kalender/sluitingsdagen', { day: '2026-02-30', reason: `Kerst ${HOSTILE}` }).expect(400);
+    expect(bad.text).toContain('href="#day"');
+    expect(bad.text).toContain('value="2026-02-30"');
+    expect(bad.text).toContain(`value="Kerst ${ESCAPED}"`);
+    const res = await post('/secretariaat/kalender/sluitingsdagen', { day: '2026-12-24', reason: `Kerstavond ${HOSTILE}` }).expect(303);
+    expect(res.headers.location).toBe('/secretariaat/kalender?gelukt=gesloten');
+    const closures = (await t.http.get('/api/v1/calendar/closures').set(secretariat.auth).expect(200)).body.data;
+    expect(closures).toEqual([expect.objectContaining({ day: '2026-12-24', reason: `Kerstavond ${HOSTILE}` })]);
+    const page = await get('/secretariaat/kalender').expect(200);
+    expect(page.text).toContain('24 december 2026');
+    expect(page.text).toContain(`Kerstavond ${ESCAPED}`);
+    expect(page.text).not.toContain(HOSTILE);
+    await post('/secretariaat/kalender/sluitingsdagen/2026-12-24/verwijderen', {}).expect(303);
+    expect((await t.http.get('/api/v1/calendar/closures').set(secretariat.auth).expect(200)).body.data).toEqual([]);
+
+    const policy = await post('/secretariaat/kalender/normen/urgent', { firstResponseDays: '0,5', answerDays: '4', reminderPct: '75' }).expect(303);
+    expect(policy.headers.location).toBe('/secretariaat/kalender?gelukt=norm');
+    expect((await t.http.get('/api/v1/sla-policies/urgent').set(secretariat.auth).expect(200)).body).toMatchObject({ firstResponseDays: 0.5, answerDays: 4, reminderPct: 75 });
+    const badPolicy = await post('/secretariaat/kalender/normen/normal', { firstResponseDays: 'twee', answerDays: '10', reminderPct: '80' }).expect(400);
+    expect(badPolicy.text).toContain('href="#normal-firstResponseDays"');
+    expect(badPolicy.text).toContain('value="twee"');
+    await post('/secretariaat/kalender/normen/spoedig', { firstResponseDays: '1', answerDays: '2' }).expect(404);
+  });
+});

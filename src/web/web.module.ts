@@ -10,6 +10,9 @@ import { StatisticsModule } from '../statistics/index.js';
 import { DashboardPageController } from './dashboard-page.controller.js';
 import { SecretariatPagesController } from './secretariat-pages.controller.js';
 import { SecretariatArticlesController } from './secretariat-articles.controller.js';
+import { SecretariatCalendarController } from './secretariat-calendar.controller.js';
+import { SecretariatUsersController } from './secretariat-users.controller.js';
+import { AccountsModule } from '../accounts/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { ArticlePagesController } from './article-pages.controller.js';
 import { AccessibilityPageController } from './accessibility-page.controller.js';
@@ -24,8 +27,8 @@ import { WorkPagesController } from './work-pages.controller.js';
 
 /** The pages people open in a browser (templates in templates/pages, see src/infra/http/pages.ts). */
 @Module({
-  imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule],
-  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController],
+  imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule, AccountsModule],
+  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController, SecretariatCalendarController, SecretariatUsersController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: WorkCountsInterceptor }],
 })
 export class WebModule {}

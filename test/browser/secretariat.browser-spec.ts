@@ -163,4 +163,56 @@ describe.each([
     await page.goto(`${t.baseUrl}/artikelen/${back}`);
     await expect(page.locator('.versions').textContent()).resolves.toContain('Noem de bron van de handreiking.');
   }, JOURNEY_MS);
+
+  it('the secretariat invites an expert with expertise', async () => {
+    const email = `nina-${javaScriptEnabled ? 'aan' : 'uit'}@example.nl`;
+    await signInBrowser(t, page, secretariat.user.id);
+    await page.goto(`${t.baseUrl}/secretariaat`);
+    await page.click('a:text("Gebruikers")');
+    await page.waitForURL(`${t.baseUrl}/secretariaat/gebruikers`);
+    await expectAccessiblePage(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.fill('#email', email);
+    await page.fill('#displayName', 'Nina <b>Bodem</b>');
+    await page.check('#role-expert');
+    await page.check('#keuze-25');
+    await page.check('#theme-6');
+    await page.fill('#capacity', '15');
+    await page.click('button:text("Uitnodiging versturen")');
+    await page.waitForURL(/gelukt=uitgenodigd/);
+    await expect(page.locator('table').textContent()).resolves.toContain('Nina <b>Bodem</b>');
+    const [user] = (await t.http.get(`/api/v1/users?q=${encodeURIComponent(email)}`).set(secretariat.auth).expect(200)).body.data;
+    expect(user).toMatchObject({ roles: ['expert'], expertise: { keuzeIds: [25], themeIds: [6] }, capacity: 15 });
+    await expectAccessiblePage(page);
+  }, JOURNEY_MS);
+
+  it('the secretariat adds a closure day (a wrong date first: the error summary keeps the reason)', async () => {
+    const day = javaScriptEnabled ? '2027-12-24' : '2027-12-31';
+    await signInBrowser(t, page, secretariat.user.id);
+    await page.goto(`${t.baseUrl}/secretariaat`);
+    await page.click('a:text("Kalender en servicenormen")');
+    await page.waitForURL(`${t.baseUrl}/secretariaat/kalender`);
+    await expectAccessiblePage(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // A date the browser's date field cannot hold is refused by the server too; type the text form.
+    await page.evaluate(() => {
+      (document.querySelector('#day') as HTMLInputElement).type = 'text';
+    });
+    await page.fill('#reason', 'Oudejaarsdag');
+    await page.fill('#day', '31-12-2027');
+    await page.click('button:text("Sluitingsdag toevoegen")');
+    await expect(page.locator('.error-summary a[href="#day"]').count()).resolves.toBe(1);
+    await expect(page.locator('#reason').inputValue()).resolves.toBe('Oudejaarsdag');
+    await expectAccessiblePage(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => {
+      (document.querySelector('#day') as HTMLInputElement).type = 'text';
+    });
+    await page.fill('#day', day);
+    await page.click('button:text("Sluitingsdag toevoegen")');
+    await page.waitForURL(/gelukt=gesloten/);
+    const closures = (await t.http.get('/api/v1/calendar/closures').set(secretariat.auth).expect(200)).body.data;
+    expect(closures).toContainEqual(expect.objectContaining({ day, reason: 'Oudejaarsdag' }));
+    await expect(page.locator('table').first().textContent()).resolves.toContain(day === '2027-12-24' ? '24 december 2027' : '31 december 2027');
+  }, JOURNEY_MS);
 });
