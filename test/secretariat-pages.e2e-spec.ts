@@ -1,3 +1,4 @@
+import { Not } from 'typeorm';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../src/accounts/access.guard.js';
 import { AuthService } from '../src/accounts/auth.service.js';
 import { Clock } from '../src/common/clock.js';
@@ -288,5 +289,86 @@ describe('secretariat pages: users and calendar (e2e)', () => {
     expect(badPolicy.text).toContain('href="#normal-firstResponseDays"');
     expect(badPolicy.text).toContain('value="twee"');
     await post('/secretariaat/kalender/normen/spoedig', { firstResponseDays: '1', answerDays: '2' }).expect(404);
+  });
+});
+
+describe('secretariat pages: mails, knowledge gaps and audit (e2e)', () => {
+  let t: TestApp;
+  let requester: TestUser;
+  let expert: TestUser;
+  let secretariat: TestUser;
+  let session: { cookie: string; csrf: string };
+  const post = (path: string, form: Record<string, string | string[]>) =>
+    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
+  const get = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', session.cookie);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ({ requester, expert } = await signInCast(t, [7]));
+    secretariat = await signInAs(t, { roles: ['secretariat'], displayName: `Sanne ${HOSTILE}` });
+    await t.http.post('/api/v1/questions').set(requester.auth).send({ title: 'Waterberging', body: 'b', keuzeIds: [7] }).expect(201);
+    await t.drain();
+    const db = t.app.get(Database);
+    await db.manager.update(NotificationOutbox, { id: Not('') }, { status: 'failed', attempts: 5, lastError: `550 ${HOSTILE}` });
+    // Readers search for something the knowledge base lacks.
+    for (let i = 0; i < 3; i++) await t.http.get(`/api/v1/articles?q=${encodeURIComponent('fietsenstalling <b>dijk</b>')}`).expect(200);
+    const started = await db.transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
+    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it.each(['/secretariaat/mails', '/secretariaat/kennishiaten', '/secretariaat/audit', '/secretariaat/audit.csv'])('%s is for the secretariat only', async (path) => {
+    await t.http.get(path).set('Accept', BROWSER).expect(401);
+    await t.http.get(path).set('Accept', BROWSER).set(expert.auth).expect(403);
+  });
+
+  it('lists the mails that failed for good and re-queues one, then all', async () => {
+    const list = await get('/secretariaat/mails').expect(200);
+    expect(list.text).toContain(`550 ${ESCAPED}`);
+    expect(list.text).not.toContain(HOSTILE);
+    const ids = [...list.text.matchAll(/name="id" value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    await t.http.post('/secretariaat/mails/opnieuw').set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: 'vals', id: ids[0] }).expect(403);
+    const one = await post('/secretariaat/mails/opnieuw', { id: ids[0] }).expect(303);
+    expect(one.headers.location).toBe('/secretariaat/mails?opnieuw=1');
+    const row = await t.app.get(Database).manager.findOneByOrFail(NotificationOutbox, { id: ids[0] });
+    expect(row.status).not.toBe('failed');
+    const all = await post('/secretariaat/mails/opnieuw', {}).expect(303);
+    expect(all.headers.location).toBe(`/secretariaat/mails?opnieuw=${ids.length - 1}`);
+    expect((await get(all.headers.location).expect(200)).text).toContain('Alle mails zijn aangekomen.');
+    await post('/secretariaat/mails/opnieuw', { id: 'geen-id' }).expect(400);
+  });
+
+  it('shows the knowledge gaps and turns one into a draft article for the editor', async () => {
+    const page = await get('/secretariaat/kennishiaten').expect(200);
+    expect(page.text).toContain('fietsenstalling &lt;b&gt;dijk&lt;/b&gt;');
+    expect(page.text).toMatch(/<td class="num">3<\/td>/);
+    const res = await post('/secretariaat/kennishiaten/artikel', { q: 'fietsenstalling <b>dijk</b>', keuzeId: '21' }).expect(303);
+    const id = /^\/artikelen\/([0-9a-f-]{36})\/bewerken$/.exec(res.headers.location)![1];
+    const article = (await t.http.get(`/api/v1/articles/${id}`).set(secretariat.auth).expect(200)).body;
+    expect(article).toMatchObject({ status: 'draft', title: 'Fietsenstalling <b>dijk</b>', keuzeIds: [21] });
+    const bad = await get('/secretariaat/kennishiaten?from=2026-02-30').expect(400);
+    expect(bad.text).toContain('href="#from"');
+    expect(bad.text).toContain('value="2026-02-30"');
+  });
+
+  it('filters the audit trail and exports the same events as CSV', async () => {
+    const page = await get('/secretariaat/audit?action=knowledge.article').expect(200);
+    expect(page.text).toContain('knowledge.article.create');
+    expect(page.text).toContain(`Sanne ${ESCAPED}`);
+    expect(page.text).not.toContain(HOSTILE);
+    const csvHref = /href="(\/secretariaat\/audit\.csv[^"]*)"/.exec(page.text)![1].replace(/&amp;/g, '&');
+    expect(csvHref).toBe('/secretariaat/audit.csv?action=knowledge.article');
+    const csv = await t.http.get(csvHref).set('Cookie', session.cookie).expect(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const [header, ...rows] = parseCsv(csv.text);
+    expect(header[3]).toBe('Handeling');
+    const api = (await t.http.get('/api/v1/audit-events?action=knowledge.article&pageSize=100').set(secretariat.auth).expect(200)).body;
+    expect(rows.map((r) => r[3])).toEqual(api.data.map((e: { action: string }) => e.action));
+    expect(rows[0][1]).toBe(`Sanne ${HOSTILE}`);
+    const bad = await get('/secretariaat/audit?from=morgen&result=kwijt').expect(400);
+    expect(bad.text).toContain('href="#from"');
+    expect(bad.text).toContain('value="morgen"');
   });
 });

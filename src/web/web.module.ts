@@ -12,6 +12,8 @@ import { SecretariatPagesController } from './secretariat-pages.controller.js';
 import { SecretariatArticlesController } from './secretariat-articles.controller.js';
 import { SecretariatCalendarController } from './secretariat-calendar.controller.js';
 import { SecretariatUsersController } from './secretariat-users.controller.js';
+import { SecretariatToolsController } from './secretariat-tools.controller.js';
+import { AuditModule } from '../audit/index.js';
 import { AccountsModule } from '../accounts/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { ArticlePagesController } from './article-pages.controller.js';
@@ -27,8 +29,8 @@ import { WorkPagesController } from './work-pages.controller.js';
 
 /** The pages people open in a browser (templates in templates/pages, see src/infra/http/pages.ts). */
 @Module({
-  imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule, AccountsModule],
-  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController, SecretariatCalendarController, SecretariatUsersController],
+  imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule, AccountsModule, AuditModule],
+  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController, SecretariatCalendarController, SecretariatUsersController, SecretariatToolsController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: WorkCountsInterceptor }],
 })
 export class WebModule {}

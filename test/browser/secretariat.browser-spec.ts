@@ -215,4 +215,13 @@ describe.each([
     expect(closures).toContainEqual(expect.objectContaining({ day, reason: 'Oudejaarsdag' }));
     await expect(page.locator('table').first().textContent()).resolves.toContain(day === '2027-12-24' ? '24 december 2027' : '31 december 2027');
   }, JOURNEY_MS);
+
+  it.each(['/secretariaat/mails', '/secretariaat/kennishiaten', '/secretariaat/audit', '/secretariaat/audit?from=gisteren'])('%s: accessible, no sideways scroll at 320 px', async (path) => {
+    await signInBrowser(t, page, secretariat.user.id);
+    // A search that found nothing, so the gaps page has a row with its keuze choice and button.
+    await t.http.get('/api/v1/articles?q=fietsenstalling').expect(200);
+    const res = await page.goto(`${t.baseUrl}${path}`);
+    expect(res?.status()).toBe(path.includes('gisteren') ? 400 : 200);
+    await expectAccessiblePage(page);
+  }, JOURNEY_MS);
 });
