@@ -156,6 +156,11 @@ const ENDPOINTS = [
   ['backlog', '/api/v1/statistics/backlog'],
   ['export CSV by keuze', '/api/v1/statistics/export?by=keuze&format=csv'],
   ['evaluation report (last 12 months)', '/reports/evaluation'],
+  // Pages (issue 18). The dashboard's first request computes its figures; the next ones within a
+  // minute are served from its cache.
+  ['page /dashboard (public; first computes, then cached ≤ 1 min)', '/dashboard'],
+  ['page /secretariaat (start page)', '/secretariaat'],
+  ['page /secretariaat/statistieken (by theme, last 12 months)', '/secretariaat/statistieken'],
 ];
 
 async function measure(kind) {

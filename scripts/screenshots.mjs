@@ -68,10 +68,22 @@ const PAGES = [
   },
   { name: 'triage', path: () => '/triage', who: 'coordinator', narrow: true },
   { name: 'vraag-coordinator', path: (d) => `/vragen/${d.triageQuestionId}#toewijzen`, who: 'coordinator', narrow: true },
+  { name: 'dashboard', path: () => '/dashboard', who: 'anonymous', narrow: true },
+  { name: 'evaluatierapport', path: () => '/reports/evaluation', who: 'staff', narrow: true },
+  { name: 'secretariaat', path: () => '/secretariaat', who: 'staff', narrow: true },
+  { name: 'secretariaat-statistieken', path: () => '/secretariaat/statistieken?by=province', who: 'staff', narrow: true },
+  { name: 'secretariaat-artikelen', path: () => '/secretariaat/artikelen', who: 'staff' },
+  { name: 'secretariaat-gebruikers', path: () => '/secretariaat/gebruikers?rol=expert', who: 'staff', narrow: true },
+  { name: 'secretariaat-kalender', path: () => '/secretariaat/kalender', who: 'staff' },
+  { name: 'secretariaat-kennishiaten', path: () => '/secretariaat/kennishiaten', who: 'staff' },
+  { name: 'secretariaat-mails', path: () => '/secretariaat/mails', who: 'staff' },
+  { name: 'secretariaat-audit', path: () => '/secretariaat/audit', who: 'staff' },
   { name: 'fout-niet-gevonden', path: () => '/bestaat-niet', who: 'anonymous', status: 404 },
   { name: 'fout-inloggen-nodig', path: () => '/vragen', who: 'anonymous', status: 401, narrow: true },
 ];
 
+// SCREENSHOT_ONLY=dashboard,evaluatierapport writes just those pages (the others stay as they are).
+const ONLY = process.env.SCREENSHOT_ONLY ? new Set(process.env.SCREENSHOT_ONLY.split(',')) : null;
 const QUESTIONS = Number(process.env.SCREENSHOT_QUESTIONS ?? 2_000);
 const ARTICLES = Number(process.env.SCREENSHOT_ARTICLES ?? 500);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -195,7 +207,7 @@ try {
   };
   coordinatorCall = apiAs(cookies.coordinator);
   await prepareWorkspace(cookies.expert);
-  for (const entry of PAGES) {
+  for (const entry of PAGES.filter((e) => !ONLY || ONLY.has(e.name))) {
     const path = entry.path(demo);
     for (const width of entry.narrow ? [1280, 320] : [1280]) {
       const context = await browser.newContext({ viewport: { width, height: 800 }, locale: 'nl-NL' });

@@ -244,7 +244,7 @@ export class EvaluationReportService {
 <style>
   @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
   * { box-sizing: border-box; }
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1b1b1b; line-height: 1.45; max-width: 182mm; margin: 2rem auto; padding: 0 1rem; font-size: 11pt; }
+  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1b1b1b; line-height: 1.45; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; font-size: 11pt; }
   .brand { color: #154273; font-weight: 600; border-bottom: 4px solid #154273; padding-bottom: .3rem; }
   h1 { font-size: 20pt; margin: .6rem 0 .2rem; color: #154273; }
   h2 { font-size: 14pt; color: #154273; border-bottom: 1px solid #ccc; padding-bottom: .15rem; margin-top: 1.6rem; }
