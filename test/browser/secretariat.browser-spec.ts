@@ -216,7 +216,7 @@ describe.each([
     await expect(page.locator('table').first().textContent()).resolves.toContain(day === '2027-12-24' ? '24 december 2027' : '31 december 2027');
   }, JOURNEY_MS);
 
-  it.each(['/secretariaat/mails', '/secretariaat/kennishiaten', '/secretariaat/audit', '/secretariaat/audit?from=gisteren'])('%s: accessible, no sideways scroll at 320 px', async (path) => {
+  it.each(['/secretariaat/mails', '/secretariaat/kennishiaten', '/secretariaat/audit', '/secretariaat/audit?from=gisteren', '/reports/quarterly', '/reports/quarterly?year=2026&quarter=4'])('%s: accessible, no sideways scroll at 320 px', async (path) => {
     await signInBrowser(t, page, secretariat.user.id);
     // A search that found nothing, so the gaps page has a row with its keuze choice and button.
     await t.http.get('/api/v1/articles?q=fietsenstalling').expect(200);
