@@ -34,6 +34,7 @@ const SAMPLES: { [K in TemplateName]: TemplateData[K] } = {
   'sla-reminder': { ...question, deadline: '2026-03-10T16:00:00Z' },
   'sla-breached': { ...question, deadline: '2026-03-10T16:00:00Z', expertName: EVIL },
   'reply-received': { ...question, outcome: 'message', replyMode: 'requester', refused: [`${EVIL}.exe: niet toegestaan`] },
+  'quarterly-report': { name: EVIL, quarter: '3e kwartaal 2026', link: '/reports/quarterly?year=2026&quarter=3' },
   'daily-digest': {
     name: EVIL,
     date: '2026-03-02',
@@ -94,7 +95,7 @@ describe('MailTemplates', () => {
   });
 
   it('has a template for every question mail and only three others', () => {
-    expect(TEMPLATE_NAMES.filter((name) => !QUESTION_TEMPLATES.has(name))).toEqual(['sign-in-link', 'invitation', 'daily-digest']);
+    expect(TEMPLATE_NAMES.filter((name) => !QUESTION_TEMPLATES.has(name))).toEqual(['sign-in-link', 'invitation', 'daily-digest', 'quarterly-report']);
   });
 
   it('writes the texts the issue asks for', () => {

@@ -75,6 +75,8 @@ export interface TemplateData {
    * `closed` not posted); `refused`: attachments that failed the upload checks.
    */
   'reply-received': QuestionMail & { outcome: 'message' | 'note' | 'reopen-offered' | 'closed'; replyMode: ReplyMode; refused?: string[] };
+  /** To the secretariat on the first working day of a quarter: the overview of the quarter that ended. */
+  'quarterly-report': Greeting & { quarter: string; link: string };
 }
 
 /**
@@ -116,11 +118,12 @@ export const TEMPLATE_NAMES = [
   'sla-breached',
   'daily-digest',
   'reply-received',
+  'quarterly-report',
 ] as const satisfies readonly TemplateName[];
 
 /** Mails about one question: their data has a `reference` and their subject starts with `[reference]`. */
 export const QUESTION_TEMPLATES: ReadonlySet<TemplateName> = new Set<TemplateName>(
-  TEMPLATE_NAMES.filter((name) => !['sign-in-link', 'invitation', 'daily-digest'].includes(name)),
+  TEMPLATE_NAMES.filter((name) => !['sign-in-link', 'invitation', 'daily-digest', 'quarterly-report'].includes(name)),
 );
 
 export interface RenderedMail {

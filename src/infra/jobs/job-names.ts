@@ -21,6 +21,8 @@ export enum JobName {
   RefreshStatistics = 'refresh-statistics',
   /** Process one stored inbound mail (a reply by e-mail, a bounce, an auto-reply). */
   ProcessInboundMail = 'process-inbound-mail',
+  /** Mail the secretariat the link to the quarterly overview of the quarter that just ended (`quarter` = YYYY-Qn). */
+  QuarterlyReportMail = 'quarterly-report-mail',
 }
 
 export interface JobPayloads {
@@ -33,6 +35,7 @@ export interface JobPayloads {
   [JobName.SlaAlarm]: { questionId: string };
   [JobName.RefreshStatistics]: Record<string, never>;
   [JobName.ProcessInboundMail]: { inboundId: string };
+  [JobName.QuarterlyReportMail]: { quarter: string };
 }
 
 export interface EnqueueOptions {
