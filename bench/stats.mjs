@@ -161,6 +161,7 @@ const ENDPOINTS = [
   ['page /dashboard (public; first computes, then cached ≤ 1 min)', '/dashboard'],
   ['page /secretariaat (start page)', '/secretariaat'],
   ['page /secretariaat/statistieken (by theme, last 12 months)', '/secretariaat/statistieken'],
+  ['quarterly overview /reports/quarterly (last complete quarter)', '/reports/quarterly'],
 ];
 
 async function measure(kind) {

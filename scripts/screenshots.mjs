@@ -70,6 +70,7 @@ const PAGES = [
   { name: 'vraag-coordinator', path: (d) => `/vragen/${d.triageQuestionId}#toewijzen`, who: 'coordinator', narrow: true },
   { name: 'dashboard', path: () => '/dashboard', who: 'anonymous', narrow: true },
   { name: 'evaluatierapport', path: () => '/reports/evaluation', who: 'staff', narrow: true },
+  { name: 'kwartaaloverzicht', path: () => '/reports/quarterly', who: 'staff', narrow: true },
   { name: 'secretariaat', path: () => '/secretariaat', who: 'staff', narrow: true },
   { name: 'secretariaat-statistieken', path: () => '/secretariaat/statistieken?by=province', who: 'staff', narrow: true },
   { name: 'secretariaat-artikelen', path: () => '/secretariaat/artikelen', who: 'staff' },

@@ -138,6 +138,16 @@ describe('public dashboard /dashboard (e2e)', () => {
     t.at('2026-10-15T12:01:01+02:00');
     await t.http.get('/dashboard/open-data.csv').expect(200);
     expect(compute).toHaveBeenCalledTimes(2);
+    // Under steady traffic the next figures are computed ahead: after 45 s a visitor still gets the
+    // kept ones at once, and the request starts the next computation in the background.
+    t.at('2026-10-15T12:01:50+02:00');
+    const ahead = await t.http.get('/dashboard').set('Accept', BROWSER).expect(200);
+    expect(Number(String(ahead.headers['cache-control']).split('=')[1])).toBeLessThanOrEqual(11);
+    expect(compute).toHaveBeenCalledTimes(3);
+    await compute.mock.results[2].value;
+    const { data, ageMs } = await service.current();
+    expect(ageMs).toBe(0);
+    expect(data.generatedAt.toISOString()).toBe(new Date('2026-10-15T12:01:50+02:00').toISOString());
     compute.mockRestore();
   });
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, amsterdamDay, shiftDay } from '../common/clock.js';
 import { quartersBetween, type Period } from './periods.js';
 import type { MeasuresDto } from './statistics.dto.js';
-import { StatisticsService } from './statistics.service.js';
+import { StatisticsService, emptyMeasures } from './statistics.service.js';
 
 /**
  * The partners' public dashboard (A3): per theme and keuze, per quarter, aggregates only — no
@@ -88,10 +88,14 @@ export function publicCell(m: MeasuresDto): DashboardCell {
   };
 }
 
+/** From this age on, a request still gets the kept figures but starts computing the next ones in the background. */
+export const DASHBOARD_REFRESH_AHEAD_MS = 45_000;
+
 /**
- * Computes the dashboard from the statistics breakdowns (the same figures as the API) and keeps
+ * Computes the dashboard from the statistics measures (the same figures as the API) and keeps
  * them for at most DASHBOARD_MAX_AGE_MS. Concurrent requests share one computation, so a burst of
- * anonymous visitors costs one set of queries per minute per process.
+ * anonymous visitors costs one set of queries per minute per process; under steady traffic the
+ * next figures are computed ahead (after DASHBOARD_REFRESH_AHEAD_MS), so no visitor waits.
  */
 @Injectable()
 export class DashboardService {
@@ -106,7 +110,16 @@ export class DashboardService {
   /** The figures and their age in milliseconds. */
   async current(): Promise<{ data: DashboardData; ageMs: number }> {
     const now = this.clock.now().getTime();
-    if (this.cached && now - this.cached.at < DASHBOARD_MAX_AGE_MS && now >= this.cached.at) return { data: this.cached.data, ageMs: now - this.cached.at };
+    if (this.cached && now - this.cached.at < DASHBOARD_MAX_AGE_MS && now >= this.cached.at) {
+      if (now - this.cached.at >= DASHBOARD_REFRESH_AHEAD_MS) void this.refresh(now).catch(() => undefined);
+      return { data: this.cached.data, ageMs: now - this.cached.at };
+    }
+    const data = await this.refresh(now);
+    return { data, ageMs: Math.max(0, this.clock.now().getTime() - data.generatedAt.getTime()) };
+  }
+
+  /** The running computation, or a new one started at `now`. */
+  private refresh(now: number): Promise<DashboardData> {
     if (!this.running) {
       const started = now;
       this.running = this.compute()
@@ -118,8 +131,7 @@ export class DashboardService {
           this.running = null;
         });
     }
-    const data = await this.running;
-    return { data, ageMs: Math.max(0, this.clock.now().getTime() - data.generatedAt.getTime()) };
+    return this.running;
   }
 
   /** Forgets the cached figures (tests, after seeding). */
@@ -140,24 +152,29 @@ export class DashboardService {
     const today = amsterdamDay(generatedAt);
     const quarters = this.quarters();
     const days = quarters.map((q) => ({ from: amsterdamDay(q.start), to: shiftDay(amsterdamDay(q.end), -1) }));
-    // One breakdown per quarter and dimension; each one's totals count every question once.
-    const [themes, keuzes] = await Promise.all([
-      Promise.all(days.map((d) => this.statistics.breakdown({ ...d, by: 'theme' }))),
-      Promise.all(days.map((d) => this.statistics.breakdown({ ...d, by: 'keuze' }))),
+    // Per quarter the measures by theme, by keuze and in total (each question once), as the
+    // statistics breakdowns compute them, but of the percentiles only the answer median.
+    const filters = days.map((d) => this.statistics.resolve(d));
+    const [themeGroups, keuzeGroups] = await Promise.all([this.statistics.groupsFor('theme', filters[0]), this.statistics.groupsFor('keuze', filters[0])]);
+    const lean = (f: (typeof filters)[number], by: 'theme' | 'keuze' | null, groups?: { key: string; label: string }[]) => this.statistics.measures(f, by, groups, 'cells', true);
+    const [themes, keuzes, totals] = await Promise.all([
+      Promise.all(filters.map((f) => lean(f, 'theme', themeGroups))),
+      Promise.all(filters.map((f) => lean(f, 'keuze', keuzeGroups))),
+      Promise.all(filters.map((f) => lean(f, null))),
     ]);
-    const rows = (kind: 'thema' | 'keuze', per: typeof themes): DashboardRow[] =>
-      per[0].groups.map((g, i) => ({
+    const rows = (kind: 'thema' | 'keuze', groups: { key: string; label: string }[], per: Map<string, MeasuresDto>[]): DashboardRow[] =>
+      groups.map((g) => ({
         kind,
         id: Number(g.key),
         label: g.label,
-        cells: per.map((b) => publicCell(b.groups[i])),
+        cells: per.map((m) => publicCell(m.get(g.key) ?? emptyMeasures())),
       }));
     return {
       generatedAt,
       quarters: quarters.map((q, i) => ({ key: q.key, label: q.label, running: days[i].to >= today, ...days[i] })),
-      totals: { kind: 'totaal', id: null, label: 'Alle vragen', cells: themes.map((b) => publicCell(b.totals)) },
-      themes: rows('thema', themes),
-      keuzes: rows('keuze', keuzes),
+      totals: { kind: 'totaal', id: null, label: 'Alle vragen', cells: totals.map((m) => publicCell(m.get('all') ?? emptyMeasures())) },
+      themes: rows('thema', themeGroups, themes),
+      keuzes: rows('keuze', keuzeGroups, keuzes),
     };
   }
 }

@@ -265,8 +265,11 @@ export class StatisticsService {
     }
   }
 
-  /** All measures, per group key (or under 'all' without a dimension); `source: 'live'` skips the cells (the consistency tests compare both ways). */
-  async measures(filter: ResolvedFilter, by: BreakdownDimension | null, groups?: Group[], source: 'cells' | 'live' = 'cells'): Promise<Map<string, MeasuresDto>> {
+  /**
+   * All measures, per group key (or under 'all' without a dimension); `source: 'live'` skips the cells (the consistency tests compare both ways).
+   * `answerMedianOnly`: of the percentiles only the answer clock's median (the public dashboard), the costly part left out.
+   */
+  async measures(filter: ResolvedFilter, by: BreakdownDimension | null, groups?: Group[], source: 'cells' | 'live' = 'cells', answerMedianOnly = false): Promise<Map<string, MeasuresDto>> {
     const periods = by === 'month' || by === 'quarter' ? (groups as Period[] | undefined) ?? (await this.periodsFor(by, filter)) : [];
     const now = this.clock.now();
     // Independent aggregations, run side by side: on PostgreSQL over pooled connections, on a SQLite
@@ -278,7 +281,7 @@ export class StatisticsService {
       // percentiles, overdue clocks and articles from the live tables.
       await this.cells.ensureFresh();
       const rows: Row[] = cells.sql ? await this.db.reader.query(cells.sql, cells.values) : [];
-      [clocks, articles] = await Promise.all([this.clockRows(filter, by, now, this.verdictsOf(by, rows)), this.articleRows(filter, by, periods)]);
+      [clocks, articles] = await Promise.all([this.clockRows(filter, by, now, this.verdictsOf(by, rows), answerMedianOnly), this.articleRows(filter, by, periods)]);
       counts = ratings = rows;
       reuse = rows.map((r) => ({ g: r.g, n: r.reuse }));
     } else {
@@ -490,7 +493,7 @@ export class StatisticsService {
    * from the cells when the caller has them, else from the clocks. Every query reads an index in
    * (kind, group, measured_days) order, so SQLite neither sorts nor builds a temporary B-tree.
    */
-  private async clockRows(filter: ResolvedFilter, by: BreakdownDimension | null, now: Date, verdicts?: Verdicts[]): Promise<Row[]> {
+  private async clockRows(filter: ResolvedFilter, by: BreakdownDimension | null, now: Date, verdicts?: Verdicts[], answerMedianOnly = false): Promise<Row[]> {
     const c: Columns = { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' };
     const stopped = verdicts ?? (await this.verdictRows(filter, by));
     // Running clocks past their due time have missed, even before the breach job marked them (few rows: open questions).
@@ -514,7 +517,7 @@ export class StatisticsService {
       row.verdicts = num(row.verdicts) + num(r.n);
       rows.set(`${g}|${r.kind}`, row);
     }
-    await this.percentiles(filter, by, [...rows.values()]);
+    await this.percentiles(filter, by, answerMedianOnly ? [...rows.values()].filter((r) => r.kind === 'answer') : [...rows.values()], answerMedianOnly);
     return [...rows.values()];
   }
 
@@ -524,7 +527,7 @@ export class StatisticsService {
    * OFFSET k − 1 from an index in (kind, group, measured_days) order — one statement of scalar
    * subqueries, identical on SQLite and PostgreSQL, with no sort of all values.
    */
-  private async percentiles(filter: ResolvedFilter, by: BreakdownDimension | null, groups: Row[]): Promise<void> {
+  private async percentiles(filter: ResolvedFilter, by: BreakdownDimension | null, groups: Row[], medianOnly = false): Promise<void> {
     const p = new SqlParams(this.db.kind);
     let src = this.clockSource(by, p, 'percentiles');
     let rowFilter = filter;
@@ -543,10 +546,11 @@ export class StatisticsService {
     for (const row of groups) {
       const n = num(row.n);
       if (n === 0 || (by && (row.raw === null || row.raw === undefined))) continue;
-      for (const [field, rank] of [
+      const ranks = [
         ['median', Math.floor((n + 1) / 2)],
         ['p90', Math.floor((9 * n + 9) / 10)],
-      ] as const) {
+      ] as const;
+      for (const [field, rank] of medianOnly ? ranks.slice(0, 1) : ranks) {
         const group = by ? [`${src.column} = ${p.add(row.raw)}`] : tag;
         const where = [`s.kind = ${p.add(row.kind)}`, ...group, 's.measured_days IS NOT NULL', ...src.extra, ...this.where(rowFilter, p, c)];
         // The k-th smallest of n is the (n − k + 1)-th largest: step through the index from the nearer
