@@ -18,12 +18,16 @@ describe('safeReturnPath', () => {
       '/kennisbank?q=woningbouw&themeId=2&pagina=3',
       '/themas/4',
       '/keuzes/33',
+      '/dashboard',
+      '/secretariaat',
+      '/secretariaat/statistieken?from=2026-01-01&by=keuze',
+      '/reports/quarterly?year=2026&quarter=3',
     ]) {
       expect(safeReturnPath(path)).toBe(path);
     }
   });
   it('refuses anything that could leave the app or is not a known page', () => {
-    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', `/vragen/${id}/../../x`, '/api/v1/users', 'vragen/x', '/vragen/../api', '/kennisbank?q="><script>', '/themas/x', '//', '/auth/signed-in', `/vragen/${id}?x=<script>`, '', null, 42, `/vragen/${id}`.padEnd(201, 'a')]) {
+    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', `/vragen/${id}/../../x`, '/api/v1/users', 'vragen/x', '/vragen/../api', '/kennisbank?q="><script>', '/themas/x', '//', '/secretariaat/../api', '/secretariaat/x/y', '/reports/other', '/auth/signed-in', `/vragen/${id}?x=<script>`, '', null, 42, `/vragen/${id}`.padEnd(201, 'a')]) {
       expect([bad, safeReturnPath(bad)]).toEqual([bad, null]);
     }
   });
