@@ -372,3 +372,58 @@ describe('secretariat pages: mails, knowledge gaps and audit (e2e)', () => {
     expect(bad.text).toContain('value="morgen"');
   });
 });
+
+describe('secretariat pages: one member /secretariaat/gebruikers/{id} (e2e)', () => {
+  let t: TestApp;
+  let expert: TestUser;
+  let secretariat: TestUser;
+  let session: { cookie: string; csrf: string };
+  const post = (path: string, form: Record<string, string | string[]>) =>
+    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.at('2026-12-01T10:00:00+01:00');
+    expert = await signInAs(t, { roles: ['expert'], keuzeIds: [21], capacity: 10, displayName: `Eva ${HOSTILE}` });
+    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
+    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('is for the secretariat only', async () => {
+    await t.http.get(`/secretariaat/gebruikers/${expert.user.id}`).set('Accept', BROWSER).expect(401);
+    await t.http.get(`/secretariaat/gebruikers/${expert.user.id}`).set('Accept', BROWSER).set(expert.auth).expect(403);
+    await t.http.get('/secretariaat/gebruikers/00000000-0000-4000-8000-000000000000').set('Accept', BROWSER).set('Cookie', session.cookie).expect(404);
+  });
+
+  it('changes roles, expertise and capacity; a bad capacity is a 400 keeping the choices', async () => {
+    const page = await t.http.get(`/secretariaat/gebruikers/${expert.user.id}`).set('Accept', BROWSER).set('Cookie', session.cookie).expect(200);
+    expect(page.text).toContain(`Eva ${ESCAPED}`);
+    expect(page.text).not.toContain(HOSTILE);
+    expect(page.text).toMatch(/id="keuze-21" name="keuzeIds" value="21" checked/);
+    const bad = await post(`/secretariaat/gebruikers/${expert.user.id}`, { roles: ['expert', 'coordinator'], keuzeIds: ['21', '25'], themeIds: ['3'], capacity: 'veel' }).expect(400);
+    expect(bad.text).toContain('href="#capacity"');
+    expect(bad.text).toContain('value="veel"');
+    expect(bad.text).toMatch(/id="keuze-25" name="keuzeIds" value="25" checked/);
+    expect(bad.text).toMatch(/id="role-coordinator" name="roles" value="coordinator" checked/);
+    await post(`/secretariaat/gebruikers/${expert.user.id}`, { roles: ['expert', 'coordinator'], keuzeIds: ['21', '25'], themeIds: ['3'], capacity: '15' }).expect(303);
+    const user = (await t.http.get(`/api/v1/users/${expert.user.id}`).set(secretariat.auth).expect(200)).body;
+    expect([...user.roles].sort()).toEqual(['coordinator', 'expert']);
+    expect(user).toMatchObject({ expertise: { keuzeIds: [21, 25], themeIds: [3] }, capacity: 15 });
+  });
+
+  it('adds and removes an absence', async () => {
+    const bad = await post(`/secretariaat/gebruikers/${expert.user.id}/afwezigheid`, { startsOn: '2026-12-21', endsOn: 'nooit', note: 'Kerst' }).expect(400);
+    expect(bad.text).toContain('href="#endsOn"');
+    expect(bad.text).toContain('value="Kerst"');
+    await post(`/secretariaat/gebruikers/${expert.user.id}/afwezigheid`, { startsOn: '2026-12-21', endsOn: '2027-01-01', note: 'Kerst' }).expect(303);
+    const [absence] = (await t.http.get(`/api/v1/users/${expert.user.id}`).set(secretariat.auth).expect(200)).body.absences;
+    expect(absence).toMatchObject({ startsOn: '2026-12-21', endsOn: '2027-01-01', note: 'Kerst' });
+    const page = await t.http.get(`/secretariaat/gebruikers/${expert.user.id}`).set('Accept', BROWSER).set('Cookie', session.cookie).expect(200);
+    expect(page.text).toContain('21 december 2026 t/m 1 januari 2027');
+    await post(`/secretariaat/gebruikers/${expert.user.id}/afwezigheid/${absence.id}/verwijderen`, {}).expect(303);
+    expect((await t.http.get(`/api/v1/users/${expert.user.id}`).set(secretariat.auth).expect(200)).body.absences).toEqual([]);
+  });
+});

@@ -13,5 +13,5 @@ export * from './user.queries.js';
 export { ExpertDirectory, expertiseKeuzesSql, expertiseThemesSql, routingCandidatesSql, unavailableOnSql, type Person } from './experts.js';
 // HTTP wiring (rate limits, no-store answers) the composition root hands to createApp.
 export { installAccountsHttp } from './accounts-http.js';
-export { CreateUserDto, UserQuery } from './accounts.dto.js';
+export { CreateUserDto, UpdateUserDto, UserQuery } from './accounts.dto.js';
 export { ROLE_NAMES } from './page-viewer.js';

@@ -13,6 +13,7 @@ import { SecretariatArticlesController } from './secretariat-articles.controller
 import { SecretariatCalendarController } from './secretariat-calendar.controller.js';
 import { SecretariatUsersController } from './secretariat-users.controller.js';
 import { SecretariatToolsController } from './secretariat-tools.controller.js';
+import { SecretariatMemberController } from './secretariat-member.controller.js';
 import { AuditModule } from '../audit/index.js';
 import { AccountsModule } from '../accounts/index.js';
 import { NotificationsModule } from '../notifications/index.js';
@@ -30,7 +31,7 @@ import { WorkPagesController } from './work-pages.controller.js';
 /** The pages people open in a browser (templates in templates/pages, see src/infra/http/pages.ts). */
 @Module({
   imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule, AccountsModule, AuditModule],
-  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController, SecretariatCalendarController, SecretariatUsersController, SecretariatToolsController],
+  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController, SecretariatCalendarController, SecretariatUsersController, SecretariatToolsController, SecretariatMemberController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: WorkCountsInterceptor }],
 })
 export class WebModule {}

@@ -184,6 +184,12 @@ describe.each([
     const [user] = (await t.http.get(`/api/v1/users?q=${encodeURIComponent(email)}`).set(secretariat.auth).expect(200)).body.data;
     expect(user).toMatchObject({ roles: ['expert'], expertise: { keuzeIds: [25], themeIds: [6] }, capacity: 15 });
     await expectAccessiblePage(page);
+    // The member's own page: roles, expertise, capacity and absences.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.click(`a[href="/secretariaat/gebruikers/${user.id}"]`);
+    await page.waitForURL(`${t.baseUrl}/secretariaat/gebruikers/${user.id}`);
+    await expect(page.locator('#keuze-25').isChecked()).resolves.toBe(true);
+    await expectAccessiblePage(page);
   }, JOURNEY_MS);
 
   it('the secretariat adds a closure day (a wrong date first: the error summary keeps the reason)', async () => {
