@@ -6,7 +6,7 @@ import { SqlParams } from '../infra/database/sql.js';
 import { themeRows } from '../catalog/index.js';
 import { readerSearchGaps } from '../knowledge/index.js';
 import { questionRatingRows, questionRows } from '../questions/index.js';
-import { html, raw } from './html.js';
+import { html, raw, reportDocument, tableRegion } from './html.js';
 import { horizontalBarChart } from './charts.js';
 import { barChart, formatNumber, lineChart, shareBar } from './svg-charts.js';
 
@@ -131,10 +131,7 @@ export class EvaluationReportService {
     const noData = html`<p class="empty">Voor deze periode zijn er geen gegevens: er zijn geen vragen ingediend.</p>`;
     // Every table scrolls inside its own labelled, focusable region: the page itself never scrolls sideways.
     let tables = 0;
-    const scroll = (caption: string, table: Html): Html => {
-      const id = `tabel-${++tables}`;
-      return html`<div class="table-scroll" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${caption}</caption>${table}</table></div>`;
-    };
+    const scroll = (caption: string, table: Html): Html => tableRegion(`tabel-${++tables}`, caption, table);
     const bars = (title: string, rows: { label: string; value: number }[]) =>
       horizontalBarChart(title, rows.map((r) => ({ label: r.label, values: [{ value: r.value, text: formatNumber(r.value) }] })), { integer: true });
     const measuresTable = (caption: string, rows: Labeled[], first: string): Html => scroll(caption, html`
@@ -234,56 +231,25 @@ export class EvaluationReportService {
 <tbody>${data.referrals.map((r) => html`<tr><td>${r.to}</td><td class="n">${formatNumber(r.count)}</td></tr>`)}</tbody>`)}`}
 </section>`;
 
-    return html`<!doctype html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Evaluatierapport ${dutchDate(data.fromDay)} – ${dutchDate(data.toDay)} · Vraagbaak WBS</title>
-<style>
-  @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
-  * { box-sizing: border-box; }
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1b1b1b; line-height: 1.45; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; font-size: 11pt; }
-  .brand { color: #154273; font-weight: 600; border-bottom: 4px solid #154273; padding-bottom: .3rem; }
-  h1 { font-size: 20pt; margin: .6rem 0 .2rem; color: #154273; }
-  h2 { font-size: 14pt; color: #154273; border-bottom: 1px solid #ccc; padding-bottom: .15rem; margin-top: 1.6rem; }
-  .period, .muted { color: #555; font-size: 9pt; }
+    return reportDocument(
+      `Evaluatierapport ${dutchDate(data.fromDay)} – ${dutchDate(data.toDay)}`,
+      body,
+      `
+  .muted { color: #545454; font-size: 9pt; }
   .figures { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .5rem; }
   .figure { border: 1px solid #d0d7e2; border-radius: 4px; padding: .45rem .55rem; break-inside: avoid; }
   .figure .value { font-size: 16pt; font-weight: 600; color: #154273; }
   .figure .label { font-size: 9pt; }
-  .figure .note { font-size: 8pt; color: #555; }
-  table { width: 100%; border-collapse: collapse; font-size: 8.5pt; margin: .6rem 0; }
-  caption { text-align: left; font-weight: 600; padding: .2rem 0; }
-  th, td { border-bottom: 1px solid #e2e2e2; padding: .18rem .3rem; text-align: left; vertical-align: top; }
-  thead th { border-bottom: 2px solid #154273; }
-  .n { text-align: right; white-space: nowrap; }
+  .figure .note { font-size: 8pt; color: #545454; }
+  table { font-size: 8.5pt; margin: .6rem 0; }
+  th, td { padding: .18rem .3rem; }
   /* Groups without questions: muted, still 7:1 on white (WCAG 1.4.3). */
   tr.zero { color: #545454; }
-  .table-scroll { overflow-x: auto; max-width: 100%; margin: .6rem 0; }
-  .table-scroll:focus-visible { outline: 3px solid #ffbf47; box-shadow: 0 0 0 6px #1b1b1b; }
-  .table-scroll table { margin: 0; }
   a { color: #154273; }
-  .empty { background: #f3f6fa; border-left: 4px solid #154273; padding: .5rem .8rem; }
-  svg.chart { display: block; margin: .4rem 0; max-height: 75mm; }
+  svg.chart { max-height: 75mm; }
   section { break-inside: avoid-page; }
-  @media (max-width: 40rem) { .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
-  @media print {
-    body { margin: 0; padding: 0; max-width: none; }
-    .table-scroll { overflow: visible; }
-    .page-break { break-before: page; }
-    thead { display: table-header-group; }
-    tr { break-inside: avoid; }
-  }
-</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`.value;
+  @media (max-width: 40rem) { .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }`,
+    );
   }
 }
 

@@ -7,7 +7,7 @@ import { OptionalField } from '../common/validators.js';
 import { StatisticsService, dutchDate, emptyMeasures, type MeasuresDto } from '../statistics/index.js';
 import { horizontalBarChart } from './charts.js';
 import { EvaluationReportService, type EvaluationData } from './evaluation-report.service.js';
-import { html, raw } from './html.js';
+import { html, raw, reportDocument, tableRegion } from './html.js';
 import { formatNumber } from './svg-charts.js';
 
 type Html = ReturnType<typeof html>;
@@ -115,9 +115,8 @@ export class QuarterlyReportService {
     let tables = 0;
     const table = (caption: string, head: string[], rows: (string | Html)[][], numeric = (i: number) => i > 0): Html => {
       const id = `tabel-${++tables}`;
-      return html`<div class="table-scroll" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${caption}</caption>
-<thead><tr>${head.map((h, i) => html`<th scope="col"${raw(numeric(i) ? ' class="n"' : '')}>${h}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${r.map((c, i) => (i === 0 ? html`<th scope="row">${c}</th>` : html`<td${raw(numeric(i) ? ' class="n"' : '')}>${c}</td>`))}</tr>`)}</tbody></table></div>`;
+      return tableRegion(id, caption, html`<thead><tr>${head.map((h, i) => html`<th scope="col"${raw(numeric(i) ? ' class="n"' : '')}>${h}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${r.map((c, i) => (i === 0 ? html`<th scope="row">${c}</th>` : html`<td${raw(numeric(i) ? ' class="n"' : '')}>${c}</td>`))}</tr>`)}</tbody>`);
     };
     const change = (now: number, before: number): string => {
       if (before === 0) return now === 0 ? '0' : 'nieuw';
@@ -175,44 +174,13 @@ export class QuarterlyReportService {
     ? html`<p class="empty">Geen doorverwijzingen in dit kwartaal.</p>`
     : table('Doorverwijzingen naar organisatie', ['Doorverwezen naar', 'Vragen'], d.current.referrals.map((r) => [r.to, n(r.count)]))}
 </section>`;
-    return html`<!doctype html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Kwartaaloverzicht ${d.quarter.label} · Vraagbaak WBS</title>
-<style>
-  @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
-  * { box-sizing: border-box; }
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1b1b1b; line-height: 1.45; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; font-size: 11pt; }
-  .brand { color: #154273; font-weight: 600; border-bottom: 4px solid #154273; padding-bottom: .3rem; }
-  h1 { font-size: 20pt; margin: .6rem 0 .2rem; color: #154273; overflow-wrap: break-word; }
-  h2 { font-size: 14pt; color: #154273; border-bottom: 1px solid #ccc; padding-bottom: .15rem; margin-top: 1.6rem; }
-  .period { color: #545454; font-size: 9pt; }
-  .table-scroll { overflow-x: auto; max-width: 100%; margin: .6rem 0; position: relative; }
-  .table-scroll:focus-visible { outline: 3px solid #ffbf47; box-shadow: 0 0 0 6px #1b1b1b; }
-  table { width: 100%; border-collapse: collapse; font-size: 9pt; }
-  caption { text-align: left; font-weight: 600; padding: .2rem 0; }
-  th, td { border-bottom: 1px solid #e2e2e2; padding: .2rem .35rem; text-align: left; vertical-align: top; }
-  thead th { border-bottom: 2px solid #154273; }
-  .n { text-align: right; white-space: nowrap; }
-  .empty { background: #f3f6fa; border-left: 4px solid #154273; padding: .5rem .8rem; }
-  svg.chart { display: block; margin: .4rem 0; max-width: 46rem; }
-  @media print {
-    body { margin: 0; padding: 0; max-width: none; }
-    .table-scroll { overflow: visible; }
-    .page-break { break-before: page; }
-    thead { display: table-header-group; }
-    tr { break-inside: avoid; }
-  }
-</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`.value;
+    return reportDocument(
+      `Kwartaaloverzicht ${d.quarter.label}`,
+      body,
+      `
+  table { font-size: 9pt; }
+  th, td { padding: .2rem .35rem; }
+  svg.chart { max-width: 46rem; }`,
+    );
   }
 }
