@@ -3,6 +3,7 @@ import { CSRF_COOKIE, SESSION_COOKIE } from '../src/accounts/access.guard.js';
 import { AuthService } from '../src/accounts/auth.service.js';
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
+import { InboundMessage } from '../src/inbound/inbound.entities.js';
 import { AppSecrets } from '../src/infra/secrets.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs } from './support/auth.js';
@@ -266,6 +267,52 @@ describe('taskforce pages: /werkvoorraad, /triage and the staff question page (e
       const bad = await post(coordinator, `/vragen/${id}/prioriteit`, { ...versionFields(after), priority: 'hoog' }).expect(400);
       expect(bad.text).toContain('href="#priority-normal"');
       expect((await get(coordinator, '/triage?reden=niet-te-routeren').expect(200)).text).not.toContain(`href="/vragen/${id}"`);
+    });
+
+    it('lists replies by e-mail in triage with sender, subject, question and why; the original downloads with the session', async () => {
+      const id = await ask('Vraag met een reactie van een ander');
+      const { reference } = (await t.http.get(`/api/v1/questions/${id}`).set(coordinator.api.auth).expect(200)).body;
+      const raw = `From: x@voorbeeld.nl\r\nSubject: Reactie ${HOSTILE}\r\n\r\nDit is mijn reactie.\r\n`;
+      const mail = (overrides: Partial<InboundMessage>): InboundMessage => ({
+        id: randomUUID(), messageKey: `<${randomUUID()}@voorbeeld.nl>`, source: 'smtp', envelopeFrom: null, envelopeTo: [], raw: Buffer.from(raw).toString('base64'), size: raw.length,
+        status: 'triage', detail: null, senderEmail: null, subject: null, questionId: null, userId: null, attempts: 1,
+        receivedAt: new Date('2026-12-07T13:05:00Z'), claimedAt: null, processedAt: new Date('2026-12-07T13:05:01Z'), ...overrides,
+      });
+      const mismatch = mail({ senderEmail: `ander${HOSTILE}@voorbeeld.nl`, subject: `Re: vraag ${HOSTILE}`, questionId: id, detail: `afzender ander@voorbeeld.nl is niet ${requester.user.email}, voor wie het antwoordadres is gemaakt` });
+      const failed = mail({ receivedAt: new Date('2026-12-07T14:00:00Z'), senderEmail: 'jan@voorbeeld.nl', subject: null, questionId: randomUUID(), detail: 'niet geplaatst: de vraag is ingetrokken' });
+      const posted = mail({ status: 'posted', senderEmail: 'geplaatst@voorbeeld.nl', subject: 'Geplaatst', questionId: id, detail: 'als bericht' });
+      await t.app.get(Database).manager.insert(InboundMessage, [mismatch, failed, posted]);
+
+      const res = await get(coordinator, '/triage').expect(200);
+      expectPage(res.text);
+      const section = res.text.slice(res.text.indexOf('Reacties per e-mail die een coördinator nodig hebben'));
+      expect(section).toContain(`ander${ESCAPED}@voorbeeld.nl`);
+      expect(section).toContain(`Re: vraag ${ESCAPED}`);
+      expect(section).toContain('afzender komt niet overeen met de ontvanger van de e-mail');
+      expect(section).toContain('de reactie kon niet bij de vraag worden geplaatst');
+      expect(section).toContain(`<a href="/vragen/${id}">${reference} Vraag met een reactie van een ander</a>`);
+      expect(section).toContain('7 december 2026 om 14:05'); // 13:05 UTC in Amsterdam
+      expect(section).not.toContain('geplaatst@voorbeeld.nl');
+      // Newest first: the failed post (14:00 UTC) before the mismatch (13:05 UTC).
+      expect(section.indexOf('jan@voorbeeld.nl')).toBeLessThan(section.indexOf('ander'));
+      // The navigation counts the replies with the questions.
+      const listed = Number(/<h2 id="lijst">(\d+) vra/.exec(res.text)![1]);
+      expect(res.text).toContain(`Triage (${listed + 2})`);
+
+      const link = `/api/v1/inbound-mail/messages/${mismatch.id}/original`;
+      expect(section).toContain(`href="${link}"`);
+      const original = await get(coordinator, link).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      }).expect(200);
+      expect(original.headers['content-type']).toBe('message/rfc822');
+      expect(original.headers['content-disposition']).toBe(`attachment; filename="${mismatch.id}.eml"`);
+      expect((original.body as Buffer).toString()).toBe(raw);
+      for (const who of [requester, expert]) {
+        await get(who, link).expect(403);
+        await get(who, '/triage').expect(403);
+      }
     });
   });
 });

@@ -5,7 +5,22 @@ import { Database } from '../infra/database/database.service.js';
 import { insertRows } from '../infra/database/sql.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
+import { questionHeadings } from '../questions/index.js';
 import { InboundMessage } from './inbound.entities.js';
+
+/** A reply waiting for a coordinator, as the triage page lists it. Sender and subject are as received: untrusted. */
+export interface TriageMail {
+  id: string;
+  receivedAt: Date;
+  senderEmail: string | null;
+  subject: string | null;
+  /** The question its reply address named, when that question still exists. */
+  question: { id: string; reference: string; title: string } | null;
+  /** Why it needs a person, in Dutch, in a few words. */
+  reason: string;
+  /** What the processing recorded, in Dutch (names the addresses involved). */
+  detail: string | null;
+}
 
 export interface ReceivedMail {
   raw: Buffer;
@@ -26,6 +41,32 @@ export class InboundStore {
     private readonly clock: Clock,
     private readonly queue: JobQueue,
   ) {}
+
+  /** The newest `limit` replies in status `triage`, newest first, with the question they name. */
+  async triage(limit: number): Promise<TriageMail[]> {
+    const rows = await this.db.manager.find(InboundMessage, {
+      select: { id: true, detail: true, senderEmail: true, subject: true, questionId: true, receivedAt: true },
+      where: { status: 'triage' },
+      order: { receivedAt: 'DESC', id: 'ASC' },
+      take: limit,
+    });
+    const ids = [...new Set(rows.flatMap((r) => (r.questionId ? [r.questionId] : [])))];
+    const questions = new Map((await questionHeadings(this.db.manager, ids)).map((q) => [q.id, q]));
+    return rows.map((r) => ({
+      id: r.id,
+      receivedAt: r.receivedAt,
+      senderEmail: r.senderEmail,
+      subject: r.subject,
+      question: (r.questionId && questions.get(r.questionId)) || null,
+      reason: triageReasonOf(r.detail),
+      detail: r.detail,
+    }));
+  }
+
+  /** How many replies wait in status `triage` (for the navigation's count). */
+  triageCount(): Promise<number> {
+    return this.db.manager.count(InboundMessage, { where: { status: 'triage' } });
+  }
 
   /** Commits the raw message and enqueues its processing after the commit; `duplicate` when its Message-ID was stored before. */
   async store(mail: ReceivedMail): Promise<{ id: string; duplicate: boolean }> {
@@ -69,4 +110,14 @@ export function messageKeyOf(raw: Buffer): string {
   const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
   const id = /^message-id:\s*(<[^>\s]{1,250}>)/im.exec(head)?.[1];
   return id ? id.toLowerCase() : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+/** Why a reply went to triage, from the detail InboundProcessor recorded (its wording is kept in step). */
+export function triageReasonOf(detail: string | null): string {
+  if (detail?.startsWith('afzender ')) {
+    return detail.endsWith('(gedeactiveerd)') ? 'afzender komt niet overeen met de ontvanger van de e-mail, of die is gedeactiveerd' : 'afzender komt niet overeen met de ontvanger van de e-mail';
+  }
+  if (detail?.startsWith('de vraag bestaat niet meer')) return 'de vraag bestaat niet meer of de ontvanger mag haar niet meer zien';
+  if (detail?.startsWith('niet geplaatst:')) return 'de reactie kon niet bij de vraag worden geplaatst';
+  return 'de reactie moet door een coördinator worden bekeken';
 }

@@ -29,7 +29,7 @@ export class InboundModule {
       imports: [AccountsModule, QuestionsModule],
       controllers: [InboundController],
       providers,
-      exports: [MailThreading, ReplyAddresses],
+      exports: [MailThreading, ReplyAddresses, InboundStore],
     };
   }
 }

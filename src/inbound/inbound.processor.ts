@@ -146,6 +146,7 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
     const author = await this.replies.author(target.userId);
     if (!author) return { ...base, questionId: target.questionId, status: 'rejected', detail: 'de ontvanger voor wie het antwoordadres is gemaakt bestaat niet meer' };
     const ids = { questionId: target.questionId, userId: author.id };
+    // The triage details' openings are read back by triageReasonOf (inbound-store.ts).
     if (sender !== author.email.toLowerCase() || !author.active) {
       return { ...base, ...ids, status: 'triage', detail: `afzender ${sender ?? '(geen)'} is niet ${author.email}, voor wie het antwoordadres is gemaakt${author.active ? '' : ' (gedeactiveerd)'}` };
     }

@@ -87,6 +87,12 @@ export async function questionKeuzes(m: EntityManager, questionId: string): Prom
   return m.find(QuestionKeuze, { select: { keuzeId: true, themeId: true }, where: { questionId } });
 }
 
+/** Reference and title of these questions (those that still exist), for a list that names them. */
+export async function questionHeadings(m: EntityManager, questionIds: readonly string[]): Promise<{ id: string; reference: string; title: string }[]> {
+  if (questionIds.length === 0) return [];
+  return m.find(Question, { select: { id: true, reference: true, title: true }, where: { id: In([...questionIds]) } });
+}
+
 /**
  * A whole question, for the questions module's own services that take one (the mails). Callers
  * outside the module pass it on and read no more than the public facts above.

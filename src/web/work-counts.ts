@@ -2,6 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Observable, from, mergeMap } from 'rxjs';
 import type { Principal } from '../accounts/index.js';
+import { InboundStore } from '../inbound/index.js';
 import { QuestionWork } from '../questions/index.js';
 import { SlaService } from '../sla/index.js';
 import { isApiPath } from '../infra/http/pages.js';
@@ -15,6 +16,7 @@ export class WorkCountsInterceptor implements NestInterceptor {
   constructor(
     private readonly work: QuestionWork,
     private readonly sla: SlaService,
+    private readonly inbound: InboundStore,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -35,7 +37,13 @@ export class WorkCountsInterceptor implements NestInterceptor {
 
   private async counts(principal: Principal): Promise<{ work: number | null; triage: number | null }> {
     const roles = principal.user.roles;
-    const [work, triage] = await Promise.all([roles.includes('expert') ? this.work.expertCount(principal) : null, roles.includes('coordinator') ? this.sla.atRisk(principal).then((atRisk) => this.work.triageCount(atRisk)) : null]);
-    return { work, triage };
+    const coordinator = roles.includes('coordinator');
+    const [work, triage, mails] = await Promise.all([
+      roles.includes('expert') ? this.work.expertCount(principal) : null,
+      coordinator ? this.sla.atRisk(principal).then((atRisk) => this.work.triageCount(atRisk)) : null,
+      // Replies by e-mail waiting for a coordinator are listed on /triage too.
+      coordinator ? this.inbound.triageCount() : 0,
+    ]);
+    return { work, triage: triage === null ? null : triage + mails };
   }
 }

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { CurrentPrincipal, type Principal } from '../accounts/index.js';
 import { WorkingCalendar } from '../calendar/index.js';
 import { CatalogService } from '../catalog/index.js';
+import { InboundStore } from '../inbound/index.js';
 import { organisationFacts } from '../organisations/index.js';
 import { STATUS_TEXT, QuestionWork, dutchDateTime, type TriageReason, type WorkFilter, type WorkGroup, type WorkItem } from '../questions/index.js';
 import { SlaService, type RunningClock } from '../sla/index.js';
@@ -38,6 +39,9 @@ const PRIORITIES = [
   { value: 'spoed', priority: 'urgent', label: 'Spoed' },
 ] as const;
 
+/** At most this many replies by e-mail on /triage (newest first); the API lists more. */
+const TRIAGE_MAILS = 50;
+
 /** The filter form's values as typed (strings of the address). */
 interface Typed {
   groep?: string;
@@ -62,6 +66,7 @@ export class WorkPagesController {
     private readonly calendar: WorkingCalendar,
     private readonly clock: Clock,
     private readonly db: Database,
+    private readonly inbound: InboundStore,
   ) {}
 
   @Get('werkvoorraad')
@@ -90,9 +95,16 @@ export class WorkPagesController {
       showStatus: true,
       showAssignee: true,
     }));
+    // Replies by e-mail that could not be posted: not filtered by the form, which is about questions.
+    const mails = (await this.inbound.triage(TRIAGE_MAILS)).map((m) => ({
+      ...m,
+      receivedAt: dutchDateTime(m.receivedAt),
+      receivedAtIso: m.receivedAt.toISOString(),
+      originalUrl: `/api/v1/inbound-mail/messages/${m.id}/original`,
+    }));
     reply.header('Cache-Control', 'no-store');
     if (errors.length) reply.status(400);
-    await reply.view('triage.njk', { rows, total: rows.length, form: this.form(query, catalog, 'reden'), errors, fieldErrors: fieldErrors(errors) });
+    await reply.view('triage.njk', { rows, total: rows.length, mails, form: this.form(query, catalog, 'reden'), errors, fieldErrors: fieldErrors(errors) });
   }
 
   /** The filter of the address; a value the form does not offer is a 400 with the form kept. */
