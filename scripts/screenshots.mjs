@@ -76,6 +76,8 @@ const PAGES = [
   { name: 'secretariaat-artikelen', path: () => '/secretariaat/artikelen', who: 'staff' },
   { name: 'secretariaat-gebruikers', path: () => '/secretariaat/gebruikers?rol=expert', who: 'staff', narrow: true },
   { name: 'secretariaat-kalender', path: () => '/secretariaat/kalender', who: 'staff' },
+  { name: 'secretariaat-toegangsverzoeken', path: () => '/secretariaat/toegangsverzoeken', who: 'staff' },
+  { name: 'secretariaat-aanmelddomeinen', path: () => '/secretariaat/aanmelddomeinen', who: 'staff' },
   { name: 'secretariaat-kennishiaten', path: () => '/secretariaat/kennishiaten', who: 'staff' },
   { name: 'secretariaat-mails', path: () => '/secretariaat/mails', who: 'staff' },
   { name: 'secretariaat-audit', path: () => '/secretariaat/audit', who: 'staff' },

@@ -427,3 +427,87 @@ describe('secretariat pages: one member /secretariaat/gebruikers/{id} (e2e)', ()
     expect((await t.http.get(`/api/v1/users/${expert.user.id}`).set(secretariat.auth).expect(200)).body.absences).toEqual([]);
   });
 });
+
+describe('secretariat pages: access requests and sign-in domains (e2e)', () => {
+  let t: TestApp;
+  let coordinator: TestUser;
+  let secretariat: TestUser;
+  let session: { cookie: string; csrf: string };
+  const post = (path: string, form: Record<string, string | string[]>) =>
+    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
+  const get = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', session.cookie);
+  const pending = async () => (await t.http.get('/api/v1/access-requests?status=pending').set(secretariat.auth).expect(200)).body.data as { id: string; email: string }[];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.at('2026-12-01T10:00:00+01:00');
+    coordinator = await signInAs(t, { roles: ['coordinator'] });
+    secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
+    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+    for (const email of ['piet@elders.nl', 'klaas@nergens.nl']) await t.http.post('/api/v1/auth/sign-in-links').send({ email }).expect(202);
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it.each(['/secretariaat/toegangsverzoeken', '/secretariaat/aanmelddomeinen'])('%s is for the secretariat only, linked from the console', async (path) => {
+    await t.http.get(path).set('Accept', BROWSER).expect(401);
+    await t.http.get(path).set('Accept', BROWSER).set(coordinator.auth).expect(403);
+    const form = path.endsWith('aanmelddomeinen') ? path : `${path}/${(await pending())[0]!.id}/afwijzen`;
+    await t.http.post(form).set('Accept', BROWSER).set(coordinator.auth).type('form').send({}).expect(403);
+    expect((await get('/secretariaat').expect(200)).text).toContain(`href="${path}"`);
+    expect((await get('/secretariaat/gebruikers').expect(200)).text).toContain(`href="${path}"`);
+  });
+
+  it('approves a request with its organisation (a bad code is a 400 keeping the form) and rejects another', async () => {
+    const [piet, klaas] = ['piet@elders.nl', 'klaas@nergens.nl'].map(async (email) => (await pending()).find((r) => r.email === email)!);
+    const page = await get('/secretariaat/toegangsverzoeken').expect(200);
+    expect(page.text).toContain('piet@elders.nl');
+    expect(page.text).toContain('klaas@nergens.nl');
+    const pietId = (await piet).id;
+    const bad = await post(`/secretariaat/toegangsverzoeken/${pietId}/goedkeuren`, { organisationCode: HOSTILE, allowDomain: 'ja' }).expect(400);
+    expect(bad.text).toContain('Er is een probleem');
+    expect(bad.text).toContain(`href="#organisationCode-${pietId}"`);
+    expect(bad.text).toContain(`value="${ESCAPED}"`);
+    expect(bad.text).not.toContain(HOSTILE);
+    expect(bad.text).toMatch(new RegExp(`id="allowDomain-${pietId}" name="allowDomain" value="ja" checked`));
+    await t.http.post(`/secretariaat/toegangsverzoeken/${pietId}/goedkeuren`).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: 'vals', organisationCode: 'GM0363' }).expect(403);
+    const ok = await post(`/secretariaat/toegangsverzoeken/${pietId}/goedkeuren`, { organisationCode: 'gm0363', allowDomain: 'ja' }).expect(303);
+    expect(ok.headers.location).toBe('/secretariaat/toegangsverzoeken?gelukt=goedgekeurd');
+    const users = (await t.http.get('/api/v1/users?q=piet@elders.nl').set(secretariat.auth).expect(200)).body.data;
+    expect(users).toEqual([expect.objectContaining({ roles: ['requester'], organisationCode: 'GM0363' })]);
+    expect((await t.http.get('/api/v1/sign-in-domains').set(secretariat.auth).expect(200)).body).toEqual([expect.objectContaining({ domain: 'elders.nl', organisationCode: 'GM0363' })]);
+    const rejected = await post(`/secretariaat/toegangsverzoeken/${(await klaas).id}/afwijzen`, {}).expect(303);
+    expect(rejected.headers.location).toBe('/secretariaat/toegangsverzoeken?gelukt=afgewezen');
+    expect(await pending()).toEqual([]);
+    const after = await get('/secretariaat/toegangsverzoeken?gelukt=afgewezen').expect(200);
+    expect(after.text).toContain('Het verzoek is afgewezen');
+    expect(after.text).toContain('Er zijn geen open verzoeken.');
+    expect(after.text).toMatch(/piet@elders\.nl<\/th><td>goedgekeurd/);
+    expect(after.text).toMatch(/klaas@nergens\.nl<\/th><td>afgewezen/);
+    await post('/secretariaat/toegangsverzoeken/00000000-0000-4000-8000-000000000000/afwijzen', {}).expect(404);
+  });
+
+  it('adds and removes a sign-in domain; bad input is a 400 keeping the values; the form token is required', async () => {
+    const bad = await post('/secretariaat/aanmelddomeinen', { domain: `x ${HOSTILE}`, organisationCode: 'GM0363' }).expect(400);
+    expect(bad.text).toContain('href="#domain"');
+    expect(bad.text).toContain(`value="x ${ESCAPED}"`);
+    expect(bad.text).toContain('value="GM0363"');
+    expect(bad.text).not.toContain(HOSTILE);
+    const unknown = await post('/secretariaat/aanmelddomeinen', { domain: 'utrecht.nl', organisationCode: 'XX9999' }).expect(400);
+    expect(unknown.text).toContain('href="#organisationCode"');
+    expect(unknown.text).toContain('value="utrecht.nl"');
+    await t.http.post('/secretariaat/aanmelddomeinen').set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: 'vals', domain: 'utrecht.nl', organisationCode: 'GM0599' }).expect(403);
+    const ok = await post('/secretariaat/aanmelddomeinen', { domain: 'Utrecht.nl', organisationCode: 'GM0599' }).expect(303);
+    expect(ok.headers.location).toBe('/secretariaat/aanmelddomeinen?gelukt=toegevoegd');
+    expect((await t.http.get('/api/v1/sign-in-domains').set(secretariat.auth).expect(200)).body).toContainEqual(expect.objectContaining({ domain: 'utrecht.nl', organisationCode: 'GM0599' }));
+    const page = await get('/secretariaat/aanmelddomeinen').expect(200);
+    expect(page.text).toContain('utrecht.nl</th><td>GM0599');
+    const twice = await post('/secretariaat/aanmelddomeinen', { domain: 'utrecht.nl', organisationCode: 'GM0599' }).expect(409);
+    expect(twice.text).toContain('staat al op de lijst');
+    const removed = await post('/secretariaat/aanmelddomeinen/utrecht.nl/verwijderen', {}).expect(303);
+    expect(removed.headers.location).toBe('/secretariaat/aanmelddomeinen?gelukt=verwijderd');
+    expect((await t.http.get('/api/v1/sign-in-domains').set(secretariat.auth).expect(200)).body).not.toContainEqual(expect.objectContaining({ domain: 'utrecht.nl' }));
+    await post('/secretariaat/aanmelddomeinen/utrecht.nl/verwijderen', {}).expect(404);
+  });
+});

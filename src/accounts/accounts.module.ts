@@ -33,6 +33,6 @@ import { UsersService } from './users.service.js';
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: PageViewerInterceptor },
   ],
-  exports: [AuthService, UsersService, CredentialsService, AccountEvents, ExpertDirectory, AppSecrets],
+  exports: [AuthService, UsersService, AccessRequestsService, CredentialsService, AccountEvents, ExpertDirectory, AppSecrets],
 })
 export class AccountsModule {}

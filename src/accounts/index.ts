@@ -14,4 +14,7 @@ export { ExpertDirectory, expertiseKeuzesSql, expertiseThemesSql, routingCandida
 // HTTP wiring (rate limits, no-store answers) the composition root hands to createApp.
 export { installAccountsHttp } from './accounts-http.js';
 export { CreateUserDto, UpdateUserDto, UserQuery } from './accounts.dto.js';
+// The secretariat's access pages (web) use the same service and DTOs as the API.
+export { AccessRequestsService } from './access-requests.service.js';
+export { AccessRequestQuery, ApproveAccessRequestDto, CreateSignInDomainDto } from './accounts.dto.js';
 export { ROLE_NAMES } from './page-viewer.js';

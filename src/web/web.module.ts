@@ -13,6 +13,7 @@ import { SecretariatArticlesController } from './secretariat-articles.controller
 import { SecretariatCalendarController } from './secretariat-calendar.controller.js';
 import { SecretariatUsersController } from './secretariat-users.controller.js';
 import { SecretariatToolsController } from './secretariat-tools.controller.js';
+import { SecretariatAccessController } from './secretariat-access.controller.js';
 import { SecretariatMemberController } from './secretariat-member.controller.js';
 import { AuditModule } from '../audit/index.js';
 import { AccountsModule } from '../accounts/index.js';
@@ -31,7 +32,7 @@ import { WorkPagesController } from './work-pages.controller.js';
 /** The pages people open in a browser (templates in templates/pages, see src/infra/http/pages.ts). */
 @Module({
   imports: [CalendarModule, CatalogModule, KnowledgeModule, OrganisationsModule, QuestionsModule, SlaModule, StatisticsModule, NotificationsModule, AccountsModule, AuditModule],
-  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController, SecretariatCalendarController, SecretariatUsersController, SecretariatToolsController, SecretariatMemberController],
+  controllers: [StartPageController, KnowledgePagesController, AccessibilityPageController, CatalogPagesController, RequesterDeskController, QuestionPagesController, ProfilePagesController, ArticlePagesController, WorkPagesController, DashboardPageController, SecretariatPagesController, SecretariatArticlesController, SecretariatCalendarController, SecretariatUsersController, SecretariatToolsController, SecretariatMemberController, SecretariatAccessController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: WorkCountsInterceptor }],
 })
 export class WebModule {}

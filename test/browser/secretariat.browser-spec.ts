@@ -38,6 +38,9 @@ describe.each([
     await t.http.post(`/api/v1/questions/${mine[1].id}/accept`).set(expert.auth).expect(200);
     await t.http.post(`/api/v1/questions/${mine[1].id}/refer`).set(expert.auth).send({ to: '<img src=x onerror="document.title=1"> Informatiepunt Leefomgeving (IPLO), afdeling grondwaterstandsverhogingsmaatregelen', reason: 'Omgevingswet' }).expect(200);
     await t.drain();
+    // An open access request and a sign-in domain, so the people pages show their forms and tables.
+    await t.http.post('/api/v1/auth/sign-in-links').send({ email: 'piet.de.vries@elders.nl' }).expect(202);
+    await t.http.post('/api/v1/sign-in-domains').set(secretariat.auth).send({ domain: 'gemeente-test.nl', organisationCode: 'GM0363' }).expect(201);
   }, JOURNEY_MS);
   afterAll(async () => {
     await browser?.close();
@@ -222,7 +225,7 @@ describe.each([
     await expect(page.locator('table').first().textContent()).resolves.toContain(day === '2027-12-24' ? '24 december 2027' : '31 december 2027');
   }, JOURNEY_MS);
 
-  it.each(['/secretariaat/mails', '/secretariaat/kennishiaten', '/secretariaat/audit', '/secretariaat/audit?from=gisteren', '/reports/quarterly', '/reports/quarterly?year=2026&quarter=4'])('%s: accessible, no sideways scroll at 320 px', async (path) => {
+  it.each(['/secretariaat/toegangsverzoeken', '/secretariaat/aanmelddomeinen', '/secretariaat/mails', '/secretariaat/kennishiaten', '/secretariaat/audit', '/secretariaat/audit?from=gisteren', '/reports/quarterly', '/reports/quarterly?year=2026&quarter=4'])('%s: accessible, no sideways scroll at 320 px', async (path) => {
     await signInBrowser(t, page, secretariat.user.id);
     // A search that found nothing, so the gaps page has a row with its keuze choice and button.
     await t.http.get('/api/v1/articles?q=fietsenstalling').expect(200);

@@ -20,6 +20,8 @@ describe('safeReturnPath', () => {
       '/keuzes/33',
       '/dashboard',
       '/secretariaat',
+      '/secretariaat/toegangsverzoeken',
+      '/secretariaat/aanmelddomeinen?gelukt=toegevoegd',
       '/secretariaat/statistieken?from=2026-01-01&by=keuze',
       '/reports/quarterly?year=2026&quarter=3',
     ]) {
