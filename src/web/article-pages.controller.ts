@@ -11,7 +11,7 @@ import { validateForm } from '../infra/http/forms.js';
 import { UuidPipe } from '../infra/http/validation.js';
 import { ARTICLE_AUTHOR_ROLES, ArticleQuery, type ArticleStaffDto, type ArticleStatus, type ArticleVersionAction, type ArticleVersionDto, KnowledgeSearchService, KnowledgeService, UpdateArticleDto } from '../knowledge/index.js';
 import { type DiffPart, REMOVED_KIND_NAMES, markPlaceholders, replacementOf, wordDiff } from './article-diff.js';
-import { catalogView, dutchDate, totalText } from './page-format.js';
+import { ARTICLE_STATUS_TEXT, catalogView, dutchDate, totalText } from './page-format.js';
 import { type PageError, type PageField, fieldErrors, pageErrors, textOf } from './page-form.js';
 
 /** The statuses as the tabs name them and as their address says them. */
@@ -22,12 +22,6 @@ const STATUS_TABS: { slug: string; status: ArticleStatus | null; label: string }
   { slug: 'gepubliceerd', status: 'published', label: 'Gepubliceerd' },
   { slug: 'gearchiveerd', status: 'archived', label: 'Gearchiveerd' },
 ];
-export const ARTICLE_STATUS_TEXT: Record<ArticleStatus, string> = {
-  draft: 'concept',
-  in_review: 'ter beoordeling',
-  published: 'gepubliceerd',
-  archived: 'gearchiveerd',
-};
 const ACTION_TEXT: Record<ArticleVersionAction, string> = {
   created: 'Aangemaakt',
   updated: 'Bewerkt',

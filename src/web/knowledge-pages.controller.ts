@@ -9,7 +9,7 @@ import { CurrentPrincipal, type Principal } from '../accounts/index.js';
 import { CatalogService } from '../catalog/index.js';
 import { UuidPipe, VALIDATION_OPTIONS, toInvalidParams } from '../infra/http/validation.js';
 import { ArticleQuery, ArticleSearchResultDto, KnowledgeSearchService, KnowledgeService } from '../knowledge/index.js';
-import { catalogView, dutchDate, totalText } from './page-format.js';
+import { ARTICLE_STATUS_TEXT, catalogView, dutchDate, totalText } from './page-format.js';
 
 /** The page's query parameters (Dutch `pagina`) and the API's names for them. */
 const PARAMS = { q: 'q', themeId: 'themeId', keuzeId: 'keuzeId', pagina: 'page' } as const;
@@ -17,7 +17,6 @@ const LABELS: Record<string, string> = { q: 'Zoekwoorden', themeId: 'Thema', keu
 const PAGE_SIZE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const STATUS_TEXT: Record<string, string> = { draft: 'concept', in_review: 'ter beoordeling', published: 'gepubliceerd', archived: 'gearchiveerd' };
 
 /**
  * `/kennisbank` and `/kennisbank/{id}`: the public knowledge base as pages. Thin: the query is
@@ -121,7 +120,7 @@ export class KnowledgePagesController {
     }
     await reply.view('artikel.njk', {
       article,
-      staff: 'status' in article ? { status: STATUS_TEXT[article.status], sourceQuestionId: article.sourceQuestionId } : null,
+      staff: 'status' in article ? { status: ARTICLE_STATUS_TEXT[article.status], sourceQuestionId: article.sourceQuestionId } : null,
       published: dutchDate(article.publishedAt),
       keuzes: article.keuzeIds.map((k) => ({ id: k, title: names.keuze(k), href: href({ keuzeId: k }) })),
       themes: article.themeIds.map((t) => ({ id: t, title: names.theme(t), href: href({ themeId: t }) })),

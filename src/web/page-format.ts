@@ -1,6 +1,6 @@
 import { ReferencePageQuery } from '../common/pagination.js';
 import { type CatalogService, type KeuzeDto, KeuzeQuery, type ThemeDto } from '../catalog/index.js';
-import type { ArticleHitDto } from '../knowledge/index.js';
+import type { ArticleHitDto, ArticleStatus } from '../knowledge/index.js';
 
 const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'long', year: 'numeric' });
 
@@ -39,3 +39,11 @@ export async function catalogView(catalog: CatalogService): Promise<CatalogView>
     keuze: (id) => (keuzeTitle.has(id) ? `Keuze ${id}: ${keuzeTitle.get(id)}` : `Keuze ${id}`),
   };
 }
+
+/** An article's status in words, as staff read it on the article pages and the knowledge base. */
+export const ARTICLE_STATUS_TEXT: Record<ArticleStatus, string> = {
+  draft: 'concept',
+  in_review: 'ter beoordeling',
+  published: 'gepubliceerd',
+  archived: 'gearchiveerd',
+};
