@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../src/accounts/access.guard.js';
-import { AuthService } from '../src/accounts/auth.service.js';
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
-import { AppSecrets } from '../src/infra/secrets.js';
 import { ArticleSuggestion, ArticleSuggestionOpen } from '../src/knowledge/knowledge.entities.js';
 import { Question } from '../src/questions/question.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
 import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
@@ -17,11 +14,6 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern, 'g'))].length;
 
 /** A signed-in browser: its cookies and the CSRF token its forms carry. */
-interface BrowserSession {
-  user: TestUser['user'];
-  cookie: string;
-  csrf: string;
-}
 
 function expectPage(text: string) {
   expect(text).toMatch(/^<!doctype html>\s*<html lang="nl">/);
@@ -36,13 +28,6 @@ describe('requester desk pages (e2e)', () => {
   let expertSession: BrowserSession;
   let articleId: string;
 
-  async function browserSession(user: TestUser): Promise<BrowserSession> {
-    const { session, sessionToken } = await t.app
-      .get(Database)
-      .transaction((m) => t.app.get(AuthService).startSession(m, user.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(session.tokenHash);
-    return { user: user.user, cookie: `${SESSION_COOKIE}=${sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
-  }
   const get = (who: BrowserSession | null, path: string) => {
     const req = t.http.get(path).set('Accept', BROWSER);
     return who ? req.set('Cookie', who.cookie) : req;
@@ -75,9 +60,9 @@ describe('requester desk pages (e2e)', () => {
       keuzeIds: [21],
     });
     expert = await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 50, displayName: `Expert ${HOSTILE}` });
-    expertSession = await browserSession(expert);
-    requester = await browserSession(await signInAs(t, { roles: ['requester'], displayName: `Vrager ${HOSTILE}` }));
-    other = await browserSession(await signInAs(t, { roles: ['requester'] }));
+    expertSession = await browserSession(t, expert);
+    requester = await browserSession(t, await signInAs(t, { roles: ['requester'], displayName: `Vrager ${HOSTILE}` }));
+    other = await browserSession(t, await signInAs(t, { roles: ['requester'] }));
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -209,7 +194,7 @@ describe('requester desk pages (e2e)', () => {
 
   describe('/vragen', () => {
     it('shows an empty state with a link to ask a question', async () => {
-      const fresh = await browserSession(await signInAs(t, { roles: ['requester'] }));
+      const fresh = await browserSession(t, await signInAs(t, { roles: ['requester'] }));
       const res = await get(fresh, '/vragen').expect(200);
       expectPage(res.text);
       expect(res.text).toContain('U hebt nog geen vragen gesteld.');
@@ -238,7 +223,7 @@ describe('requester desk pages (e2e)', () => {
     });
 
     it('pages through many questions', async () => {
-      const many = await browserSession(await signInAs(t, { roles: ['requester'] }));
+      const many = await browserSession(t, await signInAs(t, { roles: ['requester'] }));
       for (let i = 1; i <= 21; i++) await submitForm(many, { title: `Vraag nummer ${i}`, body: 'Vraag', keuzeIds: '3' }).expect(303);
       const first = await get(many, '/vragen').expect(200);
       expect(first.text).toContain('21 vragen · pagina 1 van 2');
@@ -359,7 +344,7 @@ describe('requester desk pages (e2e)', () => {
       t.at(new Date(Date.now() + 31 * 24 * 3_600_000).toISOString());
       try {
         // A fresh session: the old one has expired by then.
-        const later = await browserSession({ user: requester.user, auth: { Authorization: '' } });
+        const later = await browserSession(t, { user: requester.user, auth: { Authorization: '' } });
         expect((await get(later, `/vragen/${id}`).expect(200)).text).not.toContain('id="heropenen"');
         await post(later, `/vragen/${id}/reopen`, { reason: 'Toch niet' }).expect(409);
       } finally {

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../src/accounts/access.guard.js';
-import { AuthService } from '../src/accounts/auth.service.js';
-import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { InboundMessage } from '../src/inbound/inbound.entities.js';
-import { AppSecrets } from '../src/infra/secrets.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
 import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
@@ -15,12 +11,6 @@ const HOSTILE = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern, 'g'))].length;
 
-interface BrowserSession {
-  user: TestUser['user'];
-  api: TestUser;
-  cookie: string;
-  csrf: string;
-}
 
 function expectPage(text: string) {
   expect(text).toMatch(/^<!doctype html>\s*<html lang="nl">/);
@@ -41,13 +31,6 @@ describe('taskforce pages: /werkvoorraad, /triage and the staff question page (e
   let requester: BrowserSession;
   let articleId: string;
 
-  async function browserSession(user: TestUser): Promise<BrowserSession> {
-    const { session, sessionToken } = await t.app
-      .get(Database)
-      .transaction((m) => t.app.get(AuthService).startSession(m, user.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(session.tokenHash);
-    return { user: user.user, api: user, cookie: `${SESSION_COOKIE}=${sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
-  }
   const get = (who: BrowserSession | null, path: string) => {
     const req = t.http.get(path).set('Accept', BROWSER);
     return who ? req.set('Cookie', who.cookie) : req;
@@ -63,10 +46,10 @@ describe('taskforce pages: /werkvoorraad, /triage and the staff question page (e
 
   beforeAll(async () => {
     t = await startTestApp();
-    expert = await browserSession(await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 50, displayName: `Eva ${HOSTILE}` }));
-    otherExpert = await browserSession(await signInAs(t, { roles: ['expert'], keuzeIds: [30], capacity: 5, displayName: 'Otto Overig' }));
-    coordinator = await browserSession(await signInAs(t, { roles: ['coordinator'], displayName: 'Cor Coördinator' }));
-    requester = await browserSession(await signInAs(t, { roles: ['requester'], displayName: 'Jan de Vries' }));
+    expert = await browserSession(t, await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 50, displayName: `Eva ${HOSTILE}` }));
+    otherExpert = await browserSession(t, await signInAs(t, { roles: ['expert'], keuzeIds: [30], capacity: 5, displayName: 'Otto Overig' }));
+    coordinator = await browserSession(t, await signInAs(t, { roles: ['coordinator'], displayName: 'Cor Coördinator' }));
+    requester = await browserSession(t, await signInAs(t, { roles: ['requester'], displayName: 'Jan de Vries' }));
     const secretariat = await signInAs(t, { roles: ['secretariat'] });
     articleId = await publishArticle(t, expert.api, secretariat, {
       title: 'Woningbouw bij bodemdaling',

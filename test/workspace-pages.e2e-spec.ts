@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../src/accounts/access.guard.js';
 import { ApiToken } from '../src/accounts/auth.entities.js';
-import { AuthService } from '../src/accounts/auth.service.js';
 import { currentTotp } from '../src/accounts/totp.js';
 import { Absence, User } from '../src/accounts/user.entity.js';
 import { Clock, amsterdamDay, shiftDay } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
-import { AppSecrets } from '../src/infra/secrets.js';
 import { Article } from '../src/knowledge/knowledge.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
 import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
@@ -18,12 +15,6 @@ const HOSTILE = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern, 'g'))].length;
 
-interface BrowserSession {
-  user: TestUser['user'];
-  api: TestUser;
-  cookie: string;
-  csrf: string;
-}
 
 function expectPage(text: string) {
   expect(text).toMatch(/^<!doctype html>\s*<html lang="nl">/);
@@ -40,13 +31,6 @@ describe('workspace pages: /profiel and /artikelen (e2e)', () => {
   let requester: BrowserSession;
   let publishedId: string;
 
-  async function browserSession(user: TestUser): Promise<BrowserSession> {
-    const { session, sessionToken } = await t.app
-      .get(Database)
-      .transaction((m) => t.app.get(AuthService).startSession(m, user.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(session.tokenHash);
-    return { user: user.user, api: user, cookie: `${SESSION_COOKIE}=${sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
-  }
   const get = (who: BrowserSession | null, path: string) => {
     const req = t.http.get(path).set('Accept', BROWSER);
     return who ? req.set('Cookie', who.cookie) : req;
@@ -57,10 +41,10 @@ describe('workspace pages: /profiel and /artikelen (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    expert = await browserSession(await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 50, displayName: `Eva ${HOSTILE}` }));
-    coordinator = await browserSession(await signInAs(t, { roles: ['coordinator'] }));
-    secretariat = await browserSession(await signInAs(t, { roles: ['secretariat'] }));
-    requester = await browserSession(await signInAs(t, { roles: ['requester'], displayName: 'Jan de Vries' }));
+    expert = await browserSession(t, await signInAs(t, { roles: ['expert'], keuzeIds: [21, 22], capacity: 50, displayName: `Eva ${HOSTILE}` }));
+    coordinator = await browserSession(t, await signInAs(t, { roles: ['coordinator'] }));
+    secretariat = await browserSession(t, await signInAs(t, { roles: ['secretariat'] }));
+    requester = await browserSession(t, await signInAs(t, { roles: ['requester'], displayName: 'Jan de Vries' }));
     publishedId = await publishArticle(t, expert.api, secretariat.api, {
       title: 'Woningbouw bij bodemdaling',
       question: 'Mogen wij bouwen in een polder met bodemdaling?',
@@ -159,7 +143,7 @@ describe('workspace pages: /profiel and /artikelen (e2e)', () => {
 
     it('sets up the second factor: key as text and QR code, a wrong code refused, the right one gives recovery codes once', async () => {
       const user = await signInAs(t, { roles: ['expert'] });
-      const who = await browserSession(user);
+      const who = await browserSession(t, user);
       const start = await post(who, '/profiel/tweede-factor', {}).expect(200);
       expectPage(start.text);
       expect(start.headers['cache-control']).toBe('no-store');

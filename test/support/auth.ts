@@ -6,6 +6,8 @@ import { SYSTEM_ACTOR } from '../../src/audit/audit.service.js';
 import type { UserDto } from '../../src/accounts/accounts.dto.js';
 import { Database } from '../../src/infra/database/database.service.js';
 import { Clock } from '../../src/common/clock.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/accounts/access.guard.js';
+import { AppSecrets } from '../../src/infra/secrets.js';
 import type { TestApp } from './test-app.js';
 
 export interface TestUser {
@@ -74,3 +76,21 @@ export function cookiesOf(res: { headers: Record<string, unknown> }): Record<str
 
 /** A cookie jar as a Cookie header value. */
 export const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** A browser's sign-in: the session and form-token cookies a page request sends, and the form token its forms post. */
+export interface BrowserSession {
+  user: TestUser['user'];
+  /** The same person's API credentials. */
+  api: TestUser;
+  cookie: string;
+  csrf: string;
+}
+
+/** Starts a cookie session for `user` (second factor satisfied), as signing in through the pages does. */
+export async function browserSession(t: TestApp, user: TestUser): Promise<BrowserSession> {
+  const { session, sessionToken } = await t.app
+    .get(Database)
+    .transaction((m) => t.app.get(AuthService).startSession(m, user.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
+  const csrf = t.app.get(AppSecrets).csrfToken(session.tokenHash);
+  return { user: user.user, api: user, cookie: `${SESSION_COOKIE}=${sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+}
