@@ -1,35 +1,12 @@
 import { jest } from '@jest/globals';
-import { CSV_BOM } from '../src/statistics/csv.js';
 import { DashboardService } from '../src/statistics/dashboard.service.js';
 import { OrganisationsService } from '../src/organisations/organisations.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs, signInCast } from './support/auth.js';
+import { parseCsv } from './support/csv.js';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
-/** Semicolon CSV as csv.ts writes it (quotes only around cells with ; " or line ends), back to cells. */
-function parseCsv(text: string): string[][] {
-  expect(text.startsWith(CSV_BOM)).toBe(true);
-  const rows: string[][] = [];
-  for (const line of text.slice(1).split('\r\n').filter((l) => l.length)) {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-        else if (ch === '"') quoted = false;
-        else cell += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ';') cells.push(cell), (cell = '');
-      else cell += ch;
-    }
-    cells.push(cell);
-    rows.push(cells);
-  }
-  return rows;
-}
 
 /** What the dashboard must show for an API count. */
 const shownCount = (n: number) => (n < 5 ? '< 5' : String(n));

@@ -7,35 +7,12 @@ import { AppSecrets } from '../src/infra/secrets.js';
 import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { TestUser, signInAs, signInCast } from './support/auth.js';
+import { parseCsv } from './support/csv.js';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const HOSTILE = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 
-/** Semicolon CSV (csv.ts) back to cells. */
-function parseCsv(text: string): string[][] {
-  return text
-    .replace(/^\uFEFF/, '')
-    .split('\r\n')
-    .filter(Boolean)
-    .map((line) => {
-      const cells: string[] = [];
-      let cell = '';
-      let quoted = false;
-      for (let i = 0; i < line.length; i++) {
-        const ch = line[i];
-        if (quoted) {
-          if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-          else if (ch === '"') quoted = false;
-          else cell += ch;
-        } else if (ch === '"') quoted = true;
-        else if (ch === ';') cells.push(cell), (cell = '');
-        else cell += ch;
-      }
-      cells.push(cell);
-      return cells;
-    });
-}
 
 describe('secretariat pages: /secretariaat and /secretariaat/statistieken (e2e)', () => {
   let t: TestApp;
