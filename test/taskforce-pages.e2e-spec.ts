@@ -264,7 +264,9 @@ describe('taskforce pages: /werkvoorraad, /triage and the staff question page (e
       const mismatch = mail({ senderEmail: `ander${HOSTILE}@voorbeeld.nl`, subject: `Re: vraag ${HOSTILE}`, questionId: id, detail: `afzender ander@voorbeeld.nl is niet ${requester.user.email}, voor wie het antwoordadres is gemaakt` });
       const failed = mail({ receivedAt: new Date('2026-12-07T14:00:00Z'), senderEmail: 'jan@voorbeeld.nl', subject: null, questionId: randomUUID(), detail: 'niet geplaatst: de vraag is ingetrokken' });
       const posted = mail({ status: 'posted', senderEmail: 'geplaatst@voorbeeld.nl', subject: 'Geplaatst', questionId: id, detail: 'als bericht' });
-      await t.app.get(Database).manager.insert(InboundMessage, [mismatch, failed, posted]);
+      // One row per insert: TypeORM re-reads the default columns of a multi-row insert and merges them
+      // back by position, not by id, which can swap the ids of the objects in hand.
+      for (const row of [mismatch, failed, posted]) await t.app.get(Database).manager.insert(InboundMessage, row);
 
       const res = await get(coordinator, '/triage').expect(200);
       expectPage(res.text);
