@@ -348,6 +348,27 @@ describe('secretariat pages: mails, knowledge gaps and audit (e2e)', () => {
     expect(bad.text).toContain('href="#from"');
     expect(bad.text).toContain('value="morgen"');
   });
+
+  it('filters the audit trail by part of a name or mail address, or by user code', async () => {
+    const api = (await t.http.get(`/api/v1/audit-events?actorId=${secretariat.user.id}&pageSize=100`).set(secretariat.auth).expect(200)).body;
+    expect(api.page.total).toBeGreaterThan(0);
+    const actorsOf = (html: string) => [...html.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1]);
+    for (const actor of ['sANNE', secretariat.user.email.split('@')[0].slice(-8).toUpperCase(), secretariat.user.id]) {
+      const page = await get(`/secretariaat/audit?actor=${encodeURIComponent(actor)}`).expect(200);
+      expect(page.text).toContain(`Gebeurtenissen (${api.page.total}`);
+      expect(new Set(actorsOf(page.text))).toEqual(new Set([`Sanne ${ESCAPED}`]));
+      const csvHref = /href="(\/secretariaat\/audit\.csv[^"]*)"/.exec(page.text)![1].replace(/&amp;/g, '&');
+      const [, ...rows] = parseCsv((await t.http.get(csvHref).set('Cookie', session.cookie).expect(200)).text);
+      expect(rows.map((r) => r[2])).toEqual(api.data.map((e: { actorId: string }) => e.actorId));
+    }
+    // Wildcards are taken literally; nobody's name holds "%".
+    const none = await get('/secretariaat/audit?actor=%25').expect(200);
+    expect(none.text).toContain('Er is geen gebruiker van wie de naam of het e-mailadres ‘%’ bevat.');
+    expect(none.text).toContain('Gebeurtenissen (0)');
+    const hostile = await get(`/secretariaat/audit?actor=${encodeURIComponent(HOSTILE)}`).expect(200);
+    expect(hostile.text).not.toContain(HOSTILE);
+    expect((await get(`/secretariaat/audit?actor=${'x'.repeat(255)}`).expect(400)).text).toContain('href="#actor"');
+  });
 });
 
 describe('secretariat pages: one member /secretariaat/gebruikers/{id} (e2e)', () => {

@@ -23,6 +23,20 @@ export async function expertNames(m: Queryable): Promise<{ id: string; displayNa
   return rows.map((r) => ({ id: String(r.id), displayName: String(r.display_name) }));
 }
 
+/**
+ * The ids of up to `limit` users whose name or mail address contains `text` (any case), for
+ * filters that let people type a name rather than a user code (the audit trail).
+ */
+export async function userIdsMatching(m: Queryable, text: string, limit = 50): Promise<string[]> {
+  const p = new SqlParams(databaseKindOf(m));
+  const pattern = p.add(`%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const rows = (await m.query(
+    `SELECT id FROM users WHERE LOWER(display_name) LIKE ${pattern} ESCAPE '\\' OR LOWER(email) LIKE ${pattern} ESCAPE '\\' ORDER BY display_name, id LIMIT ${p.add(limit)}`,
+    p.values,
+  )) as { id: string }[];
+  return rows.map((r) => String(r.id));
+}
+
 /** The display names of the users among `ids` that exist. */
 export async function displayNames(m: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

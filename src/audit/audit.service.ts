@@ -53,9 +53,11 @@ export class AuditService {
     else await this.db.transaction((m) => m.insert(AuditEvent, row));
   }
 
-  async list(query: AuditQuery): Promise<Page<AuditEventDto>> {
+  /** The events that match `query`, newest first; `actorIds`, when given, keeps those by any of these users. */
+  async list(query: AuditQuery, actorIds?: readonly string[]): Promise<Page<AuditEventDto>> {
     const qb = this.events.createQueryBuilder('e');
     if (query.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
+    if (actorIds) qb.andWhere(actorIds.length ? 'e.actor_id IN (:...actorIds)' : '1 = 0', { actorIds });
     if (query.objectType) qb.andWhere('e.object_type = :objectType', { objectType: query.objectType });
     if (query.objectId) qb.andWhere('e.object_id = :objectId', { objectId: query.objectId });
     if (query.action) qb.andWhere('e.action LIKE :action', { action: `${query.action.replace(/[%_]/g, '')}%` });

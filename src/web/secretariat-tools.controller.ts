@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentActor, CurrentPrincipal, displayNames, type Principal } from '../accounts/index.js';
+import { CurrentActor, CurrentPrincipal, displayNames, userIdsMatching, type Principal } from '../accounts/index.js';
 import { AuditQuery, AuditService, type AuditActor, type AuditEventDto } from '../audit/index.js';
 import { CatalogService } from '../catalog/index.js';
 import { Roles } from '../common/access.js';
@@ -23,11 +23,12 @@ const AUDIT_FIELDS = {
   action: { label: 'Handeling', id: 'action' },
   objectType: { label: 'Soort object', id: 'objectType' },
   objectId: { label: 'Object', id: 'objectId' },
-  actorId: { label: 'Door (gebruikerscode)', id: 'actorId' },
+  actor: { label: 'Door', id: 'actor' },
   result: { label: 'Uitkomst', id: 'result' },
   from: { label: 'Vanaf', id: 'from' },
   to: { label: 'Tot en met', id: 'to' },
 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RESULT_TEXT: Record<string, string> = { success: 'gelukt', failure: 'mislukt', denied: 'geweigerd' };
 
 /** The list of repeated form values. */
@@ -141,8 +142,8 @@ export class SecretariatToolsController {
     const values = Object.fromEntries(Object.keys(AUDIT_FIELDS).map((k) => [k, textOf(raw, k).trim()]));
     reply.header('Cache-Control', 'no-store');
     try {
-      const query = await this.auditQuery(values, 1, AUDIT_SHOWN);
-      const page = await this.audit.list(query);
+      const [query, actorIds] = await this.auditQuery(values, 1, AUDIT_SHOWN);
+      const page = await this.audit.list(query, actorIds);
       const names = await this.actorNames(page.data);
       const search = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''));
       await reply.view('secretariaat-audit.njk', {
@@ -150,6 +151,7 @@ export class SecretariatToolsController {
         errors: [],
         fieldErrors: {},
         total: page.page.total,
+        actorUnknown: actorIds?.length === 0,
         events: page.data.map((e) => auditRow(e, names)),
         csvHref: `/secretariaat/audit.csv${search.size ? `?${search}` : ''}`,
       });
@@ -167,7 +169,7 @@ export class SecretariatToolsController {
     const values = Object.fromEntries(Object.keys(AUDIT_FIELDS).map((k) => [k, textOf(raw, k).trim()]));
     const events: AuditEventDto[] = [];
     for (let page = 1; events.length < AUDIT_CSV_MAX; page++) {
-      const result = await this.audit.list(await this.auditQuery(values, page, 100));
+      const result = await this.audit.list(...(await this.auditQuery(values, page, 100)));
       events.push(...result.data);
       if (result.data.length < 100) break;
     }
@@ -184,8 +186,11 @@ export class SecretariatToolsController {
       .send(toCsv(['Tijdstip (UTC)', 'Door', 'Gebruikerscode', 'Handeling', 'Soort object', 'Object', 'Uitkomst', 'IP-adres', 'Details'], rows));
   }
 
-  /** The filters as the audit API takes them: days become Amsterdam midnights (`to` inclusive). */
-  private auditQuery(values: Record<string, string>, page: number, pageSize: number): Promise<AuditQuery> {
+  /**
+   * The filters as the audit API takes them: days become Amsterdam midnights (`to` inclusive);
+   * "Door" is a user code, or else part of a name or mail address, which becomes the matching users.
+   */
+  private async auditQuery(values: Record<string, string>, page: number, pageSize: number): Promise<[AuditQuery, string[] | undefined]> {
     const day = (name: string) => {
       const v = values[name];
       if (!v) return undefined;
@@ -193,8 +198,14 @@ export class SecretariatToolsController {
       return amsterdamMidnight(name === 'to' ? shiftDay(v, 1) : v).toISOString();
     };
     const fields: Record<string, unknown> = { page, pageSize, from: day('from'), to: day('to') };
-    for (const name of ['action', 'objectType', 'objectId', 'actorId', 'result']) if (values[name]) fields[name] = values[name];
-    return validateForm(AuditQuery, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)), Object.fromEntries(Object.entries(AUDIT_FIELDS).map(([k, f]) => [k, f.label])));
+    for (const name of ['action', 'objectType', 'objectId', 'result']) if (values[name]) fields[name] = values[name];
+    const actor = values.actor;
+    if (actor.length > 254) throw new InvalidInputError([{ name: 'actor', reason: 'mag hoogstens 254 tekens zijn' }]);
+    const byCode = UUID.test(actor);
+    if (byCode) fields.actorId = actor.toLowerCase();
+    const actorIds = actor && !byCode ? await userIdsMatching(this.db.reader, actor) : undefined;
+    const query = await validateForm(AuditQuery, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)), Object.fromEntries(Object.entries(AUDIT_FIELDS).map(([k, f]) => [k, f.label])));
+    return [query, actorIds];
   }
 
   private actorNames(events: AuditEventDto[]): Promise<Map<string, string>> {
