@@ -6,6 +6,7 @@ import type { StatisticsQuery } from '../src/statistics/statistics.dto.js';
 import { QuestionSla } from '../src/sla/sla.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { signInAs } from './support/auth.js';
+import { quartersBetween } from '../src/statistics/periods.js';
 
 /** The demo generator: realistic data whose SLA figures are exactly what the live app computes. */
 describe('demo data generator (e2e)', () => {
@@ -119,6 +120,51 @@ describe('demo data generator (e2e)', () => {
     expect(Number((await one('SELECT count(*) AS n FROM statistics_dirty')).n)).toBeGreaterThan(0);
     await compare('after changes');
   }, 240_000);
+
+  it('reads the percentiles of one whole quarter from the quarter indexes: those of every clock submitted in it', async () => {
+    const db = t.app.get(Database);
+    const stats = t.app.get(StatisticsService);
+    const ph = db.kind === 'postgres' ? (n: number) => `$${n}` : (n: number) => `?${n}`;
+    const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
+    // Nearest rank, computed here from the rows themselves: the k-th of the sorted values, k = ⌈p·n⌉.
+    const expected = (values: number[]) => {
+      const v = values.map(Number).sort((a, b) => a - b);
+      return v.length === 0 ? { median: null, p90: null, count: 0 } : { median: round4(v[Math.ceil(v.length / 2) - 1]), p90: round4(v[Math.ceil((9 * v.length) / 10) - 1]), count: v.length };
+    };
+    const measured = async (table: string, kind: string, period: { start: Date; end: Date }, extra = '', extraValues: unknown[] = []) => {
+      const rows = (await db.manager.query(
+        `SELECT measured_days AS d FROM ${table} WHERE kind = ${ph(1)} AND submitted_at >= ${ph(2)} AND submitted_at < ${ph(3)} AND measured_days IS NOT NULL${extra}`,
+        [kind, ...[period.start, period.end].map((d) => (db.kind === 'postgres' ? d : d.toISOString().replace('T', ' ').replace('Z', ''))), ...extraValues],
+      )) as { d: number }[];
+      return expected(rows.map((r) => r.d));
+    };
+    const kinds = [['first_response', 'firstResponseDays'], ['answer', 'answerDays'], ['reopen_answer', 'reopenAnswerDays']] as const;
+    const span = (await db.manager.query('SELECT min(submitted_at) AS lo, max(submitted_at) AS hi FROM questions')) as { lo: string | Date; hi: string | Date }[];
+    const day = (v: string | Date) => new Date(typeof v === 'string' && !v.includes('T') ? `${v.replace(' ', 'T')}Z` : v).toISOString().slice(0, 10);
+    const quarters = quartersBetween(day(span[0].lo), day(span[0].hi));
+    expect(quarters.length).toBeGreaterThan(1);
+    let compared = 0;
+    for (const q of quarters) {
+      const first = q.start.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+      const last = new Date(q.end.getTime() - 1).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+      const filter = stats.resolve({ from: first, to: last });
+      const [totals, byKeuze, byTheme] = await Promise.all([stats.measures(filter, null), stats.measures(filter, 'keuze'), stats.measures(filter, 'theme')]);
+      const oneKeuze = (await stats.measures(stats.resolve({ from: first, to: last, keuzeId: 21 }), null)).get('all') ?? emptyMeasures();
+      for (const [kind, field] of kinds) {
+        expect([q.key, kind, (totals.get('all') ?? emptyMeasures())[field]]).toEqual([q.key, kind, await measured('question_sla', kind, q)]);
+        expect([q.key, kind, 'keuze 21', oneKeuze[field]]).toEqual([q.key, kind, 'keuze 21', await measured('question_sla_keuzes', kind, q, ` AND keuze_id = ${ph(4)}`, [21])]);
+        for (const [key, m] of byKeuze) {
+          expect([q.key, kind, 'keuze', key, m[field]]).toEqual([q.key, kind, 'keuze', key, await measured('question_sla_keuzes', kind, q, ` AND keuze_id = ${ph(4)}`, [Number(key)])]);
+          compared++;
+        }
+        for (const [key, m] of byTheme) {
+          const first = db.kind === 'postgres' ? 'true' : '1';
+          expect([q.key, kind, 'theme', key, m[field]]).toEqual([q.key, kind, 'theme', key, await measured('question_sla_keuzes', kind, q, ` AND theme_id = ${ph(4)} AND theme_first = ${first}`, [Number(key)])]);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  }, 120_000);
 
   it('refuses a database that has questions', async () => {
     await expect(new DemoSeeder(t.app, { questions: 10 }).run()).rejects.toBeInstanceOf(DemoDataExistsError);

@@ -254,7 +254,7 @@ export class DemoSeeder {
         await this.insert(tx, 'question_messages', ['id', 'question_id', 'author_id', 'body', 'internal', 'created_at'], rows.messages);
         await this.insert(tx, 'question_ratings', ['question_id', 'score', 'comment', 'created_at'], rows.ratings);
         await this.insert(tx, 'question_sla', SLA_COLUMNS, rows.sla);
-        await this.insert(tx, 'question_sla_keuzes', ['question_id', 'kind', 'round', 'keuze_id', 'theme_id', 'theme_first', 'measured_days', 'met', 'submitted_at', 'organisation_code'], rows.slaKeuzes);
+        await this.insert(tx, 'question_sla_keuzes', ['question_id', 'kind', 'round', 'keuze_id', 'theme_id', 'theme_first', 'measured_days', 'met', 'submitted_at', 'organisation_code', 'period_quarter'], rows.slaKeuzes);
         await this.insert(tx, 'sla_events', ['id', 'question_id', 'kind', 'round', 'type', 'occurred_at', 'details'], rows.slaEvents);
       });
       if (end === n || (end / CHUNK) % 20 === 0) this.log(`Questions: ${end} of ${n} (${Math.round((Date.now() - started) / 1000)} s)`);
@@ -567,8 +567,8 @@ export class DemoSeeder {
       { time, priority, targets: policies.get(priority) ?? policies.get('normal')!, now: this.now },
     );
     const dims = dimensionsOf(submittedAt, org, assignee);
-    for (const k of keuzeRowsOf({ id, submittedAt, organisationCode: org.code }, keuzeIds.map((keuzeId) => ({ keuzeId, themeId: keuzeTheme.get(keuzeId)! })), clocks)) {
-      rows.slaKeuzes.push([k.questionId, k.kind, k.round, k.keuzeId, k.themeId, this.bool(k.themeFirst), k.measuredDays, this.bool(k.met), this.ts(k.submittedAt), k.organisationCode]);
+    for (const k of keuzeRowsOf({ id, submittedAt, organisationCode: org.code }, keuzeIds.map((keuzeId) => ({ keuzeId, themeId: keuzeTheme.get(keuzeId)! })), clocks.map((c) => ({ ...c, periodQuarter: dims.periodQuarter })))) {
+      rows.slaKeuzes.push([k.questionId, k.kind, k.round, k.keuzeId, k.themeId, this.bool(k.themeFirst), k.measuredDays, this.bool(k.met), this.ts(k.submittedAt), k.organisationCode, k.periodQuarter]);
     }
     for (const c of clocks) {
       const end = c.stoppedAt && c.stoppedAt < this.now ? c.stoppedAt : this.now;

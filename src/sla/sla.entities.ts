@@ -199,6 +199,10 @@ export class QuestionSlaKeuze {
 
   @Column('varchar', { length: 20 })
   organisationCode: string;
+
+  /** The quarter of submission (YYYYQ, Europe/Amsterdam), as on the clock: percentiles of one quarter read its index. */
+  @Column('integer')
+  periodQuarter: number;
 }
 
 /** What happened to a clock, derived from the question's timeline (rewritten when recomputed). */

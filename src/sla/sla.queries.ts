@@ -10,8 +10,8 @@ import type { DatabaseKind } from '../config/app-config.js';
 
 /** Indexes of question_sla: one per statistics dimension, and two for the totals. */
 export type SlaClockIndex = 'organisation_type' | 'province_code' | 'period_month' | 'period_quarter' | 'assignee_id' | 'percentiles';
-/** Indexes of question_sla_keuzes: by keuze, by theme. */
-export type SlaKeuzeClockIndex = 'keuze' | 'theme';
+/** Indexes of question_sla_keuzes: by keuze, by theme, and each within one quarter of submission. */
+export type SlaKeuzeClockIndex = 'keuze' | 'theme' | 'keuze_quarter' | 'theme_quarter';
 
 /**
  * Derived table, one row per clock: question_id, kind, round, measured_days (working days, NULL
@@ -28,9 +28,9 @@ export function slaClockRows(kind: DatabaseKind, index?: SlaClockIndex): string 
 /**
  * Derived table, one row per clock and keuze of its question: question_id, kind, round, keuze_id,
  * theme_id, theme_first (the question's lowest keuze of that theme), measured_days, met,
- * submitted_at, organisation_code.
+ * submitted_at, organisation_code, period_quarter (YYYYQ).
  */
 export function slaKeuzeClockRows(kind: DatabaseKind, index?: SlaKeuzeClockIndex): string {
   const hint = kind === 'sqlite' && index ? ` INDEXED BY idx_question_sla_keuzes_${index}` : '';
-  return `(SELECT question_id, kind, round, keuze_id, theme_id, theme_first, measured_days, met, submitted_at, organisation_code FROM question_sla_keuzes${hint})`;
+  return `(SELECT question_id, kind, round, keuze_id, theme_id, theme_first, measured_days, met, submitted_at, organisation_code, period_quarter FROM question_sla_keuzes${hint})`;
 }

@@ -19,7 +19,7 @@ describe('SLA helpers', () => {
       { keuzeId: 22, themeId: 5 },
       { keuzeId: 21, themeId: 5 },
       { keuzeId: 25, themeId: 6 },
-    ], [{ kind: 'answer', round: 0, measuredDays: 1.5, met: true }]);
+    ], [{ kind: 'answer', round: 0, measuredDays: 1.5, met: true, periodQuarter: 19701 }]);
     expect(rows.map((r) => [r.keuzeId, r.themeId, r.themeFirst, r.measuredDays])).toEqual([
       [21, 5, true, 1.5],
       [22, 5, false, 1.5],

@@ -90,7 +90,7 @@ export function dimensionsOf(submittedAt: Date, organisation: { code: string; ty
 export function keuzeRowsOf(
   question: { id: string; submittedAt: Date; organisationCode: string },
   keuzes: { keuzeId: number; themeId: number }[],
-  clocks: Pick<QuestionSla, 'kind' | 'round' | 'measuredDays' | 'met'>[],
+  clocks: Pick<QuestionSla, 'kind' | 'round' | 'measuredDays' | 'met' | 'periodQuarter'>[],
 ): QuestionSlaKeuze[] {
   const sorted = [...keuzes].sort((a, b) => a.keuzeId - b.keuzeId);
   const firstOfTheme = new Set(sorted.filter((k, i) => sorted.findIndex((x) => x.themeId === k.themeId) === i).map((k) => k.keuzeId));
@@ -106,6 +106,7 @@ export function keuzeRowsOf(
       met: c.met,
       submittedAt: question.submittedAt,
       organisationCode: question.organisationCode,
+      periodQuarter: c.periodQuarter,
     })),
   );
 }

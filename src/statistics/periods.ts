@@ -44,6 +44,17 @@ export function quartersBetween(fromDay: string, toDay: string): Period[] {
   return periods;
 }
 
+/**
+ * The quarter (YYYYQ, as the clocks' period_quarter) when [fromDay, toDay] is exactly one calendar
+ * quarter, else null: then "submitted in the period" is "submitted in that quarter".
+ */
+export function wholeQuarter(fromDay: string | null, toDay: string | null): number | null {
+  if (!fromDay || !toDay || !/^\d{4}-(01|04|07|10)-01$/.test(fromDay)) return null;
+  const nextFirst = nextMonth(fromDay, 3);
+  const last = new Date(Date.parse(`${nextFirst}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return toDay === last ? Number(fromDay.slice(0, 4)) * 10 + (Number(fromDay.slice(5, 7)) + 2) / 3 : null;
+}
+
 /** "1 januari 2026" */
 export function dutchDate(day: string): string {
   return `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;

@@ -13,7 +13,7 @@ import { SqlParams } from '../infra/database/sql.js';
 import { CELLS_TABLE, CELL_MEASURES, CLOCK_KINDS, measureColumn } from './cells-schema.js';
 import { QUESTION_COUNTS, StatisticsCells } from './statistics-cells.js';
 import { amsterdamMidnight, shiftDay } from '../common/clock.js';
-import { MAX_PERIODS, monthsBetween, quartersBetween, type Period } from './periods.js';
+import { MAX_PERIODS, monthsBetween, quartersBetween, wholeQuarter, type Period } from './periods.js';
 import {
   AGE_BUCKETS,
   OPEN_STATUSES,
@@ -453,7 +453,8 @@ export class StatisticsService {
   }
 
   /** Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze copy. */
-  private clockSource(by: BreakdownDimension | null, p: SqlParams, totals?: SlaClockIndex): ClockSource {
+  /** `quarterly`: per keuze or theme, read from the index of one quarter's clocks (see `percentiles`). */
+  private clockSource(by: BreakdownDimension | null, p: SqlParams, totals?: SlaClockIndex, quarterly = false): ClockSource {
     const kind = this.db.kind;
     const asText = (key: string): unknown => (key === '' ? null : key);
     const asNumber = (key: string): unknown => (key === '' ? null : Number(key.replace(/\D/g, '')));
@@ -469,9 +470,9 @@ export class StatisticsService {
       case null:
         return { from: slaClockRows(kind, totals), perKeuze: false, column: null, extra: [], key: () => 'all', raw: () => 'all' };
       case 'keuze':
-        return { from: slaKeuzeClockRows(kind, 'keuze'), perKeuze: true, column: 's.keuze_id', extra: [], key: keyOf, raw: asNumber };
+        return { from: slaKeuzeClockRows(kind, quarterly ? 'keuze_quarter' : 'keuze'), perKeuze: true, column: 's.keuze_id', extra: [], key: keyOf, raw: asNumber };
       case 'theme':
-        return { from: slaKeuzeClockRows(kind, 'theme'), perKeuze: true, column: 's.theme_id', extra: [`s.theme_first = ${p.bool(true)}`], key: keyOf, raw: asNumber };
+        return { from: slaKeuzeClockRows(kind, quarterly ? 'theme_quarter' : 'theme'), perKeuze: true, column: 's.theme_id', extra: [`s.theme_first = ${p.bool(true)}`], key: keyOf, raw: asNumber };
       case 'organisationType':
         return single('organisation_type');
       case 'province':
@@ -529,16 +530,21 @@ export class StatisticsService {
    */
   private async percentiles(filter: ResolvedFilter, by: BreakdownDimension | null, groups: Row[], medianOnly = false): Promise<void> {
     const p = new SqlParams(this.db.kind);
-    let src = this.clockSource(by, p, 'percentiles');
-    let rowFilter = filter;
+    // Exactly one quarter (the dashboard, the quarterly overview, the secretariat's key figures):
+    // its clocks in value order from the quarter indexes, instead of every clock of the kind and
+    // group in value order, each tested for its submission date.
+    const quarter = by === null || by === 'keuze' || by === 'theme' ? wholeQuarter(filter.fromDay, filter.toDay) : null;
+    const inQuarter = quarter === null ? [] : [`s.period_quarter = ${p.add(quarter)}`];
+    let src = this.clockSource(by, p, quarter === null ? 'percentiles' : 'period_quarter', quarter !== null);
+    let rowFilter: ResolvedFilter = quarter === null ? filter : { ...filter, start: null, end: null };
     let tag: string[] = [];
     if (!by && (filter.keuzeId === undefined) !== (filter.themeId === undefined)) {
       // One keuze or theme: its clocks in the per-keuze copy, in value order, instead of every clock
       // tested for the keuze or theme (an EXISTS per index entry).
       const keuze = filter.keuzeId !== undefined;
-      src = this.clockSource(keuze ? 'keuze' : 'theme', p);
+      src = this.clockSource(keuze ? 'keuze' : 'theme', p, undefined, quarter !== null);
       tag = [`${src.column} = ${p.add(keuze ? filter.keuzeId : filter.themeId)}`];
-      rowFilter = { ...filter, keuzeId: undefined, themeId: undefined };
+      rowFilter = { ...rowFilter, keuzeId: undefined, themeId: undefined };
     }
     const c: Columns = { id: 's.question_id', submitted: 's.submitted_at', org: 's.organisation_code' };
     const parts: string[] = [];
@@ -552,7 +558,7 @@ export class StatisticsService {
       ] as const;
       for (const [field, rank] of medianOnly ? ranks.slice(0, 1) : ranks) {
         const group = by ? [`${src.column} = ${p.add(row.raw)}`] : tag;
-        const where = [`s.kind = ${p.add(row.kind)}`, ...group, 's.measured_days IS NOT NULL', ...src.extra, ...this.where(rowFilter, p, c)];
+        const where = [`s.kind = ${p.add(row.kind)}`, ...group, ...inQuarter, 's.measured_days IS NOT NULL', ...src.extra, ...this.where(rowFilter, p, c)];
         // The k-th smallest of n is the (n − k + 1)-th largest: step through the index from the nearer
         // end (the p90 from the top: a tenth of the entries instead of nine tenths).
         const fromTop = rank > n - rank + 1;

@@ -1,0 +1,33 @@
+import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
+import { isPostgres } from './support.js';
+
+/**
+ * The percentiles of one quarter (the dashboard, the quarterly overview, the secretariat's key
+ * figures) walked every clock of a keuze or theme in value order, testing each submission date.
+ * The per-keuze clock copies now carry their quarter of submission, as the clocks already do, and
+ * two indexes put a quarter's clocks of one keuze or theme together in value order.
+ */
+export class QuarterPercentiles1795823380140 implements MigrationInterface {
+  name = 'QuarterPercentiles1795823380140';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE question_sla_keuzes ADD COLUMN period_quarter integer NOT NULL DEFAULT 0');
+    await runner.query(
+      isPostgres(runner)
+        ? `UPDATE question_sla_keuzes k SET period_quarter = s.period_quarter
+             FROM question_sla s WHERE s.question_id = k.question_id AND s.kind = k.kind AND s.round = k.round`
+        : `UPDATE question_sla_keuzes SET period_quarter = (SELECT s.period_quarter FROM question_sla s
+             WHERE s.question_id = question_sla_keuzes.question_id AND s.kind = question_sla_keuzes.kind AND s.round = question_sla_keuzes.round)`,
+    );
+    await runner.createIndices('question_sla_keuzes', [
+      new TableIndex({ name: 'idx_question_sla_keuzes_keuze_quarter', columnNames: ['kind', 'keuze_id', 'period_quarter', 'measured_days', 'organisation_code'] }),
+      new TableIndex({ name: 'idx_question_sla_keuzes_theme_quarter', columnNames: ['kind', 'theme_id', 'theme_first', 'period_quarter', 'measured_days', 'organisation_code'] }),
+    ]);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropIndex('question_sla_keuzes', 'idx_question_sla_keuzes_theme_quarter');
+    await runner.dropIndex('question_sla_keuzes', 'idx_question_sla_keuzes_keuze_quarter');
+    await runner.dropColumn('question_sla_keuzes', 'period_quarter');
+  }
+}
