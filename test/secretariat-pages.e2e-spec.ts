@@ -334,6 +334,8 @@ describe('secretariat pages: mails, knowledge gaps and audit (e2e)', () => {
     const page = await get('/secretariaat/audit?action=knowledge.article').expect(200);
     expect(page.text).toContain('knowledge.article.create');
     expect(page.text).toContain(`Sanne ${ESCAPED}`);
+    // Details read as one "key: value" line each (JSON stays in the CSV).
+    expect(page.text).toMatch(/<td class="pre-wrap audit-details">sourceQuestionId: null\nremovedPersonalData: \d+<\/td>/);
     expect(page.text).not.toContain(HOSTILE);
     const csvHref = /href="(\/secretariaat\/audit\.csv[^"]*)"/.exec(page.text)![1].replace(/&amp;/g, '&');
     expect(csvHref).toBe('/secretariaat/audit.csv?action=knowledge.article');

@@ -222,5 +222,9 @@ function auditRow(e: AuditEventDto, names: Map<string, string>) {
     object: `${e.objectType}${e.objectId ? ` ${e.objectId}` : ''}`,
     result: RESULT_TEXT[e.result] ?? e.result,
     details: e.details ? JSON.stringify(e.details) : '',
+    // On the page one "key: value" line per detail, which reads (and wraps) better than JSON.
+    detailLines: Object.entries(e.details ?? {})
+      .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join('\n'),
   };
 }
