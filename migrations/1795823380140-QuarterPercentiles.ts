@@ -23,6 +23,8 @@ export class QuarterPercentiles1795823380140 implements MigrationInterface {
       new TableIndex({ name: 'idx_question_sla_keuzes_keuze_quarter', columnNames: ['kind', 'keuze_id', 'period_quarter', 'measured_days', 'organisation_code'] }),
       new TableIndex({ name: 'idx_question_sla_keuzes_theme_quarter', columnNames: ['kind', 'theme_id', 'theme_first', 'period_quarter', 'measured_days', 'organisation_code'] }),
     ]);
+    // Every row was rewritten: fresh statistics, so the planner knows the new column (VACUUM cannot run in the migration's transaction).
+    if (isPostgres(runner)) await runner.query('ANALYZE question_sla_keuzes');
   }
 
   async down(runner: QueryRunner): Promise<void> {
