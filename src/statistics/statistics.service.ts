@@ -452,8 +452,10 @@ export class StatisticsService {
     return rows.map((r) => ({ g: src.key(r.g), raw: r.g, kind: String(r.kind), n: num(r.n), met: num(r.met), verdicts: num(r.verdicts) }));
   }
 
-  /** Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze copy. */
-  /** `quarterly`: per keuze or theme, read from the index of one quarter's clocks (see `percentiles`). */
+  /**
+   * Where the clocks of a breakdown come from: question_sla with a dimension column, or its per-keuze
+   * copy; `quarterly`: per keuze or theme from the index of one quarter's clocks (see `percentiles`).
+   */
   private clockSource(by: BreakdownDimension | null, p: SqlParams, totals?: SlaClockIndex, quarterly = false): ClockSource {
     const kind = this.db.kind;
     const asText = (key: string): unknown => (key === '' ? null : key);
