@@ -503,7 +503,10 @@ export class StatisticsService {
     const p = new SqlParams(this.db.kind);
     const src = this.clockSource(by, p);
     const perKeuze = src.perKeuze;
-    const where = [...src.extra, ...this.where(filter, p, c)];
+    // Per keuze, the filter is on the clock (the same question, submission and organisation as its
+    // copies): PostgreSQL then estimates the few open clocks well and looks up their copies, instead
+    // of scanning every copy in the period for a hash join.
+    const where = [...src.extra, ...this.where(filter, p, perKeuze ? { id: 'o.question_id', submitted: 'o.submitted_at', org: 'o.organisation_code' } : c)];
     const overdue: Row[] = await this.db.reader.query(
       `SELECT ${src.column ?? "'all'"} AS g, s.kind AS kind, count(*) AS n
          FROM ${perKeuze ? `${slaClockRows(this.db.kind)} o JOIN ${slaKeuzeClockRows(this.db.kind)} s ON s.question_id = o.question_id AND s.kind = o.kind AND s.round = o.round` : `${slaClockRows(this.db.kind)} s`}
