@@ -56,14 +56,14 @@ describe('Replies by e-mail (e2e: SMTP listener, dovecot IMAP)', () => {
   const question = async (id: string) => (await t.http.get(`/api/v1/questions/${id}`).set(coordinator.auth).expect(200)).body;
 
   /** A question waiting for the requester, and the clarification mail they got. */
-  async function awaitingRequester(): Promise<{ id: string; reference: string; mail: ParsedMail }> {
-    const created = await t.http.post('/api/v1/questions').set(requester.auth).send({ title: `Peilbeheer ${randomUUID()}`, body: 'Hoe hoog mag het peil?', keuzeIds: [25] }).expect(201);
+  async function awaitingRequester(asker = requester): Promise<{ id: string; reference: string; mail: ParsedMail }> {
+    const created = await t.http.post('/api/v1/questions').set(asker.auth).send({ title: `Peilbeheer ${randomUUID()}`, body: 'Hoe hoog mag het peil?', keuzeIds: [25] }).expect(201);
     await t.drain();
     const { id, reference } = await question(created.body.id);
     await act(expert, id, 'accept').expect(200);
     await act(expert, id, 'clarification-request', { message: 'Over welke polder gaat het?' }).expect(200);
     await t.drain();
-    const mail = await smtp.waitFor((m) => sentTo(requester.user.email)(m) && (m.subject ?? '').startsWith(`[${reference}]`) && (m.text ?? '').includes('Over welke polder'));
+    const mail = await smtp.waitFor((m) => sentTo(asker.user.email)(m) && (m.subject ?? '').startsWith(`[${reference}]`) && (m.text ?? '').includes('Over welke polder'));
     return { id, reference, mail };
   }
 
@@ -137,6 +137,19 @@ describe('Replies by e-mail (e2e: SMTP listener, dovecot IMAP)', () => {
     expect((await question(id)).status).toBe('awaiting_requester');
   });
 
+  it('sends a reply of a recipient deactivated since to triage, with that reason', async () => {
+    const leaver = await signInAs(t, { roles: ['requester'], email: 'vertrokken@amsterdam.nl' });
+    const secretariat = await signInAs(t, { roles: ['secretariat'] });
+    const { id, reference, mail } = await awaitingRequester(leaver);
+    await t.http.post(`/api/v1/users/${leaver.user.id}/deactivate`).set(secretariat.auth).expect(200);
+    const messageId = await reply('gmail-nl.eml', replyToOf(mail), reference, leaver.user.email);
+    await t.drain();
+    const [row] = await rowsFor(messageId);
+    expect(row).toMatchObject({ status: 'triage', questionId: id, triageReason: 'recipient_deactivated' });
+    expect(row.detail).toBe('vertrokken@amsterdam.nl, voor wie het antwoordadres is gemaakt, is gedeactiveerd (afzender vertrokken@amsterdam.nl)');
+    expect((await question(id)).status).toBe('awaiting_requester');
+  });
+
   it('sends a reply from another sender to the coordinators’ triage, not onto the question', async () => {
     const { id, reference, mail } = await awaitingRequester();
     const sent = smtp.messages.length;
@@ -146,10 +159,10 @@ describe('Replies by e-mail (e2e: SMTP listener, dovecot IMAP)', () => {
     expect(after.status).toBe('awaiting_requester');
     expect(after.messages.some((m: { body: string }) => m.body.includes('perceel 12'))).toBe(false);
     const [row] = await rowsFor(messageId);
-    expect(row).toMatchObject({ status: 'triage', questionId: id });
+    expect(row).toMatchObject({ status: 'triage', questionId: id, triageReason: 'sender_mismatch' });
     expect(row.detail).toContain('iemand.anders@amsterdam.nl');
     const triage = (await t.http.get('/api/v1/inbound-mail/messages?status=triage').set(coordinator.auth).expect(200)).body;
-    expect(triage.map((r: { id: string }) => r.id)).toContain(row.id);
+    expect(triage.find((r: { id: string }) => r.id === row.id)).toMatchObject({ status: 'triage', triageReason: 'sender_mismatch' });
     const original = await t.http.get(`/api/v1/inbound-mail/messages/${row.id}/original`).set(coordinator.auth).expect(200);
     expect(original.headers['content-type']).toMatch(/message\/rfc822/);
     await t.http.get('/api/v1/inbound-mail/messages').set(requester.auth).expect(403);

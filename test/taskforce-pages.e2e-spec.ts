@@ -258,11 +258,11 @@ describe('taskforce pages: /werkvoorraad, /triage and the staff question page (e
       const raw = `From: x@voorbeeld.nl\r\nSubject: Reactie ${HOSTILE}\r\n\r\nDit is mijn reactie.\r\n`;
       const mail = (overrides: Partial<InboundMessage>): InboundMessage => ({
         id: randomUUID(), messageKey: `<${randomUUID()}@voorbeeld.nl>`, source: 'smtp', envelopeFrom: null, envelopeTo: [], raw: Buffer.from(raw).toString('base64'), size: raw.length,
-        status: 'triage', detail: null, senderEmail: null, subject: null, questionId: null, userId: null, attempts: 1,
+        status: 'triage', detail: null, triageReason: null, senderEmail: null, subject: null, questionId: null, userId: null, attempts: 1,
         receivedAt: new Date('2026-12-07T13:05:00Z'), claimedAt: null, processedAt: new Date('2026-12-07T13:05:01Z'), ...overrides,
       });
-      const mismatch = mail({ senderEmail: `ander${HOSTILE}@voorbeeld.nl`, subject: `Re: vraag ${HOSTILE}`, questionId: id, detail: `afzender ander@voorbeeld.nl is niet ${requester.user.email}, voor wie het antwoordadres is gemaakt` });
-      const failed = mail({ receivedAt: new Date('2026-12-07T14:00:00Z'), senderEmail: 'jan@voorbeeld.nl', subject: null, questionId: randomUUID(), detail: 'niet geplaatst: de vraag is ingetrokken' });
+      const mismatch = mail({ senderEmail: `ander${HOSTILE}@voorbeeld.nl`, subject: `Re: vraag ${HOSTILE}`, questionId: id, triageReason: 'sender_mismatch', detail: `afzender ander@voorbeeld.nl is niet ${requester.user.email}, voor wie het antwoordadres is gemaakt` });
+      const failed = mail({ receivedAt: new Date('2026-12-07T14:00:00Z'), senderEmail: 'jan@voorbeeld.nl', subject: null, questionId: randomUUID(), triageReason: 'not_posted', detail: 'niet geplaatst: de vraag is ingetrokken' });
       const posted = mail({ status: 'posted', senderEmail: 'geplaatst@voorbeeld.nl', subject: 'Geplaatst', questionId: id, detail: 'als bericht' });
       // One row per insert: TypeORM re-reads the default columns of a multi-row insert and merges them
       // back by position, not by id, which can swap the ids of the objects in hand.

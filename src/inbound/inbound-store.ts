@@ -6,7 +6,7 @@ import { insertRows } from '../infra/database/sql.js';
 import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { questionHeadings } from '../questions/index.js';
-import { InboundMessage } from './inbound.entities.js';
+import { InboundMessage, type TriageReason } from './inbound.entities.js';
 
 /** A reply waiting for a coordinator, as the triage page lists it. Sender and subject are as received: untrusted. */
 export interface TriageMail {
@@ -45,7 +45,7 @@ export class InboundStore {
   /** The newest `limit` replies in status `triage`, newest first, with the question they name. */
   async triage(limit: number): Promise<TriageMail[]> {
     const rows = await this.db.manager.find(InboundMessage, {
-      select: { id: true, detail: true, senderEmail: true, subject: true, questionId: true, receivedAt: true },
+      select: { id: true, detail: true, triageReason: true, senderEmail: true, subject: true, questionId: true, receivedAt: true },
       where: { status: 'triage' },
       order: { receivedAt: 'DESC', id: 'ASC' },
       take: limit,
@@ -58,7 +58,7 @@ export class InboundStore {
       senderEmail: r.senderEmail,
       subject: r.subject,
       question: (r.questionId && questions.get(r.questionId)) || null,
-      reason: triageReasonOf(r.detail),
+      reason: r.triageReason ? TRIAGE_REASON_TEXT[r.triageReason] : TRIAGE_REASON_UNKNOWN,
       detail: r.detail,
     }));
   }
@@ -81,6 +81,7 @@ export class InboundStore {
       size: mail.raw.length,
       status: 'received',
       detail: null,
+      triageReason: null,
       senderEmail: null,
       subject: null,
       questionId: null,
@@ -112,12 +113,11 @@ export function messageKeyOf(raw: Buffer): string {
   return id ? id.toLowerCase() : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
-/** Why a reply went to triage, from the detail InboundProcessor recorded (its wording is kept in step). */
-export function triageReasonOf(detail: string | null): string {
-  if (detail?.startsWith('afzender ')) {
-    return detail.endsWith('(gedeactiveerd)') ? 'afzender komt niet overeen met de ontvanger van de e-mail, of die is gedeactiveerd' : 'afzender komt niet overeen met de ontvanger van de e-mail';
-  }
-  if (detail?.startsWith('de vraag bestaat niet meer')) return 'de vraag bestaat niet meer of de ontvanger mag haar niet meer zien';
-  if (detail?.startsWith('niet geplaatst:')) return 'de reactie kon niet bij de vraag worden geplaatst';
-  return 'de reactie moet door een coördinator worden bekeken';
-}
+/** Why a reply went to triage, as the coordinators' list says it. */
+const TRIAGE_REASON_TEXT: Record<TriageReason, string> = {
+  sender_mismatch: 'afzender komt niet overeen met de ontvanger van de e-mail',
+  recipient_deactivated: 'de ontvanger van de e-mail is gedeactiveerd',
+  question_gone: 'de vraag bestaat niet meer of de ontvanger mag haar niet meer zien',
+  not_posted: 'de reactie kon niet bij de vraag worden geplaatst',
+};
+const TRIAGE_REASON_UNKNOWN = 'de reactie moet door een coördinator worden bekeken';

@@ -6,7 +6,7 @@ import { Roles } from '../common/access.js';
 import { NotFoundError } from '../common/domain-errors.js';
 import { Database } from '../infra/database/database.service.js';
 import { UuidPipe } from '../infra/http/validation.js';
-import { FailingAddress, INBOUND_STATUSES, InboundMessage, type InboundStatus } from './inbound.entities.js';
+import { FailingAddress, INBOUND_STATUSES, InboundMessage, TRIAGE_REASONS, type InboundStatus, type TriageReason } from './inbound.entities.js';
 
 export class InboundQuery {
   @ApiPropertyOptional({ enum: INBOUND_STATUSES, description: 'Only mails with this outcome, e.g. `triage`.' })
@@ -18,6 +18,7 @@ export class InboundMessageDto {
   @ApiProperty({ description: 'Id of the received mail.' }) id: string;
   @ApiProperty({ enum: INBOUND_STATUSES, description: 'What became of it (see src/inbound/inbound.entities.ts): posted, triage, auto_reply, bounce, …' }) status: InboundStatus;
   @ApiProperty({ nullable: true, type: String, description: 'Why it ended as it did.' }) detail: string | null;
+  @ApiProperty({ nullable: true, enum: TRIAGE_REASONS, description: 'In status `triage`: why a coordinator is needed.' }) triageReason: TriageReason | null;
   @ApiProperty({ nullable: true, type: String, description: 'The From address, once processed.' }) senderEmail: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The subject, once processed.' }) subject: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The question its reply address names.' }) questionId: string | null;
@@ -52,7 +53,7 @@ export class InboundController {
   @ApiOkResponse({ type: [InboundMessageDto] })
   async list(@Query() query: InboundQuery): Promise<InboundMessageDto[]> {
     const rows = await this.db.manager.find(InboundMessage, {
-      select: { id: true, status: true, detail: true, senderEmail: true, subject: true, questionId: true, source: true, size: true, receivedAt: true, processedAt: true },
+      select: { id: true, status: true, detail: true, triageReason: true, senderEmail: true, subject: true, questionId: true, source: true, size: true, receivedAt: true, processedAt: true },
       where: query.status ? { status: query.status } : {},
       order: { receivedAt: 'DESC', id: 'ASC' },
       take: 200,
@@ -61,6 +62,7 @@ export class InboundController {
       id: r.id,
       status: r.status,
       detail: r.detail,
+      triageReason: r.triageReason,
       senderEmail: r.senderEmail,
       subject: r.subject,
       questionId: r.questionId,

@@ -15,6 +15,13 @@ export const INBOUND_STATUSES = ['received', 'processing', 'posted', 'triage', '
 export type InboundStatus = (typeof INBOUND_STATUSES)[number];
 
 /**
+ * Why a reply is in `triage`: the sender is not the recipient the address was made for (or that
+ * recipient is deactivated), the question is gone or no longer visible to them, or posting it failed.
+ */
+export const TRIAGE_REASONS = ['sender_mismatch', 'recipient_deactivated', 'question_gone', 'not_posted'] as const;
+export type TriageReason = (typeof TRIAGE_REASONS)[number];
+
+/**
  * One mail received by the SMTP listener or from the IMAP mailbox, stored raw before it is
  * acknowledged, so nothing is lost; `messageKey` (the Message-ID) is unique, so a mail delivered
  * twice is stored and processed once. The raw message stays for staff (the full original).
@@ -54,6 +61,10 @@ export class InboundMessage {
   /** Why it ended as it did (for staff), e.g. the sender who did not match. */
   @Column('text', { nullable: true })
   detail: string | null;
+
+  /** In status `triage`: why, for the coordinators' list (the detail names the addresses). */
+  @Column('varchar', { length: 30, nullable: true })
+  triageReason: TriageReason | null;
 
   /** The From address (lower-cased), known once processed; the per-sender limit counts by it. */
   @Column('varchar', { length: 320, nullable: true })

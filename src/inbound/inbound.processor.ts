@@ -10,7 +10,7 @@ import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { NotificationsService, type NotifyInput, type ReplyMode } from '../notifications/index.js';
 import { bounceReport, headerRecipients, isAutoReply, senderOf } from './classify.js';
-import { FailingAddress, InboundMessage, type InboundStatus } from './inbound.entities.js';
+import { FailingAddress, InboundMessage, type InboundStatus, type TriageReason } from './inbound.entities.js';
 import { QuestionReplies } from './question-replies.js';
 import { ReplyAddresses, type BounceTarget, type ReplyTarget } from './reply-addresses.js';
 import { bodyText, replyText } from './reply-text.js';
@@ -19,6 +19,7 @@ import { bodyText, replyText } from './reply-text.js';
 interface Outcome {
   status: Exclude<InboundStatus, 'received' | 'processing'>;
   detail: string;
+  triageReason?: TriageReason;
   senderEmail?: string | null;
   subject?: string | null;
   questionId?: string | null;
@@ -95,6 +96,7 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
         {
           status: outcome.status,
           detail: outcome.detail.slice(0, 2000),
+          triageReason: outcome.triageReason ?? null,
           senderEmail: outcome.senderEmail ?? null,
           subject: outcome.subject?.slice(0, 1000) ?? null,
           questionId: outcome.questionId ?? null,
@@ -146,12 +148,14 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
     const author = await this.replies.author(target.userId);
     if (!author) return { ...base, questionId: target.questionId, status: 'rejected', detail: 'de ontvanger voor wie het antwoordadres is gemaakt bestaat niet meer' };
     const ids = { questionId: target.questionId, userId: author.id };
-    // The triage details' openings are read back by triageReasonOf (inbound-store.ts).
-    if (sender !== author.email.toLowerCase() || !author.active) {
-      return { ...base, ...ids, status: 'triage', detail: `afzender ${sender ?? '(geen)'} is niet ${author.email}, voor wie het antwoordadres is gemaakt${author.active ? '' : ' (gedeactiveerd)'}` };
+    if (!author.active) {
+      return { ...base, ...ids, status: 'triage', triageReason: 'recipient_deactivated', detail: `${author.email}, voor wie het antwoordadres is gemaakt, is gedeactiveerd (afzender ${sender ?? '(geen)'})` };
+    }
+    if (sender !== author.email.toLowerCase()) {
+      return { ...base, ...ids, status: 'triage', triageReason: 'sender_mismatch', detail: `afzender ${sender ?? '(geen)'} is niet ${author.email}, voor wie het antwoordadres is gemaakt` };
     }
     const question = await this.replies.question(author, target.questionId);
-    if (!question) return { ...base, ...ids, status: 'triage', detail: `de vraag bestaat niet meer of ${author.email} mag haar niet meer zien` };
+    if (!question) return { ...base, ...ids, status: 'triage', triageReason: 'question_gone', detail: `de vraag bestaat niet meer of ${author.email} mag haar niet meer zien` };
     const since = new Date(this.clock.now().getTime() - 3_600_000);
     const recent = await this.db.manager.count(InboundMessage, { where: { senderEmail: sender, receivedAt: MoreThanOrEqual(since), status: In(COUNTED), id: Not(row.id) } });
     if (recent >= this.config.inboundRepliesPerSenderPerHour) {
@@ -188,7 +192,7 @@ export class InboundProcessor implements OnModuleInit, OnModuleDestroy {
     try {
       if (!done.message) await this.replies.post(author, question.id, body, internal);
     } catch (error) {
-      if (error instanceof DomainError) return { ...base, ...ids, status: 'triage', detail: `niet geplaatst: ${error.message}` };
+      if (error instanceof DomainError) return { ...base, ...ids, status: 'triage', triageReason: 'not_posted', detail: `niet geplaatst: ${error.message}` };
       throw error;
     }
     const refused: string[] = [];
