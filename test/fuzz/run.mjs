@@ -142,13 +142,15 @@ async function fuzzDatabase(kind) {
       if (answer.error && status !== 'CLIENT') problems.push(`no complete answer: ${answer.error}`);
       if (status === 'CLIENT') problems.push(answer.error);
       if (typeof status === 'number' && status >= 500) problems.push(`server error ${status}`);
-      // The API answers errors as problem+json whatever the client accepts; a path outside it (such
-      // as /API/V1/…, routes are case-sensitive) may answer a browser with an HTML page instead.
-      const api = !request.page && (request.path.startsWith('/api/') || !/text\/html/.test(request.headers.accept ?? ''));
+      // The API answers errors as problem+json whatever the client accepts, also to a browser that
+      // follows a page's download link into it; a path outside it (such as /API/V1/…, routes are
+      // case-sensitive) may answer a browser with an HTML page instead.
+      const apiPath = request.path.startsWith('/api/');
+      const api = apiPath || (!request.page && !/text\/html/.test(request.headers.accept ?? ''));
       if (typeof status === 'number' && status >= 400 && api && !type.startsWith('application/problem+json')) problems.push(`error answered as ${type || 'no content type'}, not application/problem+json`);
       if (typeof status === 'number' && status >= 400 && !api && !request.page && !/^(application\/problem\+json|text\/html)/.test(type)) problems.push(`error answered as ${type || 'no content type'}, neither problem+json nor a page`);
-      // A browser asked: an error is a page people can read, a redirect stays on this site.
-      if (request.page && typeof status === 'number' && status >= 400 && !type.startsWith('text/html')) problems.push(`page error answered as ${type || 'no content type'}, not an HTML page`);
+      // A browser asked for a page: an error is a page people can read, a redirect stays on this site.
+      if (request.page && !apiPath && typeof status === 'number' && status >= 400 && !type.startsWith('text/html')) problems.push(`page error answered as ${type || 'no content type'}, not an HTML page`);
       const location = String(headers.location ?? '');
       if (request.page && typeof status === 'number' && status >= 300 && status < 400 && !/^\/(?![/\\])/.test(location)) problems.push(`redirect off this origin: ${excerpt(location, 100)}`);
       if (request.page && typeof status === 'number') harvestPage(pools, request, answer);
