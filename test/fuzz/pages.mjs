@@ -29,7 +29,21 @@ const ACTIONS = {
   reopen: ['reason'],
   rating: ['score', 'comment', 'consent'],
   withdraw: ['confirm'],
+  refer: ['to', 'reason'],
 };
+/** The actions of the taskforce: their forms carry the question's version (vraag.njk's versionFields). */
+const STAFF_ACTIONS = ['accept', 'decline', 'clarification-request', 'answer', 'refer'];
+
+/** Days as the date fields take them (JJJJ-MM-DD), and ones they must refuse. */
+const DAYS = ['2026-01-01', '2026-04-01', '2026-06-30', '2026-10-01', '2026-12-31', '2027-03-31'];
+const FUTURE_DAYS = ['2027-01-04', '2027-02-15', '2027-04-27', '2027-05-05', '2027-12-27', '2028-01-03'];
+const ODD_DAYS = ['2026-02-30', '2026-13-01', '01-01-2026', '2026-1-1', '20260101', '0000-01-01', '99999-01-01', 'gisteren', '2026-01-01T00:00:00Z', ' '];
+const ROLE_VALUES = ['requester', 'expert', 'coordinator', 'secretariat'];
+const ODD_ROLES = ['admin', 'Expert', 'secretariaat', '', 'requester,expert', '__proto__'];
+const ORGANISATION_CODES = ['GM0363', 'GM0599', 'MIN-IENW', 'PV25', 'WS0155'];
+const ODD_ORGANISATION_CODES = ['G', 'gm 0363', 'GM0363!', 'x'.repeat(21), '--', ''];
+/** A loaded-at time for a staff form whose page the fuzzer did not see (vraag.njk's hidden `geladen`). */
+const SOME_LOADED_AT = '2026-12-01T09:00:00.000Z';
 
 /** Where a page may send people back to after signing in: good ones and ones that must be refused. */
 const RETURN_PATHS = ['/vragen', '/kennisbank?q=dijk', '/vragen/nieuw', '//evil.example/', 'https://evil.example/', '/\\evil.example', '/%2F%2Fevil.example', 'javascript:alert(1)', '/vragen/../../etc', '"><fz-x>'];
@@ -92,6 +106,47 @@ export class PageGenerator {
       'POST /artikelen/{id}/bewerken': 5,
       'POST /artikelen/{id}/indienen': 1.5,
       'POST /artikelen/uit-vraag': 2,
+      // The taskforce: work lists and the staff forms of the question page.
+      'GET /werkvoorraad': 3,
+      'GET /triage': 3,
+      'POST /vragen/{id}/toewijzen': 3,
+      'POST /vragen/{id}/prioriteit': 2,
+      'POST /vragen/{id}/answer (editor)': 4,
+      // Public figures and the printable reports.
+      'GET /dashboard': 1.5,
+      'GET /dashboard/open-data.csv': 1,
+      'GET /reports/quarterly': 1.5,
+      // The secretariat's console.
+      'GET /secretariaat': 1.5,
+      'GET /secretariaat/statistieken': 2.5,
+      'GET /api/v1/statistics/export (download link)': 1,
+      'GET /secretariaat/artikelen': 1,
+      'GET /secretariaat/kennishiaten': 1.5,
+      'GET /secretariaat/gebruikers': 1.5,
+      'GET /secretariaat/gebruikers/{id}': 1.5,
+      'GET /secretariaat/kalender': 1,
+      'GET /secretariaat/audit': 2,
+      'GET /secretariaat/audit.csv': 1,
+      'GET /secretariaat/mails': 1,
+      'GET /secretariaat/toegangsverzoeken': 1,
+      'GET /secretariaat/aanmelddomeinen': 1,
+      'POST /secretariaat/gebruikers': 2.5,
+      'POST /secretariaat/gebruikers/{id}': 1,
+      'POST /secretariaat/gebruikers/{id}/afwezigheid': 1,
+      'POST /secretariaat/gebruikers/{id}/afwezigheid/{absenceId}/verwijderen': 0.5,
+      'POST /secretariaat/gebruikers/{id}/{action}': 1,
+      'POST /secretariaat/kalender/sluitingsdagen': 1.5,
+      'POST /secretariaat/kalender/sluitingsdagen/{day}/verwijderen': 1,
+      'POST /secretariaat/kalender/normen/{priority}': 1.5,
+      'POST /secretariaat/artikelen/{id}/publiceren': 1,
+      'POST /secretariaat/artikelen/{id}/terugsturen': 1,
+      'POST /secretariaat/artikelen/{id}/archiveren': 0.5,
+      'POST /secretariaat/toegangsverzoeken/{id}/goedkeuren': 1,
+      'POST /secretariaat/toegangsverzoeken/{id}/afwijzen': 0.5,
+      'POST /secretariaat/aanmelddomeinen': 1,
+      'POST /secretariaat/aanmelddomeinen/{domain}/verwijderen': 0.5,
+      'POST /secretariaat/mails/opnieuw': 0.5,
+      'POST /secretariaat/kennishiaten/artikel': 1,
     };
   }
 
@@ -117,6 +172,69 @@ export class PageGenerator {
 
   role() {
     return this.rng.weighted({ anonymous: 15, requester: 40, otherRequester: 8, expert: 20, coordinator: 10, secretariat: 7 });
+  }
+
+  /** Mostly the role a route is for, else any role, so the 401 and 403 answers are asked for too. */
+  roleFor(allowed, share = 0.75) {
+    return this.rng.chance(share) ? allowed : this.role();
+  }
+
+  /**
+   * A field as `[name, value, label]`: mostly one of `valid` (what the form offers or a person
+   * types), sometimes one of `odd` (what it must refuse) or hostile text.
+   */
+  opt(name, valid, odd, oddShare = 0.2) {
+    const rng = this.rng;
+    if (!rng.chance(oddShare)) return [name, rng.pick(valid), 'valid'];
+    if (!odd.length || rng.chance(0.3)) {
+      const [label, value] = this.hostile();
+      return [name, value, label];
+    }
+    const value = rng.pick(odd);
+    return [name, value, JSON.stringify(value).slice(0, 40)];
+  }
+
+  /** A real id of the first of `kinds` that has one (else a made-up one), or a hostile segment; `[segment, label]`. */
+  idOf(kinds, hostileShare = 0.08) {
+    const rng = this.rng;
+    if (rng.chance(hostileShare)) {
+      const [label, segment] = rng.pick(HOSTILE_SEGMENTS);
+      return [segment, label];
+    }
+    for (const kind of kinds) {
+      const value = rng.chance(0.9) ? this.pools.pick(rng, kind) : undefined;
+      if (value !== undefined) return [String(value), 'valid'];
+    }
+    return [rng.uuid(), 'unknown id'];
+  }
+
+  /**
+   * The hidden fields of a staff form on the question page (vraag.njk's `versionFields`): the
+   * version the page showed and when it was loaded, as harvested from the staff's own page views;
+   * sometimes stale (a 409 with what changed since), missing or garbage.
+   */
+  versionFields(questionId) {
+    const rng = this.rng;
+    const seen = this.pools.latest('questionVersion', questionId);
+    const version = seen?.version ?? rng.int(1, 6);
+    const loadedAt = seen?.loadedAt ?? SOME_LOADED_AT;
+    const mode = rng.weighted({ loaded: 70, stale: 10, missing: 7, garbage: 13 });
+    if (mode === 'missing') return [];
+    if (mode === 'stale') return [['version', String(Math.max(0, version - rng.int(1, 3))), 'stale version'], ['geladen', new Date(Date.parse(loadedAt) - 3_600_000).toISOString(), 'stale']];
+    if (mode === 'garbage') {
+      return [
+        ['version', rng.pick(['', 'x', '-1', '1.5', '1e3', '9999999999', '0x1', '<fz-x>', String(version + 50)]), 'garbage version'],
+        ['geladen', rng.pick([loadedAt, '', 'gisteren', '2026-02-30T25:00:00Z', '0', '"><fz-x>']), 'garbage'],
+      ];
+    }
+    return [['version', String(version), seen ? 'valid' : 'guessed version'], ['geladen', loadedAt, 'valid']];
+  }
+
+  /** A form post to a path with a made-up or hostile segment: that label first in the note. */
+  postTo(page, role, path, fields, pathLabel = 'valid') {
+    const request = this.post(page, role, path, fields);
+    request.note = [pathLabel === 'valid' ? '' : pathLabel, request.note].filter(Boolean).join(', ');
+    return request;
   }
 
   // -- building --
@@ -152,9 +270,12 @@ export class PageGenerator {
     return { query: out.length ? `?${encodePairs(out)}` : '', note: notes.join(', ') };
   }
 
+  /** A GET with `[name, value]` pairs (or `opt()`'s `[name, value, label]`, whose odd labels go in the note). */
   get(page, role, base, pairs = [], note = '') {
-    const { query, note: queryNote } = this.query(pairs.filter(([, v]) => v !== undefined));
-    return this.request(page, role, 'GET', base + query, [note, queryNote].filter(Boolean).join(', '));
+    const given = pairs.filter(([, v]) => v !== undefined);
+    const labels = given.filter(([, , label]) => label && label !== 'valid').map(([name, , label]) => `${name}: ${label}`);
+    const { query, note: queryNote } = this.query(given.map(([name, value]) => [name, value]));
+    return this.request(page, role, 'GET', base + query, [note, ...labels, queryNote].filter(Boolean).join(', '));
   }
 
   /**
@@ -395,17 +516,237 @@ export class PageGenerator {
         request.note = [request.note, fileLabel].filter(Boolean).join(', ');
         return request;
       }
+      // ---- the taskforce ----
+      case 'GET /werkvoorraad':
+      case 'GET /triage': {
+        const triage = route === 'GET /triage';
+        const pairs = [];
+        const groups = triage ? ['niet-te-routeren', 'overdracht', 'niet-geaccepteerd', 'termijn'] : ['nieuw', 'in-behandeling', 'wacht', 'beantwoord'];
+        if (rng.chance(0.5)) pairs.push(this.opt(triage ? 'reden' : 'groep', ['', ...groups], ['alles', 'NIEUW', 'unroutable', 'in_progress', triage ? 'nieuw' : 'termijn']));
+        if (rng.chance(0.4)) pairs.push(this.opt('prioriteit', ['', 'normaal', 'spoed'], ['urgent', 'normal', 'SPOED', 'x']));
+        if (rng.chance(0.3)) pairs.push(this.opt('keuze', ['', String(rng.int(1, 33)), '21', '25'], ['0', '34', '9999', '99999', '-1', '1.5', '1e3', 'abc', ' 21']));
+        if (rng.chance(0.5)) pairs.push(this.opt('sorteer', ['termijn', 'oudste', 'nieuwste', 'prioriteit', ''], ['deadline', 'TERMIJN', 'x', 'constructor']));
+        return this.get(route, this.roleFor(triage ? 'coordinator' : 'expert'), triage ? '/triage' : '/werkvoorraad', pairs);
+      }
+      case 'POST /vragen/{id}/toewijzen': {
+        const question = id();
+        const expert = rng.chance(0.7) ? this.actors.expert.id : rng.chance(0.5) ? (this.pools.pick(rng, 'user') ?? rng.uuid()) : rng.uuid();
+        const fields = [this.opt('expertId', [expert], ['', 'x', expert.toUpperCase(), `${expert}x`, this.actors.requester.id, '00000000-0000-0000-0000-000000000000']), ...this.versionFields(question)];
+        return this.post(route, this.roleFor('coordinator'), `/vragen/${question}/toewijzen`, fields);
+      }
+      case 'POST /vragen/{id}/prioriteit': {
+        const question = id();
+        const fields = [this.opt('priority', ['normal', 'urgent'], ['', 'spoed', 'normaal', 'URGENT', 'high']), ...this.versionFields(question)];
+        return this.post(route, this.roleFor('coordinator'), `/vragen/${question}/prioriteit`, fields);
+      }
+      case 'POST /vragen/{id}/answer (editor)': {
+        // The answer editor's buttons that show the form again: preview, both searches, inserting a
+        // link to an article or an earlier answer; the assignee presses them.
+        const question = id();
+        const [bl, body] = text(rng.pick(['Ja, **onder voorwaarden**: zie keuze 21.', '', 'Zie [dit artikel](/kennisbank/' + (this.pools.pick(rng, 'article') ?? rng.uuid()) + ').']));
+        const fields = [['body', body, bl]];
+        const step = rng.weighted({ voorbeeld: 4, artikelen: 3, eerder: 3, invoegen: 2, overnemen: 2 });
+        if (['voorbeeld', 'artikelen', 'eerder'].includes(step)) fields.push(this.opt('stap', [step], ['', 'versturen ', 'VOORBEELD'], 0.1));
+        if (step === 'artikelen' || step === 'invoegen' || rng.chance(0.3)) fields.push(this.opt('artikelzoek', ['bouwen uiterwaarden', 'dijk', 'rivier', ''], ['x'.repeat(300)], 0.3));
+        if (step === 'eerder' || step === 'overnemen' || rng.chance(0.3)) fields.push(this.opt('eerderzoek', ['uiterwaarden', 'bouwen', ''], ['x'.repeat(300)], 0.3));
+        if (step === 'invoegen') fields.push(this.opt('invoegen', [this.pools.pick(rng, 'article') ?? rng.uuid()], ['x', rng.uuid(), '../../etc', '00000000-0000-0000-0000-00000000000g'], 0.3));
+        if (step === 'overnemen') fields.push(this.opt('overnemen', [this.pools.pick(rng, 'question') ?? rng.uuid()], ['x', rng.uuid(), question], 0.3));
+        fields.push(...this.versionFields(question));
+        return this.post(route, this.roleFor('expert', 0.8), `/vragen/${question}/answer`, fields);
+      }
+
+      // ---- public figures and reports ----
+      case 'GET /dashboard':
+        return this.get(route, role, '/dashboard');
+      case 'GET /dashboard/open-data.csv':
+        return this.get(route, role, '/dashboard/open-data.csv');
+      case 'GET /reports/quarterly': {
+        const pairs = [];
+        if (rng.chance(0.8)) pairs.push(this.opt('year', ['2025', '2026', '2027', String(rng.int(2000, 2100))], ['1999', '2101', '0', '-1', '2026.5', 'abc', '', '1e3', '02026'], 0.3));
+        if (rng.chance(0.8)) pairs.push(this.opt('quarter', ['1', '2', '3', '4'], ['0', '5', '-1', '1.5', 'Q1', '', 'vier', '01'], 0.3));
+        return this.get(route, this.roleFor('secretariat'), '/reports/quarterly', pairs);
+      }
+
+      // ---- the secretariat's pages ----
+      case 'GET /secretariaat':
+        return this.get(route, this.roleFor('secretariat'), '/secretariaat');
+      case 'GET /secretariaat/statistieken':
+      case 'GET /api/v1/statistics/export (download link)': {
+        // The explorer's filters; the download links carry the same query string to the API's export.
+        const download = route.startsWith('GET /api/');
+        const pairs = [];
+        if (rng.chance(0.7)) pairs.push(this.opt('from', DAYS, ODD_DAYS));
+        if (rng.chance(0.7)) pairs.push(this.opt('to', DAYS, ODD_DAYS));
+        if (rng.chance(0.25)) pairs.push(this.opt('keuzeId', ['', '1', '21', '33'], ['0', '34', '1.5', 'abc', '-1']));
+        if (rng.chance(0.25)) pairs.push(this.opt('themeId', ['', '1', '4', '8'], ['0', '9', '1e1', 'x']));
+        if (rng.chance(0.2)) pairs.push(this.opt('organisationType', ['', 'municipality', 'province', 'water_board', 'central_government', 'other'], ['gemeente', 'Municipality', 'x']));
+        if (rng.chance(0.2)) pairs.push(this.opt('provinceCode', ['', 'PV20', 'PV25', 'PV31'], ['PV19', 'PV32', 'pv25', 'NH', 'PV2']));
+        if (download || rng.chance(0.7)) pairs.push(this.opt('by', ['theme', 'keuze', 'organisationType', 'province', 'month', 'quarter', 'expert'], ['', 'thema', 'Theme', 'week']));
+        if (download) pairs.push(this.opt('format', ['csv', 'json'], ['', 'xml', 'CSV']));
+        return this.get(route, this.roleFor('secretariat'), download ? '/api/v1/statistics/export' : '/secretariaat/statistieken', pairs);
+      }
+      case 'GET /secretariaat/artikelen':
+      case 'GET /secretariaat/kalender':
+      case 'GET /secretariaat/toegangsverzoeken':
+      case 'GET /secretariaat/aanmelddomeinen': {
+        const done = { artikelen: ['gepubliceerd', 'teruggestuurd', 'gearchiveerd'], kalender: ['gesloten', 'geopend', 'norm'], toegangsverzoeken: ['goedgekeurd', 'afgewezen'], aanmelddomeinen: ['toegevoegd', 'verwijderd'] }[route.split('/')[2]];
+        return this.get(route, this.roleFor('secretariat'), route.split(' ')[1], rng.chance(0.3) ? [this.opt('gelukt', done, ['x', 'constructor'])] : []);
+      }
+      case 'GET /secretariaat/kennishiaten': {
+        const pairs = [];
+        if (rng.chance(0.4)) pairs.push(this.opt('from', DAYS, ODD_DAYS));
+        if (rng.chance(0.4)) pairs.push(this.opt('to', DAYS, ODD_DAYS));
+        if (rng.chance(0.3)) pairs.push(this.opt('themeId', ['', '1', '5', '8'], ['0', '9', 'x', '1.5']));
+        return this.get(route, this.roleFor('secretariat'), '/secretariaat/kennishiaten', pairs);
+      }
+      case 'GET /secretariaat/gebruikers': {
+        const pairs = [];
+        if (rng.chance(0.5)) {
+          const [ql, q] = text(rng.pick(['Fuzz', 'expert', 'ienw.example.nl', 'collega', '']));
+          pairs.push(['q', q, ql]);
+        }
+        if (rng.chance(0.4)) pairs.push(this.opt('rol', ['', ...ROLE_VALUES], ODD_ROLES));
+        if (rng.chance(0.2)) pairs.push(this.opt('gelukt', ['uitgenodigd', 'gedeactiveerd', 'geactiveerd', 'tweede-factor'], ['x']));
+        return this.get(route, this.roleFor('secretariat'), '/secretariaat/gebruikers', pairs);
+      }
+      case 'GET /secretariaat/gebruikers/{id}': {
+        const own = rng.chance(0.3) ? this.actors[rng.pick(['requester', 'expert', 'coordinator', 'secretariat'])].id : undefined;
+        const [segment, label] = own ? [own, 'valid'] : this.idOf(['pageUser', 'user']);
+        const pairs = rng.chance(0.2) ? [this.opt('gelukt', ['opgeslagen', 'afwezig', 'verwijderd'], ['x'])] : [];
+        return this.get(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}`, pairs, label === 'valid' ? '' : label);
+      }
+      case 'GET /secretariaat/audit':
+      case 'GET /secretariaat/audit.csv': {
+        // The CSV is the page's filters as a download: mostly narrowed, as people use it.
+        const pairs = [];
+        const csv = route.endsWith('.csv');
+        if (rng.chance(csv ? 0.6 : 0.4)) pairs.push(this.opt('action', ['auth.', 'question.', 'knowledge.article', 'user.', 'sla.', 'a'], ['x'.repeat(300), '%', '_']));
+        if (rng.chance(0.25)) pairs.push(this.opt('objectType', ['user', 'question', 'article', 'session', ''], ['x'.repeat(300), 'User']));
+        if (rng.chance(0.2)) pairs.push(this.opt('objectId', [this.pools.pick(rng, 'question') ?? rng.uuid(), this.actors.expert.id, ''], ['x', 'x'.repeat(300)]));
+        if (rng.chance(csv ? 0.5 : 0.3)) pairs.push(this.opt('actor', ['Fuzz', 'secretariaat', 'fuzz-expert@ienw.example.nl', this.actors.secretariat.id, this.actors.expert.id.toUpperCase(), 'onbekende naam'], ['a'.repeat(255), '%', '_', '\\']));
+        if (rng.chance(0.3)) pairs.push(this.opt('result', ['', 'success', 'failure', 'denied'], ['gelukt', 'ok', 'SUCCESS']));
+        if (rng.chance(0.3)) pairs.push(this.opt('from', DAYS, ODD_DAYS));
+        if (rng.chance(0.3)) pairs.push(this.opt('to', [...DAYS, '2027-12-31'], ODD_DAYS));
+        return this.get(route, this.roleFor('secretariat'), csv ? '/secretariaat/audit.csv' : '/secretariaat/audit', pairs);
+      }
+      case 'GET /secretariaat/mails':
+        return this.get(route, this.roleFor('secretariat'), '/secretariaat/mails', rng.chance(0.3) ? [this.opt('opnieuw', ['0', '1', '3'], ['x', '9999999', '-1', '1.5'])] : []);
+
+      // ---- the secretariat's forms ----
+      case 'POST /secretariaat/gebruikers': {
+        const [el, email] = text(rng.chance(0.8) ? `fz-nieuw${rng.int(1, 300)}@ienw.example.nl` : rng.pick([this.actors.expert.email, 'geen-adres', 'a@b']));
+        const [nl, name] = text(rng.pick(['Jan de Vries', 'Fatima el Amrani', 'X']));
+        const fields = [['email', email, el], ['displayName', name, nl]];
+        for (const r of rng.chance(0.85) ? rng.some(ROLE_VALUES, 1, 2) : rng.some([...ROLE_VALUES, ...ODD_ROLES], 0, 2)) fields.push(['roles', r, ROLE_VALUES.includes(r) ? 'valid' : 'role']);
+        if (rng.chance(0.5)) fields.push(this.opt('organisationCode', ORGANISATION_CODES, ODD_ORGANISATION_CODES));
+        for (const k of rng.some(['5', '21', '33'], 0, 2)) fields.push(this.opt('keuzeIds', [k], ['0', '34', 'x', '1.5'], 0.1));
+        for (const t of rng.some(['1', '4', '8'], 0, 1)) fields.push(this.opt('themeIds', [t], ['0', '9', 'x'], 0.1));
+        if (rng.chance(0.6)) fields.push(this.opt('capacity', ['', '0', '5', '10000'], ['-1', '10001', '1.5', 'veel', '1e3', ' 5 ']));
+        return this.post(route, this.roleFor('secretariat'), '/secretariaat/gebruikers', fields);
+      }
+      case 'POST /secretariaat/gebruikers/{id}': {
+        // Neither pool holds the fuzzer's own people (Pools and harvestPage leave them out): every role stays usable.
+        const [segment, label] = this.idOf(['pageUser', 'user']);
+        const fields = [];
+        for (const r of rng.chance(0.85) ? rng.some(ROLE_VALUES, 1, 2) : rng.some([...ROLE_VALUES, ...ODD_ROLES], 0, 2)) fields.push(['roles', r, ROLE_VALUES.includes(r) ? 'valid' : 'role']);
+        for (const k of rng.some(['5', '21', '33'], 0, 2)) fields.push(this.opt('keuzeIds', [k], ['0', '34', 'x'], 0.1));
+        for (const t of rng.some(['1', '4', '8'], 0, 1)) fields.push(this.opt('themeIds', [t], ['0', '9', 'x'], 0.1));
+        fields.push(this.opt('capacity', ['', '3', '10'], ['-1', '10001', '1.5', 'veel']));
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}`, fields, label);
+      }
+      case 'POST /secretariaat/gebruikers/{id}/afwezigheid': {
+        const [segment, label] = this.idOf(['pageUser', 'user']);
+        const [nl, note] = text('Vakantie');
+        const fields = [this.opt('startsOn', FUTURE_DAYS, ODD_DAYS), this.opt('endsOn', FUTURE_DAYS, ODD_DAYS), ['note', note, nl]];
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}/afwezigheid`, fields, label);
+      }
+      case 'POST /secretariaat/gebruikers/{id}/afwezigheid/{absenceId}/verwijderen': {
+        const [segment, label] = this.idOf(['pageUser', 'user']);
+        const absence = (rng.chance(0.8) && this.pools.pick(rng, 'absence', segment)) || (rng.chance(0.2) ? rng.pick(HOSTILE_SEGMENTS)[1] : rng.uuid());
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}/afwezigheid/${absence}/verwijderen`, [], label);
+      }
+      case 'POST /secretariaat/gebruikers/{id}/{action}': {
+        const [segment, label] = this.idOf(['pageUser', 'user']);
+        const action = rng.chance(0.95) ? rng.pick(['deactiveren', 'activeren', 'activeren', 'tweede-factor']) : rng.pick(['verwijderen', '<fz-x>', 'ACTIVEREN']);
+        const request = this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}/${enc(action)}`, [], label);
+        request.note = [action, request.note].filter(Boolean).join(': ');
+        return request;
+      }
+      case 'POST /secretariaat/kalender/sluitingsdagen': {
+        const [rl, reason] = text(rng.pick(['Kerstavond', 'Kantoor gesloten', '']));
+        return this.post(route, this.roleFor('secretariat'), '/secretariaat/kalender/sluitingsdagen', [this.opt('day', FUTURE_DAYS, [...ODD_DAYS, '2020-01-01']), ['reason', reason, rl]]);
+      }
+      case 'POST /secretariaat/kalender/sluitingsdagen/{day}/verwijderen': {
+        const [label, segment] = rng.chance(0.1) ? rng.pick(HOSTILE_SEGMENTS) : ['valid', (rng.chance(0.7) && (this.pools.pick(rng, 'pageClosureDay') ?? this.pools.pick(rng, 'closureDay'))) || rng.pick([...FUTURE_DAYS, '2026-02-30', '2026-1-1'])];
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/kalender/sluitingsdagen/${segment}/verwijderen`, [], label);
+      }
+      case 'POST /secretariaat/kalender/normen/{priority}': {
+        const [label, segment] = rng.chance(0.1) ? rng.pick([...HOSTILE_SEGMENTS, ['Dutch name', 'spoed'], ['constructor', 'constructor']]) : ['valid', rng.pick(['normal', 'urgent'])];
+        const fields = [
+          this.opt('firstResponseDays', ['1', '2', '0,5', '1.5', '3'], ['0', '0,1', '-1', '61', '1,2345', 'x', '', '1,5,5']),
+          this.opt('answerDays', ['5', '10', '7,5', '15'], ['0', '251', '1e2', 'tien', '', 'NaN']),
+        ];
+        if (rng.chance(0.6)) fields.push(this.opt('reminderPct', ['50', '75', '80', ''], ['9', '100', '80.5', 'x']));
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/kalender/normen/${segment}`, fields, label);
+      }
+      case 'POST /secretariaat/artikelen/{id}/publiceren':
+      case 'POST /secretariaat/artikelen/{id}/terugsturen':
+      case 'POST /secretariaat/artikelen/{id}/archiveren': {
+        const action = route.split('/')[4];
+        const [segment, label] = this.idOf(action === 'archiveren' ? ['article'] : ['pageReviewArticle', 'article']);
+        const fields = [];
+        if (action === 'terugsturen') {
+          const [cl, comment] = this.field(rng.pick(['Graag de bron bij keuze 21 toevoegen.', 'Te lang; kort het antwoord in.']), 0.3);
+          fields.push(['comment', rng.chance(0.1) ? rng.pick(['', '   ']) : comment, cl]);
+        }
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/artikelen/${segment}/${action}`, fields, label);
+      }
+      case 'POST /secretariaat/toegangsverzoeken/{id}/goedkeuren':
+      case 'POST /secretariaat/toegangsverzoeken/{id}/afwijzen': {
+        const approve = route.endsWith('goedkeuren');
+        const [segment, label] = this.idOf(['pageAccessRequest', 'accessRequest']);
+        const fields = approve ? [this.opt('organisationCode', ORGANISATION_CODES, ODD_ORGANISATION_CODES), ...(rng.chance(0.3) ? [this.opt('allowDomain', ['ja'], ['on', 'nee', ''])] : [])] : [];
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/toegangsverzoeken/${segment}/${approve ? 'goedkeuren' : 'afwijzen'}`, fields, label);
+      }
+      case 'POST /secretariaat/aanmelddomeinen': {
+        const fields = [
+          this.opt('domain', [`fz${rng.int(1, 200)}.example.nl`, 'gemeente-fuzz.example.nl', 'FZ-Hoofdletters.Example.NL'], ['http://x.nl', '@x.nl', 'a..b', 'localhost', 'x', '-x.nl', 'é.nl', 'x'.repeat(254)]),
+          this.opt('organisationCode', ORGANISATION_CODES, ODD_ORGANISATION_CODES),
+        ];
+        return this.post(route, this.roleFor('secretariat'), '/secretariaat/aanmelddomeinen', fields);
+      }
+      case 'POST /secretariaat/aanmelddomeinen/{domain}/verwijderen': {
+        const [label, segment] = rng.chance(0.15)
+          ? rng.pick([...HOSTILE_SEGMENTS, ['encoded @', 'a%40b.nl'], ['domain of 254 characters', 'a'.repeat(254)]])
+          : ['valid', enc((rng.chance(0.7) && (this.pools.pick(rng, 'pageDomain') ?? this.pools.pick(rng, 'domain'))) || `fz${rng.int(1, 200)}.example.nl`)];
+        return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/aanmelddomeinen/${segment}/verwijderen`, [], label);
+      }
+      case 'POST /secretariaat/mails/opnieuw': {
+        // All of them (no id), or the ones of the list's rows.
+        const fields = [];
+        for (let i = rng.int(0, 2); i > 0; i--) fields.push(this.opt('id', [this.pools.pick(rng, 'pageFailedMail') ?? rng.uuid()], ['x', '', '1', rng.uuid().toUpperCase() + 'x']));
+        return this.post(route, this.roleFor('secretariat'), '/secretariaat/mails/opnieuw', fields);
+      }
+      case 'POST /secretariaat/kennishiaten/artikel': {
+        const [ql, q] = this.field(this.pools.pick(rng, 'pageGap') ?? rng.pick(['bouwen in de uiterwaarden', 'zonneweide op de dijk']), 0.25);
+        const fields = [['q', q, ql], this.opt('keuzeId', ['1', '5', '21', '33'], ['0', '34', '', 'x', '1.5'])];
+        return this.post(route, this.roleFor('secretariat'), '/secretariaat/kennishiaten/artikel', fields);
+      }
+
       default: {
         const action = rng.chance(0.95) ? rng.pick(Object.keys(ACTIONS)) : rng.pick(['onbekend', '<fz-x>', '..', 'ACCEPT']);
         const fields = (ACTIONS[action] ?? ['body']).map((name) => {
           if (['internal', 'consent', 'confirm'].includes(name)) return [name, rng.pick(['on', 'on', '', 'off', 'true']), 'checkbox'];
           if (name === 'score') return [name, rng.pick(['1', '4', '5', '0', '6', '4.5', 'x', '', '1e3']), 'score'];
-          const [label, value] = text(rng.pick(['Graag meer uitleg over de locatie.', 'Ja, **onder voorwaarden**: zie keuze 21.', 'x']));
+          const [label, value] = text(rng.pick(name === 'to' ? ['IPLO', 'Waterschap Rivierenland', 'x'] : ['Graag meer uitleg over de locatie.', 'Ja, **onder voorwaarden**: zie keuze 21.', 'x']));
           return [name, value, label];
         });
         // Mostly the person whose turn the action is, so that requests get past the 403 to the form's checks.
-        if (rng.chance(0.6)) role = ['accept', 'decline', 'clarification-request', 'answer'].includes(action) ? 'expert' : 'requester';
-        const request = this.post('POST /vragen/{id}/{action}', role, `/vragen/${id()}/${enc(action)}`, fields);
+        if (rng.chance(0.6)) role = STAFF_ACTIONS.includes(action) ? (action === 'refer' && rng.chance(0.4) ? 'coordinator' : 'expert') : 'requester';
+        const question = id();
+        // The taskforce's forms carry the version their page was loaded at (also the messages form).
+        if (['expert', 'coordinator', 'secretariat'].includes(role)) fields.push(...this.versionFields(question));
+        const request = this.post('POST /vragen/{id}/{action}', role, `/vragen/${question}/${enc(action)}`, fields);
         request.note = [action, request.note].filter(Boolean).join(': ');
         return request;
       }
@@ -413,7 +754,11 @@ export class PageGenerator {
   }
 }
 
-/** What a page answer shows that later page requests can use: a new question, a sign-in link's login nonce. */
+/**
+ * What a page answer shows that later page requests can use: a new question, a sign-in link's
+ * login nonce, the version a staff form of a question carries, and the ids of the secretariat's
+ * lists (in pools of their own, so the API requests pick as they did before).
+ */
 export function harvestPage(pools, request, answer) {
   const location = String(answer.headers.location ?? '');
   const created = answer.status === 303 && location.match(/^\/vragen\/([0-9a-f-]{36})\/ingediend/);
@@ -423,6 +768,38 @@ export function harvestPage(pools, request, answer) {
     const token = request.path.match(/[?&]token=([^&]*)/)?.[1];
     if (nonce && token) pools.add('signInPage', { token: decodeURIComponent(token), nonce });
   }
+  if (!String(answer.headers['content-type'] ?? '').startsWith('text/html')) return;
+  const question = request.path.match(/^\/vragen\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[/?]|$)/)?.[1];
+  const lists = HARVESTED[request.page];
+  if (!question && !lists) return;
+  const html = answer.body.toString('utf8');
+  if (question) {
+    const form = html.match(/name="version" value="(\d+)"><input type="hidden" name="geladen" value="([^"]+)"/);
+    if (form) pools.add('questionVersion', { version: Number(form[1]), loadedAt: form[2] }, question);
+  }
+  for (const [kind, pattern] of lists ?? []) {
+    for (const match of html.matchAll(pattern)) {
+      // The domain of a form's address is percent-encoded (`| urlencode`): kept as the domain itself.
+      const value = kind === 'pageDomain' ? decodeURIComponentLoose(unescapeHtml(match[1])) : unescapeHtml(match[1]);
+      if (!(kind === 'pageUser' && pools.protectedUserIds.has(value))) pools.add(kind, value);
+    }
+  }
+}
+
+/** The ids the secretariat's pages list, by page: the pool and where the page shows them. */
+const HARVESTED = {
+  'GET /secretariaat/gebruikers': [['pageUser', /href="\/secretariaat\/gebruikers\/([0-9a-f-]{36})"/g]],
+  'GET /secretariaat/toegangsverzoeken': [['pageAccessRequest', /action="\/secretariaat\/toegangsverzoeken\/([0-9a-f-]{36})\/goedkeuren"/g]],
+  'GET /secretariaat/artikelen': [['pageReviewArticle', /action="\/secretariaat\/artikelen\/([0-9a-f-]{36})\/publiceren"/g]],
+  'GET /secretariaat/kennishiaten': [['pageGap', /<input type="hidden" name="q" value="([^"]*)">/g]],
+  'GET /secretariaat/mails': [['pageFailedMail', /name="id" value="([0-9a-f-]{36})"/g]],
+  'GET /secretariaat/kalender': [['pageClosureDay', /\/sluitingsdagen\/(\d{4}-\d{2}-\d{2})\/verwijderen"/g]],
+  'GET /secretariaat/aanmelddomeinen': [['pageDomain', /\/aanmelddomeinen\/([^/"]+)\/verwijderen"/g]],
+};
+
+/** Text as an HTML attribute showed it (Nunjucks' escapes), back as typed. */
+function unescapeHtml(text) {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]);
 }
 
 /** %XX sequences to bytes (as latin1 text) without failing on invalid UTF-8; a lone % stays. */
