@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
-import { ConflictError, NotFoundError } from '../common/domain-errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { Page, pageOf } from '../common/pagination.js';
 import { type AuditActor, AuditService } from '../audit/index.js';
 import { WorkingCalendar } from '../calendar/index.js';
@@ -11,6 +11,10 @@ import { JobName } from '../infra/jobs/job-names.js';
 import { JobQueue } from '../infra/jobs/job-queue.js';
 import { CalendarClosure } from './sla.entities.js';
 import type { ClosureDto, ClosureQuery, CreateClosureDto } from './sla.dto.js';
+
+/** The closure days the secretariat may set: office days of this era (the quarterly report's years). */
+const FIRST_CLOSURE_DAY = '2000-01-01';
+const LAST_CLOSURE_DAY = '2100-12-31';
 
 /**
  * Closure days of the secretariat. The one WorkingCalendar of a process learns them at start-up,
@@ -67,6 +71,8 @@ export class ClosuresService implements OnModuleInit, OnModuleDestroy {
 
   async add(input: CreateClosureDto, actor: AuditActor): Promise<ClosureDto> {
     const now = this.clock.now();
+    // An existing date can still be one the working calendar does not handle (years 0000–0099).
+    if (input.day < FIRST_CLOSURE_DAY || input.day > LAST_CLOSURE_DAY) throw new InvalidInputError([{ name: 'day', reason: 'moet een dag in de jaren 2000 tot en met 2100 zijn' }]);
     if (!this.calendar.isWorkingDay(input.day)) {
       const existing = await this.db.manager.findOneBy(CalendarClosure, { day: input.day, deletedAt: IsNull() });
       if (!existing) throw new ConflictError(`${input.day} is al geen werkdag (weekend of feestdag).`, 'not-a-working-day');

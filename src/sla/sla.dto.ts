@@ -47,7 +47,7 @@ export class ClosureDto {
 }
 
 export class CreateClosureDto {
-  @ApiProperty({ description: 'The day to close (YYYY-MM-DD, Europe/Amsterdam).', format: 'date', example: '2026-12-24' })
+  @ApiProperty({ description: 'The day to close (YYYY-MM-DD, Europe/Amsterdam), in the years 2000–2100.', format: 'date', example: '2026-12-24' })
   @IsCalendarDate()
   day: string;
 
