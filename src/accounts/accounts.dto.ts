@@ -23,12 +23,16 @@ import { PageQuery } from '../common/pagination.js';
 import { IsCalendarDate, NullableField, OptionalField } from '../common/validators.js';
 import type { MailPreference } from './user.entity.js';
 import { RETURN_PATH_PATTERN } from '../infra/http/return-path.js';
+import { MAILABLE_ADDRESS } from '../notifications/index.js';
+
+/** Why an address isEmail accepts is still refused: mail to it could not be sent (see MAILABLE_ADDRESS). */
+const MAILABLE_REASON = 'moet een e-mailadres zijn zonder spaties, aanhalingstekens of < > , ;';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class SignInLinkRequestDto {
   @ApiProperty({ description: 'E-mail address to send the sign-in link to.', example: 'j.jansen@amsterdam.nl', maxLength: 254 })
-  @Transform(trim) @IsEmail() @MaxLength(254)
+  @Transform(trim) @IsEmail() @Matches(MAILABLE_ADDRESS, { message: MAILABLE_REASON }) @MaxLength(254)
   email: string;
 
   @ApiPropertyOptional({ description: 'Page to open after signing in: a question (`/vragen/{id}`) or the evaluation report.', example: '/vragen/019a1577-6f82-7da9-88e0-901e9581cbb1', maxLength: 200 })
@@ -145,7 +149,7 @@ export class UpdateMeDto {
 
 export class CreateUserDto {
   @ApiProperty({ description: 'E-mail address of the new member.', maxLength: 254 })
-  @Transform(trim) @IsEmail() @MaxLength(254)
+  @Transform(trim) @IsEmail() @Matches(MAILABLE_ADDRESS, { message: MAILABLE_REASON }) @MaxLength(254)
   email: string;
 
   @ApiProperty({ description: 'Name shown to others.', maxLength: 200 })

@@ -568,9 +568,17 @@ function digestItem(row: NotificationOutbox, publicUrl: string): DigestItem {
   }
 }
 
+/**
+ * An address this service sends mail to: no spaces, quotes or `< > , ;` (which RFC 5322 allows in
+ * a quoted local part, and validators such as isEmail accept). Forms and the API that take an
+ * address someone will be mailed at check it against this too, so it is refused as input (400)
+ * instead of failing when the mail is queued.
+ */
+export const MAILABLE_ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
+
 function normaliseEmail(email: string): string {
   const normalised = email.trim().toLowerCase();
-  if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(normalised) || normalised.length > 320) throw new Error(`Invalid recipient address "${email}"`);
+  if (!MAILABLE_ADDRESS.test(normalised) || normalised.length > 320) throw new Error(`Invalid recipient address "${email}"`);
   return normalised;
 }
 
