@@ -144,7 +144,7 @@ export class PageGenerator {
       'POST /secretariaat/toegangsverzoeken/{id}/goedkeuren': 1,
       'POST /secretariaat/toegangsverzoeken/{id}/afwijzen': 0.5,
       'POST /secretariaat/aanmelddomeinen': 1,
-      'POST /secretariaat/aanmelddomeinen/{domain}/verwijderen': 0.5,
+      'POST /secretariaat/aanmelddomeinen/{domain}/verwijderen': 1,
       'POST /secretariaat/mails/opnieuw': 0.5,
       'POST /secretariaat/kennishiaten/artikel': 1,
     };
@@ -661,8 +661,10 @@ export class PageGenerator {
         return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}/afwezigheid`, fields, label);
       }
       case 'POST /secretariaat/gebruikers/{id}/afwezigheid/{absenceId}/verwijderen': {
-        const [segment, label] = this.idOf(['pageUser', 'user']);
-        const absence = (rng.chance(0.8) && this.pools.pick(rng, 'absence', segment)) || (rng.chance(0.2) ? rng.pick(HOSTILE_SEGMENTS)[1] : rng.uuid());
+        // Mostly a row of a member's page (`user/absence`), else an absence the API showed.
+        const shown = rng.chance(0.7) ? this.pools.pick(rng, 'pageAbsence') : undefined;
+        const [segment, label] = shown ? [shown.split('/')[0], 'valid'] : this.idOf(['pageUser', 'user']);
+        const absence = shown?.split('/')[1] ?? ((rng.chance(0.8) && this.pools.pick(rng, 'absence', segment)) || (rng.chance(0.2) ? rng.pick(HOSTILE_SEGMENTS)[1] : rng.uuid()));
         return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}/afwezigheid/${absence}/verwijderen`, [], label);
       }
       case 'POST /secretariaat/gebruikers/{id}/{action}': {
@@ -789,6 +791,7 @@ export function harvestPage(pools, request, answer) {
 /** The ids the secretariat's pages list, by page: the pool and where the page shows them. */
 const HARVESTED = {
   'GET /secretariaat/gebruikers': [['pageUser', /href="\/secretariaat\/gebruikers\/([0-9a-f-]{36})"/g]],
+  'GET /secretariaat/gebruikers/{id}': [['pageAbsence', /action="\/secretariaat\/gebruikers\/([0-9a-f-]{36}\/afwezigheid\/[0-9a-f-]{36})\/verwijderen"/g]],
   'GET /secretariaat/toegangsverzoeken': [['pageAccessRequest', /action="\/secretariaat\/toegangsverzoeken\/([0-9a-f-]{36})\/goedkeuren"/g]],
   'GET /secretariaat/artikelen': [['pageReviewArticle', /action="\/secretariaat\/artikelen\/([0-9a-f-]{36})\/publiceren"/g]],
   'GET /secretariaat/kennishiaten': [['pageGap', /<input type="hidden" name="q" value="([^"]*)">/g]],
