@@ -170,6 +170,12 @@ export class PageGenerator {
     return rng.chance(0.05) ? rng.uuid() : id;
   }
 
+  /** Mostly a question whose page the taskforce loaded (a form posts what its page showed), else any. */
+  staffQuestionId() {
+    const loaded = this.rng.chance(0.7) ? (this.pools.kinds.get('questionVersion')?.list ?? []) : [];
+    return loaded.length ? this.rng.pick(loaded).owner : this.questionId();
+  }
+
   role() {
     return this.rng.weighted({ anonymous: 15, requester: 40, otherRequester: 8, expert: 20, coordinator: 10, secretariat: 7 });
   }
@@ -529,20 +535,20 @@ export class PageGenerator {
         return this.get(route, this.roleFor(triage ? 'coordinator' : 'expert'), triage ? '/triage' : '/werkvoorraad', pairs);
       }
       case 'POST /vragen/{id}/toewijzen': {
-        const question = id();
+        const question = this.staffQuestionId();
         const expert = rng.chance(0.7) ? this.actors.expert.id : rng.chance(0.5) ? (this.pools.pick(rng, 'user') ?? rng.uuid()) : rng.uuid();
         const fields = [this.opt('expertId', [expert], ['', 'x', expert.toUpperCase(), `${expert}x`, this.actors.requester.id, '00000000-0000-0000-0000-000000000000']), ...this.versionFields(question)];
         return this.post(route, this.roleFor('coordinator'), `/vragen/${question}/toewijzen`, fields);
       }
       case 'POST /vragen/{id}/prioriteit': {
-        const question = id();
+        const question = this.staffQuestionId();
         const fields = [this.opt('priority', ['normal', 'urgent'], ['', 'spoed', 'normaal', 'URGENT', 'high']), ...this.versionFields(question)];
         return this.post(route, this.roleFor('coordinator'), `/vragen/${question}/prioriteit`, fields);
       }
       case 'POST /vragen/{id}/answer (editor)': {
         // The answer editor's buttons that show the form again: preview, both searches, inserting a
         // link to an article or an earlier answer; the assignee presses them.
-        const question = id();
+        const question = this.staffQuestionId();
         const [bl, body] = text(rng.pick(['Ja, **onder voorwaarden**: zie keuze 21.', '', 'Zie [dit artikel](/kennisbank/' + (this.pools.pick(rng, 'article') ?? rng.uuid()) + ').']));
         const fields = [['body', body, bl]];
         const step = rng.weighted({ voorbeeld: 4, artikelen: 3, eerder: 3, invoegen: 2, overnemen: 2 });
@@ -661,10 +667,11 @@ export class PageGenerator {
         return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}/afwezigheid`, fields, label);
       }
       case 'POST /secretariaat/gebruikers/{id}/afwezigheid/{absenceId}/verwijderen': {
-        // Mostly a row of a member's page (`user/absence`), else an absence the API showed.
-        const shown = rng.chance(0.7) ? this.pools.pick(rng, 'pageAbsence') : undefined;
+        // Mostly a row of a member's page (`user/absence`) or an absence the API showed of a member.
+        const ofMembers = (this.pools.kinds.get('absence')?.list ?? []).filter((e) => /^[0-9a-f-]{36}$/.test(e.owner)).map((e) => `${e.owner}/${e.value}`);
+        const shown = rng.chance(0.8) ? (this.pools.pick(rng, 'pageAbsence') ?? (ofMembers.length ? rng.pick(ofMembers) : undefined)) : undefined;
         const [segment, label] = shown ? [shown.split('/')[0], 'valid'] : this.idOf(['pageUser', 'user']);
-        const absence = shown?.split('/')[1] ?? ((rng.chance(0.8) && this.pools.pick(rng, 'absence', segment)) || (rng.chance(0.2) ? rng.pick(HOSTILE_SEGMENTS)[1] : rng.uuid()));
+        const absence = shown?.split('/')[1] ?? (rng.chance(0.2) ? rng.pick(HOSTILE_SEGMENTS)[1] : rng.uuid());
         return this.postTo(route, this.roleFor('secretariat'), `/secretariaat/gebruikers/${segment}/afwezigheid/${absence}/verwijderen`, [], label);
       }
       case 'POST /secretariaat/gebruikers/{id}/{action}': {
@@ -695,7 +702,7 @@ export class PageGenerator {
       case 'POST /secretariaat/artikelen/{id}/terugsturen':
       case 'POST /secretariaat/artikelen/{id}/archiveren': {
         const action = route.split('/')[4];
-        const [segment, label] = this.idOf(action === 'archiveren' ? ['article'] : ['pageReviewArticle', 'article']);
+        const [segment, label] = this.idOf(action === 'archiveren' ? ['pagePublishedArticle', 'article'] : ['pageReviewArticle', 'article']);
         const fields = [];
         if (action === 'terugsturen') {
           const [cl, comment] = this.field(rng.pick(['Graag de bron bij keuze 21 toevoegen.', 'Te lang; kort het antwoord in.']), 0.3);
@@ -745,9 +752,10 @@ export class PageGenerator {
         });
         // Mostly the person whose turn the action is, so that requests get past the 403 to the form's checks.
         if (rng.chance(0.6)) role = STAFF_ACTIONS.includes(action) ? (action === 'refer' && rng.chance(0.4) ? 'coordinator' : 'expert') : 'requester';
-        const question = id();
         // The taskforce's forms carry the version their page was loaded at (also the messages form).
-        if (['expert', 'coordinator', 'secretariat'].includes(role)) fields.push(...this.versionFields(question));
+        const staff = ['expert', 'coordinator', 'secretariat'].includes(role);
+        const question = staff ? this.staffQuestionId() : id();
+        if (staff) fields.push(...this.versionFields(question));
         const request = this.post('POST /vragen/{id}/{action}', role, `/vragen/${question}/${enc(action)}`, fields);
         request.note = [action, request.note].filter(Boolean).join(': ');
         return request;
@@ -790,6 +798,7 @@ export function harvestPage(pools, request, answer) {
 
 /** The ids the secretariat's pages list, by page: the pool and where the page shows them. */
 const HARVESTED = {
+  'GET /kennisbank': [['pagePublishedArticle', /href="\/kennisbank\/([0-9a-f-]{36})\?/g]],
   'GET /secretariaat/gebruikers': [['pageUser', /href="\/secretariaat\/gebruikers\/([0-9a-f-]{36})"/g]],
   'GET /secretariaat/gebruikers/{id}': [['pageAbsence', /action="\/secretariaat\/gebruikers\/([0-9a-f-]{36}\/afwezigheid\/[0-9a-f-]{36})\/verwijderen"/g]],
   'GET /secretariaat/toegangsverzoeken': [['pageAccessRequest', /action="\/secretariaat\/toegangsverzoeken\/([0-9a-f-]{36})\/goedkeuren"/g]],
