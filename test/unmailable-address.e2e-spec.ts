@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { SESSION_COOKIE } from '../src/accounts/access.guard.js';
+import { AccessRequest } from '../src/accounts/auth.entities.js';
 import { AuthService } from '../src/accounts/auth.service.js';
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
@@ -50,10 +52,21 @@ describe('addresses mail cannot be sent to (e2e)', () => {
     expect(page.text).toContain('href="#email"');
   });
 
+  it('a request stored before this check is refused on approval with a 409, and can be rejected', async () => {
+    const id = randomUUID();
+    const now = t.app.get(Clock).now();
+    await t.app.get(Database).manager.insert(AccessRequest, { id, email: QUOTED, domain: 'example.nl', attempts: 1, status: 'pending', firstAttemptAt: now, lastAttemptAt: now, decidedBy: null, decidedAt: null });
+    const res = await t.http.post(`/api/v1/access-requests/${id}/approve`).set(secretariat.auth).send({ organisationCode: 'GM0363' }).expect(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.detail).toContain('kan geen e-mail worden verstuurd');
+    expect((await t.http.get('/api/v1/access-requests').set(secretariat.auth).expect(200)).body.data.find((r: { id: string }) => r.id === id)).toMatchObject({ status: 'pending' });
+    await t.http.post(`/api/v1/access-requests/${id}/reject`).set(secretariat.auth).expect(200);
+  });
+
   it('an ordinary address still gets its access request, which can be approved', async () => {
     await t.http.post('/api/v1/auth/sign-in-links').send({ email: 'a.b@example.nl' }).expect(202);
-    const [request] = (await t.http.get('/api/v1/access-requests').set(secretariat.auth).expect(200)).body.data;
-    expect(request).toMatchObject({ email: 'a.b@example.nl' });
+    const request = (await t.http.get('/api/v1/access-requests').set(secretariat.auth).expect(200)).body.data.find((r: { email: string }) => r.email === 'a.b@example.nl');
+    expect(request).toMatchObject({ email: 'a.b@example.nl', status: 'pending' });
     await t.http.post(`/api/v1/access-requests/${request.id}/approve`).set(secretariat.auth).send({ organisationCode: 'GM0363' }).expect(200);
   });
 });

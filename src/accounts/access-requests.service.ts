@@ -4,6 +4,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/domai
 import { Page, pageOf } from '../common/pagination.js';
 import { AuditActor, AuditService } from '../audit/index.js';
 import { Database } from '../infra/database/database.service.js';
+import { MAILABLE_ADDRESS } from '../notifications/index.js';
 import { organisationFacts } from '../organisations/index.js';
 import { AccessRequestDto, AccessRequestQuery, ApproveAccessRequestDto, CreateSignInDomainDto, SignInDomainDto } from './accounts.dto.js';
 import { AccessRequest, SignInDomain } from './auth.entities.js';
@@ -74,6 +75,8 @@ export class AccessRequestsService {
       const request = await m.findOneBy(AccessRequest, { id });
       if (!request) throw new NotFoundError('Toegangsverzoek', id);
       if (request.status === 'approved') throw new ConflictError('Dit verzoek is al goedgekeurd.', 'already-decided');
+      // Stored before addresses were checked against what can be mailed: no sign-in link can reach it.
+      if (!MAILABLE_ADDRESS.test(request.email)) throw new ConflictError(`Naar ${request.email} kan geen e-mail worden verstuurd; wijs dit verzoek af.`, 'unmailable-address');
       if (!(await organisationFacts(m, organisationCode))) {
         throw new InvalidInputError([{ name: 'organisationCode', reason: `organisatie ${organisationCode} bestaat niet` }]);
       }
