@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner } from 'typeorm';
 import { isPostgres } from './support.js';
 
 /**
@@ -19,17 +19,16 @@ export class QuarterPercentiles1795823380140 implements MigrationInterface {
         : `UPDATE question_sla_keuzes SET period_quarter = (SELECT s.period_quarter FROM question_sla s
              WHERE s.question_id = question_sla_keuzes.question_id AND s.kind = question_sla_keuzes.kind AND s.round = question_sla_keuzes.round)`,
     );
-    await runner.createIndices('question_sla_keuzes', [
-      new TableIndex({ name: 'idx_question_sla_keuzes_keuze_quarter', columnNames: ['kind', 'keuze_id', 'period_quarter', 'measured_days', 'organisation_code'] }),
-      new TableIndex({ name: 'idx_question_sla_keuzes_theme_quarter', columnNames: ['kind', 'theme_id', 'theme_first', 'period_quarter', 'measured_days', 'organisation_code'] }),
-    ]);
+    // Plain SQL: TypeORM's createIndices first reads the whole table definition back on SQLite.
+    await runner.query('CREATE INDEX idx_question_sla_keuzes_keuze_quarter ON question_sla_keuzes (kind, keuze_id, period_quarter, measured_days, organisation_code)');
+    await runner.query('CREATE INDEX idx_question_sla_keuzes_theme_quarter ON question_sla_keuzes (kind, theme_id, theme_first, period_quarter, measured_days, organisation_code)');
     // Every row was rewritten: fresh statistics, so the planner knows the new column (VACUUM cannot run in the migration's transaction).
     if (isPostgres(runner)) await runner.query('ANALYZE question_sla_keuzes');
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.dropIndex('question_sla_keuzes', 'idx_question_sla_keuzes_theme_quarter');
-    await runner.dropIndex('question_sla_keuzes', 'idx_question_sla_keuzes_keuze_quarter');
-    await runner.dropColumn('question_sla_keuzes', 'period_quarter');
+    await runner.query('DROP INDEX idx_question_sla_keuzes_theme_quarter');
+    await runner.query('DROP INDEX idx_question_sla_keuzes_keuze_quarter');
+    await runner.query('ALTER TABLE question_sla_keuzes DROP COLUMN period_quarter');
   }
 }

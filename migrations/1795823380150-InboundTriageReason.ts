@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Why a reply is in the coordinators' triage, as a code: the list read it back from the opening
@@ -9,7 +9,8 @@ export class InboundTriageReason1795823380150 implements MigrationInterface {
   name = 'InboundTriageReason1795823380150';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.addColumn('inbound_messages', new TableColumn({ name: 'triage_reason', type: 'varchar', length: '30', isNullable: true }));
+    // Plain ALTER TABLE: TypeORM's addColumn rebuilds the whole table on SQLite.
+    await runner.query('ALTER TABLE inbound_messages ADD COLUMN triage_reason varchar(30)');
     await runner.query(
       `UPDATE inbound_messages SET triage_reason = CASE
          WHEN detail LIKE 'afzender %' AND detail LIKE '%(gedeactiveerd)' THEN 'recipient_deactivated'
@@ -22,6 +23,6 @@ export class InboundTriageReason1795823380150 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.dropColumn('inbound_messages', 'triage_reason');
+    await runner.query('ALTER TABLE inbound_messages DROP COLUMN triage_reason');
   }
 }
