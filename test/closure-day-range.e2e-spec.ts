@@ -1,12 +1,6 @@
-import { SESSION_COOKIE } from '../src/accounts/access.guard.js';
-import { AuthService } from '../src/accounts/auth.service.js';
-import { Clock } from '../src/common/clock.js';
-import { Database } from '../src/infra/database/database.service.js';
-import { AppSecrets } from '../src/infra/secrets.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { BROWSER_ACCEPT as BROWSER, BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
 
-const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 /**
  * A closure day in the years 0000–0099 exists as a date (the validator accepts it), but the
@@ -17,7 +11,7 @@ const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8
 describe('closure days outside the years 2000–2100 (e2e)', () => {
   let t: TestApp;
   let secretariat: TestUser;
-  let session: { cookie: string; csrf: string };
+  let session: BrowserSession;
   const post = (form: Record<string, string>) =>
     t.http.post('/secretariaat/kalender/sluitingsdagen').set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
 
@@ -25,8 +19,7 @@ describe('closure days outside the years 2000–2100 (e2e)', () => {
     t = await startTestApp();
     t.at('2026-12-01T10:00:00+01:00');
     secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}`, csrf: t.app.get(AppSecrets).csrfToken(started.session.tokenHash) };
+    session = await browserSession(t, secretariat);
   }, 60_000);
   afterAll(() => t?.close());
 

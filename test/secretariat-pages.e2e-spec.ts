@@ -1,15 +1,10 @@
 import { Not } from 'typeorm';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../src/accounts/access.guard.js';
-import { AuthService } from '../src/accounts/auth.service.js';
-import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
-import { AppSecrets } from '../src/infra/secrets.js';
 import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs, signInCast } from './support/auth.js';
+import { BROWSER_ACCEPT as BROWSER, BrowserSession, TestUser, browserSession, pageGet, pagePost, signInAs, signInCast } from './support/auth.js';
 import { parseCsv } from './support/csv.js';
 
-const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const HOSTILE = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 
@@ -20,7 +15,7 @@ describe('secretariat pages: /secretariaat and /secretariaat/statistieken (e2e)'
   let expert: TestUser;
   let coordinator: TestUser;
   let secretariat: TestUser;
-  let cookie: string;
+  let session: BrowserSession;
 
   beforeAll(async () => {
     t = await startTestApp({ SESSION_TTL_HOURS: '720' });
@@ -43,12 +38,11 @@ describe('secretariat pages: /secretariaat and /secretariaat/statistieken (e2e)'
     const [mail] = await db.manager.find(NotificationOutbox, { take: 1 });
     await db.manager.update(NotificationOutbox, { id: mail.id }, { status: 'failed', attempts: 5, lastError: `550 ${HOSTILE}`, subject: `Onderwerp ${HOSTILE}` });
     t.at('2026-09-15T12:00:00+02:00');
-    const { session, sessionToken } = await db.transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    cookie = `${SESSION_COOKIE}=${sessionToken}; ${CSRF_COOKIE}=${t.app.get(AppSecrets).csrfToken(session.tokenHash)}`;
+    session = await browserSession(t, secretariat);
   }, 120_000);
   afterAll(() => t?.close());
 
-  const page = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', cookie);
+  const page = (path: string) => pageGet(t, session, path);
 
   it.each(['/secretariaat', '/secretariaat/statistieken'])('%s is for the secretariat only', async (path) => {
     const anonymous = await t.http.get(path).set('Accept', BROWSER).expect(401);
@@ -86,7 +80,7 @@ describe('secretariat pages: /secretariaat and /secretariaat/statistieken (e2e)'
     expect(res.text).toMatch(/<option value="municipality" selected>/);
     const csvHref = /href="(\/api\/v1\/statistics\/export\?[^"]*format=csv)"/.exec(res.text)![1].replace(/&amp;/g, '&');
     expect(res.text).toContain('href="/reports/evaluation?from=2026-09-01&amp;to=2026-09-30&amp;organisationType=municipality"');
-    const csv = await t.http.get(csvHref).set('Cookie', cookie).expect(200);
+    const csv = await t.http.get(csvHref).set('Cookie', session.cookie).expect(200);
     const [header, ...rows] = parseCsv(csv.text);
     expect(header.slice(0, 3)).toEqual(['Groep', 'Omschrijving', 'Ontvangen']);
     const api = (await t.http.get('/api/v1/statistics/breakdown?from=2026-09-01&to=2026-09-30&by=keuze&organisationType=municipality').set(secretariat.auth).expect(200)).body;
@@ -96,7 +90,7 @@ describe('secretariat pages: /secretariaat and /secretariaat/statistieken (e2e)'
     for (const g of api.groups.filter((x: { received: number }) => x.received > 0)) {
       expect(res.text).toContain(`<th scope="row">${g.label.replace(/&/g, '&amp;')}</th><td class="num">${g.received}</td>`);
     }
-    const json = await t.http.get(csvHref.replace('format=csv', 'format=json')).set('Cookie', cookie).expect(200);
+    const json = await t.http.get(csvHref.replace('format=csv', 'format=json')).set('Cookie', session.cookie).expect(200);
     expect(json.body.rows.map((r: { received: number }) => r.received)).toEqual(api.groups.map((g: { received: number }) => g.received));
   });
 
@@ -117,24 +111,20 @@ describe('secretariat pages: the review queue /secretariaat/artikelen (e2e)', ()
   let t: TestApp;
   let expert: TestUser;
   let secretariat: TestUser;
-  let session: { cookie: string; csrf: string };
+  let session: BrowserSession;
 
   const draft = async (title: string, author: TestUser) => {
     const id = (await t.http.post('/api/v1/articles').set(author.auth).send({ title, question: 'Hoe pakken wij dat aan?', answer: 'Zo pakt u dat aan.', keuzeIds: [7] }).expect(201)).body.id;
     await t.http.post(`/api/v1/articles/${id}/submit`).set(author.auth).send({}).expect(200);
     return id as string;
   };
-  const post = (path: string, form: Record<string, string>) =>
-    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
+  const post = (path: string, form: Record<string, string | string[]>) => pagePost(t, session, path, form);
 
   beforeAll(async () => {
     t = await startTestApp();
     expert = await signInAs(t, { roles: ['expert'], keuzeIds: [7] });
     secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const db = t.app.get(Database);
-    const started = await db.transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
-    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+    session = await browserSession(t, secretariat);
   }, 60_000);
   afterAll(() => t?.close());
 
@@ -193,19 +183,16 @@ describe('secretariat pages: users and calendar (e2e)', () => {
   let t: TestApp;
   let coordinator: TestUser;
   let secretariat: TestUser;
-  let session: { cookie: string; csrf: string };
-  const post = (path: string, form: Record<string, string | string[]>) =>
-    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
-  const get = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', session.cookie);
+  let session: BrowserSession;
+  const post = (path: string, form: Record<string, string | string[]>) => pagePost(t, session, path, form);
+  const get = (path: string) => pageGet(t, session, path);
 
   beforeAll(async () => {
     t = await startTestApp();
     t.at('2026-12-01T10:00:00+01:00');
     coordinator = await signInAs(t, { roles: ['coordinator'] });
     secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
-    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+    session = await browserSession(t, secretariat);
   }, 60_000);
   afterAll(() => t?.close());
 
@@ -274,10 +261,9 @@ describe('secretariat pages: mails, knowledge gaps and audit (e2e)', () => {
   let requester: TestUser;
   let expert: TestUser;
   let secretariat: TestUser;
-  let session: { cookie: string; csrf: string };
-  const post = (path: string, form: Record<string, string | string[]>) =>
-    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
-  const get = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', session.cookie);
+  let session: BrowserSession;
+  const post = (path: string, form: Record<string, string | string[]>) => pagePost(t, session, path, form);
+  const get = (path: string) => pageGet(t, session, path);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -289,9 +275,7 @@ describe('secretariat pages: mails, knowledge gaps and audit (e2e)', () => {
     await db.manager.update(NotificationOutbox, { id: Not('') }, { status: 'failed', attempts: 5, lastError: `550 ${HOSTILE}` });
     // Readers search for something the knowledge base lacks.
     for (let i = 0; i < 3; i++) await t.http.get(`/api/v1/articles?q=${encodeURIComponent('fietsenstalling <b>dijk</b>')}`).expect(200);
-    const started = await db.transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
-    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+    session = await browserSession(t, secretariat);
   }, 60_000);
   afterAll(() => t?.close());
 
@@ -377,18 +361,15 @@ describe('secretariat pages: one member /secretariaat/gebruikers/{id} (e2e)', ()
   let t: TestApp;
   let expert: TestUser;
   let secretariat: TestUser;
-  let session: { cookie: string; csrf: string };
-  const post = (path: string, form: Record<string, string | string[]>) =>
-    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
+  let session: BrowserSession;
+  const post = (path: string, form: Record<string, string | string[]>) => pagePost(t, session, path, form);
 
   beforeAll(async () => {
     t = await startTestApp();
     t.at('2026-12-01T10:00:00+01:00');
     expert = await signInAs(t, { roles: ['expert'], keuzeIds: [21], capacity: 10, displayName: `Eva ${HOSTILE}` });
     secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
-    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+    session = await browserSession(t, secretariat);
   }, 60_000);
   afterAll(() => t?.close());
 
@@ -432,10 +413,9 @@ describe('secretariat pages: access requests and sign-in domains (e2e)', () => {
   let t: TestApp;
   let coordinator: TestUser;
   let secretariat: TestUser;
-  let session: { cookie: string; csrf: string };
-  const post = (path: string, form: Record<string, string | string[]>) =>
-    t.http.post(path).set('Accept', BROWSER).set('Cookie', session.cookie).type('form').send({ csrf: session.csrf, ...form });
-  const get = (path: string) => t.http.get(path).set('Accept', BROWSER).set('Cookie', session.cookie);
+  let session: BrowserSession;
+  const post = (path: string, form: Record<string, string | string[]>) => pagePost(t, session, path, form);
+  const get = (path: string) => pageGet(t, session, path);
   const pending = async () => (await t.http.get('/api/v1/access-requests?status=pending').set(secretariat.auth).expect(200)).body.data as { id: string; email: string }[];
 
   beforeAll(async () => {
@@ -443,9 +423,7 @@ describe('secretariat pages: access requests and sign-in domains (e2e)', () => {
     t.at('2026-12-01T10:00:00+01:00');
     coordinator = await signInAs(t, { roles: ['coordinator'] });
     secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    const csrf = t.app.get(AppSecrets).csrfToken(started.session.tokenHash);
-    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
+    session = await browserSession(t, secretariat);
     for (const email of ['piet@elders.nl', 'klaas@nergens.nl']) await t.http.post('/api/v1/auth/sign-in-links').send({ email }).expect(202);
   }, 60_000);
   afterAll(() => t?.close());

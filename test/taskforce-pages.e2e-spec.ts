@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../src/infra/database/database.service.js';
 import { InboundMessage } from '../src/inbound/inbound.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, pageGet, pagePost, signInAs } from './support/auth.js';
 import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
@@ -31,12 +31,8 @@ describe('taskforce pages: /werkvoorraad, /triage and the staff question page (e
   let requester: BrowserSession;
   let articleId: string;
 
-  const get = (who: BrowserSession | null, path: string) => {
-    const req = t.http.get(path).set('Accept', BROWSER);
-    return who ? req.set('Cookie', who.cookie) : req;
-  };
-  const post = (who: BrowserSession, path: string, form: Record<string, string | string[]>) =>
-    t.http.post(path).set('Accept', BROWSER).set('Cookie', who.cookie).type('form').send({ csrf: who.csrf, ...form });
+  const get = (who: BrowserSession | null, path: string) => pageGet(t, who, path);
+  const post = (who: BrowserSession, path: string, form: Record<string, string | string[]>) => pagePost(t, who, path, form);
   async function ask(title: string, keuzeIds = [21]): Promise<string> {
     const res = await t.http.post('/api/v1/questions').set(requester.api.auth).send({ title, body: `Hoe gaan wij om met bodemdaling? ${HOSTILE}`, keuzeIds }).expect(201);
     await t.drain();

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { SESSION_COOKIE } from '../src/accounts/access.guard.js';
 import { AccessRequest } from '../src/accounts/auth.entities.js';
-import { AuthService } from '../src/accounts/auth.service.js';
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
-import { AppSecrets } from '../src/infra/secrets.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { TestUser, signInAs } from './support/auth.js';
+import { BROWSER_ACCEPT as BROWSER, BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
 
-const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 /** isEmail accepts a quoted local part; the mailer refuses quotes and spaces in an address. */
 const QUOTED = '"a b"@example.nl';
 
@@ -21,13 +17,12 @@ const QUOTED = '"a b"@example.nl';
 describe('addresses mail cannot be sent to (e2e)', () => {
   let t: TestApp;
   let secretariat: TestUser;
-  let session: { cookie: string; csrf: string };
+  let session: BrowserSession;
 
   beforeAll(async () => {
     t = await startTestApp();
     secretariat = await signInAs(t, { roles: ['secretariat'] });
-    const started = await t.app.get(Database).transaction((m) => t.app.get(AuthService).startSession(m, secretariat.user.id, 'cookie', true, '127.0.0.1', t.app.get(Clock).now()));
-    session = { cookie: `${SESSION_COOKIE}=${started.sessionToken}`, csrf: t.app.get(AppSecrets).csrfToken(started.session.tokenHash) };
+    session = await browserSession(t, secretariat);
   }, 60_000);
   afterAll(() => t?.close());
 

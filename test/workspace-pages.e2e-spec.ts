@@ -6,7 +6,7 @@ import { Clock, amsterdamDay, shiftDay } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { Article } from '../src/knowledge/knowledge.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, pageGet, pagePost, signInAs } from './support/auth.js';
 import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
@@ -31,12 +31,8 @@ describe('workspace pages: /profiel and /artikelen (e2e)', () => {
   let requester: BrowserSession;
   let publishedId: string;
 
-  const get = (who: BrowserSession | null, path: string) => {
-    const req = t.http.get(path).set('Accept', BROWSER);
-    return who ? req.set('Cookie', who.cookie) : req;
-  };
-  const post = (who: BrowserSession, path: string, form: Record<string, string | string[]>) =>
-    t.http.post(path).set('Accept', BROWSER).set('Cookie', who.cookie).type('form').send({ csrf: who.csrf, ...form });
+  const get = (who: BrowserSession | null, path: string) => pageGet(t, who, path);
+  const post = (who: BrowserSession, path: string, form: Record<string, string | string[]>) => pagePost(t, who, path, form);
   const today = () => amsterdamDay(t.app.get(Clock).now());
 
   beforeAll(async () => {
