@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { UserQuery, UsersService } from '../accounts/index.js';
 import { WorkingCalendar } from '../calendar/index.js';
-import { Clock, amsterdamDay, amsterdamTime } from '../common/clock.js';
+import { Clock, amsterdamDay, amsterdamTime, shiftDay } from '../common/clock.js';
 import { JobHandler } from '../infra/jobs/job-handler.decorator.js';
 import { JobName, type JobPayloads } from '../infra/jobs/job-names.js';
 import { Reconciler, type PendingWork } from '../infra/jobs/reconciler.js';
 import { NotificationsService } from '../notifications/index.js';
-import { quarterBefore } from './quarterly-report.service.js';
+import { quarterOfDay } from '../statistics/index.js';
 
 /** The mail goes out from this hour (Europe/Amsterdam) of the quarter's first working day. */
 const SEND_FROM_HOUR = 9;
@@ -45,16 +45,10 @@ export class QuarterlyMailJobs implements OnModuleInit, OnModuleDestroy {
   /** The quarter to report on at `now` (YYYY-Qn, the one before the running quarter) and when its mail is due. */
   due(now: Date): { quarter: string; year: number; number: number; dueAt: Date } {
     const today = amsterdamDay(now);
-    const year = Number(today.slice(0, 4));
-    const running = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
-    const ended = quarterBefore(year, running, 1);
+    const ended = quarterOfDay(today, 1);
     // The first working day of the running quarter (weekends, holidays and closure days skipped).
-    let day = quarterBefore(year, running, 0).from;
-    for (let i = 0; i < 31 && !this.calendar.isWorkingDay(day); i++) {
-      const d = new Date(`${day}T12:00:00Z`);
-      d.setUTCDate(d.getUTCDate() + 1);
-      day = d.toISOString().slice(0, 10);
-    }
+    let day = quarterOfDay(today).from;
+    for (let i = 0; i < 31 && !this.calendar.isWorkingDay(day); i++) day = shiftDay(day, 1);
     const [y, m, dd] = day.split('-').map(Number);
     return { quarter: `${ended.year}-Q${ended.quarter}`, year: ended.year, number: ended.quarter, dueAt: amsterdamTime(y, m, dd, SEND_FROM_HOUR) };
   }

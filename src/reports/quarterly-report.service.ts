@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { Clock, amsterdamDay, shiftDay } from '../common/clock.js';
 import { OptionalField } from '../common/validators.js';
-import { StatisticsService, dutchDate, emptyMeasures, type MeasuresDto } from '../statistics/index.js';
+import { StatisticsService, dutchDate, emptyMeasures, quarterBefore, quarterOfDay, type MeasuresDto, type Quarter } from '../statistics/index.js';
 import { horizontalBarChart } from './charts.js';
 import { EvaluationReportService, type EvaluationData } from './evaluation-report.service.js';
 import { html, raw, reportDocument, tableRegion } from './html.js';
@@ -20,25 +20,6 @@ export class QuarterlyQuery {
   @ApiPropertyOptional({ description: 'Quarter (1–4); default: the last complete quarter.' })
   @OptionalField() @Type(() => Number) @IsInt() @Min(1) @Max(4)
   quarter?: number;
-}
-
-export interface Quarter {
-  year: number;
-  quarter: number;
-  from: string;
-  to: string;
-  label: string;
-}
-
-/** A quarter `back` quarters before (year, quarter). */
-export function quarterBefore(year: number, quarter: number, back: number): Quarter {
-  const index = year * 4 + (quarter - 1) - back;
-  const y = Math.floor(index / 4);
-  const q = (index % 4) + 1;
-  const first = `${String(y).padStart(4, '0')}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01`;
-  const nextIndex = index + 1;
-  const next = `${String(Math.floor(nextIndex / 4)).padStart(4, '0')}-${String((nextIndex % 4) * 3 + 1).padStart(2, '0')}-01`;
-  return { year: y, quarter: q, from: first, to: shiftDay(next, -1), label: `${q}e kwartaal ${y}` };
 }
 
 export interface QuarterlyData {
@@ -71,10 +52,7 @@ export class QuarterlyReportService {
 
   /** Without year and quarter: the last complete quarter. */
   resolve(query: QuarterlyQuery): Quarter {
-    const today = amsterdamDay(this.clock.now());
-    const year = Number(today.slice(0, 4));
-    const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
-    const last = quarterBefore(year, quarter, 1);
+    const last = quarterOfDay(amsterdamDay(this.clock.now()), 1);
     return quarterBefore(query.year ?? last.year, query.quarter ?? (query.year === undefined ? last.quarter : 4), 0);
   }
 

@@ -1,4 +1,4 @@
-import { quartersBetween, wholeQuarter } from './periods.js';
+import { quarterBefore, quarterOfDay, quartersBetween, wholeQuarter } from './periods.js';
 
 describe('wholeQuarter', () => {
   it('names the quarter when the days are exactly one calendar quarter', () => {
@@ -25,5 +25,15 @@ describe('wholeQuarter', () => {
       const last = new Date(q.end.getTime() - 1).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
       expect(wholeQuarter(first, last)).toBe(Number(q.key.replace('-Q', '')));
     }
+  });
+});
+
+describe('quarterOfDay and quarterBefore', () => {
+  it('names the quarter of a day and the ones before it, across the turn of the year', () => {
+    expect(quarterOfDay('2026-12-07')).toEqual({ year: 2026, quarter: 4, from: '2026-10-01', to: '2026-12-31', label: '4e kwartaal 2026' });
+    expect(quarterOfDay('2026-12-07', 1)).toEqual({ year: 2026, quarter: 3, from: '2026-07-01', to: '2026-09-30', label: '3e kwartaal 2026' });
+    expect(quarterOfDay('2026-02-10', 1)).toEqual({ year: 2025, quarter: 4, from: '2025-10-01', to: '2025-12-31', label: '4e kwartaal 2025' });
+    expect(quarterBefore(2028, 1, 4)).toMatchObject({ year: 2027, quarter: 1, from: '2027-01-01', to: '2027-03-31' });
+    expect(quarterBefore(2028, 2, 0)).toMatchObject({ from: '2028-04-01', to: '2028-06-30' });
   });
 });

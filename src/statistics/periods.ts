@@ -1,4 +1,4 @@
-import { amsterdamMidnight } from '../common/clock.js';
+import { amsterdamMidnight, shiftDay } from '../common/clock.js';
 
 /** A calendar month or quarter in Europe/Amsterdam, as a half-open instant range. */
 export interface Period {
@@ -44,15 +44,37 @@ export function quartersBetween(fromDay: string, toDay: string): Period[] {
   return periods;
 }
 
+/** A calendar quarter: its days (inclusive) and its Dutch name, e.g. "3e kwartaal 2026". */
+export interface Quarter {
+  year: number;
+  quarter: number;
+  from: string;
+  to: string;
+  label: string;
+}
+
+/** The quarter `back` quarters before (year, quarter). */
+export function quarterBefore(year: number, quarter: number, back: number): Quarter {
+  const index = year * 4 + (quarter - 1) - back;
+  const y = Math.floor(index / 4);
+  const q = (index % 4) + 1;
+  const first = `${String(y).padStart(4, '0')}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01`;
+  return { year: y, quarter: q, from: first, to: shiftDay(nextMonth(first, 3), -1), label: `${q}e kwartaal ${y}` };
+}
+
+/** The quarter `back` quarters before the one that holds `day` ('YYYY-MM-DD'). */
+export function quarterOfDay(day: string, back = 0): Quarter {
+  return quarterBefore(Number(day.slice(0, 4)), Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1, back);
+}
+
 /**
  * The quarter (YYYYQ, as the clocks' period_quarter) when [fromDay, toDay] is exactly one calendar
  * quarter, else null: then "submitted in the period" is "submitted in that quarter".
  */
 export function wholeQuarter(fromDay: string | null, toDay: string | null): number | null {
-  if (!fromDay || !toDay || !/^\d{4}-(01|04|07|10)-01$/.test(fromDay)) return null;
-  const nextFirst = nextMonth(fromDay, 3);
-  const last = new Date(Date.parse(`${nextFirst}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-  return toDay === last ? Number(fromDay.slice(0, 4)) * 10 + (Number(fromDay.slice(5, 7)) + 2) / 3 : null;
+  if (!fromDay || !toDay || !/^\d{4}-\d{2}-\d{2}$/.test(fromDay)) return null;
+  const q = quarterOfDay(fromDay);
+  return q.from === fromDay && q.to === toDay ? q.year * 10 + q.quarter : null;
 }
 
 /** "1 januari 2026" */

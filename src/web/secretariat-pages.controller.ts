@@ -9,7 +9,7 @@ import { validateForm } from '../infra/http/forms.js';
 import { ArticleQuery, GapQuery, KnowledgeSearchService } from '../knowledge/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { horizontalBarChart } from '../reports/index.js';
-import { BreakdownQuery, StatisticsService, type MeasuresDto } from '../statistics/index.js';
+import { BreakdownQuery, StatisticsService, quarterOfDay, type MeasuresDto } from '../statistics/index.js';
 import { dutchDate } from './page-format.js';
 import { fieldErrors, pageErrors, type PageField } from './page-form.js';
 
@@ -46,16 +46,6 @@ const FILTER_FIELDS: Record<string, PageField> = {
   provinceCode: { label: 'Provincie', id: 'provinceCode' },
   by: { label: 'Uitsplitsen naar', id: 'by' },
 };
-
-/** A calendar quarter as first and last day. */
-function quarterOf(day: string, back = 0): { from: string; to: string; label: string } {
-  let year = Number(day.slice(0, 4));
-  let q = Math.floor((Number(day.slice(5, 7)) - 1) / 3) - back;
-  while (q < 0) (q += 4), (year -= 1);
-  const first = `${year}-${String(q * 3 + 1).padStart(2, '0')}-01`;
-  const next = q === 3 ? `${year + 1}-01-01` : `${year}-${String(q * 3 + 4).padStart(2, '0')}-01`;
-  return { from: first, to: shiftDay(next, -1), label: `${q + 1}e kwartaal ${year}` };
-}
 
 /** The key figures the start page compares, each as text. */
 function keyFigures(m: MeasuresDto): Record<string, string> {
@@ -100,8 +90,8 @@ export class SecretariatPagesController {
   @Roles('secretariat')
   async start(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     const today = amsterdamDay(this.clock.now());
-    const current = quarterOf(today);
-    const previous = quarterOf(today, 1);
+    const current = quarterOfDay(today);
+    const previous = quarterOfDay(today, 1);
     const [now, before, backlog, review, gaps, failed] = await Promise.all([
       this.statistics.overview({ from: current.from, to: current.to }),
       this.statistics.overview({ from: previous.from, to: previous.to }),
