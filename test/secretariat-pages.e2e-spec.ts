@@ -1,6 +1,7 @@
 import { Not } from 'typeorm';
 import { Database } from '../src/infra/database/database.service.js';
 import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
+import { AuditService } from '../src/audit/audit.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { BROWSER_ACCEPT as BROWSER, BrowserSession, TestUser, browserSession, pageGet, pagePost, signInAs, signInCast } from './support/auth.js';
 import { parseCsv } from './support/csv.js';
@@ -333,6 +334,16 @@ describe('secretariat pages: mails, knowledge gaps and audit (e2e)', () => {
     const bad = await get('/secretariaat/audit?from=morgen&result=kwijt').expect(400);
     expect(bad.text).toContain('href="#from"');
     expect(bad.text).toContain('value="morgen"');
+  });
+
+  it('exports more than one page of events to the CSV, each event once', async () => {
+    const clerk = await signInAs(t, { roles: ['secretariat'], displayName: 'Paula Paginas' });
+    const audit = t.app.get(AuditService);
+    for (let i = 0; i < 230; i++) await audit.record({ actorId: clerk.user.id, ip: null }, { action: 'test.page', objectType: 'test', objectId: String(i) });
+    const [, ...rows] = parseCsv((await t.http.get('/secretariaat/audit.csv?actor=paula+paginas&action=test.page').set('Cookie', session.cookie).expect(200)).text);
+    expect(rows).toHaveLength(230);
+    expect(new Set(rows.map((r) => r[5])).size).toBe(230);
+    expect(rows.every((r) => r[1] === 'Paula Paginas')).toBe(true);
   });
 
   it('filters the audit trail by part of a name or mail address, or by user code', async () => {

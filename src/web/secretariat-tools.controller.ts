@@ -168,8 +168,10 @@ export class SecretariatToolsController {
   async auditCsv(@Query() raw: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const values = Object.fromEntries(Object.keys(AUDIT_FIELDS).map((k) => [k, textOf(raw, k).trim()]));
     const events: AuditEventDto[] = [];
-    for (let page = 1; events.length < AUDIT_CSV_MAX; page++) {
-      const result = await this.audit.list(...(await this.auditQuery(values, page, 100)));
+    // The filters (and the users "Door" names) are resolved once; only the page moves.
+    const [query, actorIds] = await this.auditQuery(values, 1, 100);
+    for (; events.length < AUDIT_CSV_MAX; query.page++) {
+      const result = await this.audit.list(query, actorIds);
       events.push(...result.data);
       if (result.data.length < 100) break;
     }
