@@ -1,5 +1,6 @@
 import { TestApp, startTestApp } from './support/test-app.js';
-import { BROWSER_ACCEPT as BROWSER, BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { BROWSER_ACCEPT as BROWSER } from './support/pages.js';
 
 
 /**

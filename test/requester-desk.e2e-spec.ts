@@ -5,20 +5,15 @@ import { ArticleSuggestion, ArticleSuggestionOpen } from '../src/knowledge/knowl
 import { Question } from '../src/questions/question.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
 import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { HOSTILE, count, expectPage } from './support/pages.js';
 import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
-const HOSTILE = '<script>alert(1)</script>';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern, 'g'))].length;
 
 /** A signed-in browser: its cookies and the CSRF token its forms carry. */
 
-function expectPage(text: string) {
-  expect(text).toMatch(/^<!doctype html>\s*<html lang="nl">/);
-  expect(count(text, /<h1[ >]/)).toBe(1);
-}
 
 describe('requester desk pages (e2e)', () => {
   let t: TestApp;

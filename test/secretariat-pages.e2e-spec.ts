@@ -3,7 +3,8 @@ import { Database } from '../src/infra/database/database.service.js';
 import { NotificationOutbox } from '../src/notifications/outbox.entity.js';
 import { AuditService } from '../src/audit/audit.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { BROWSER_ACCEPT as BROWSER, BrowserSession, TestUser, browserSession, pageGet, pagePost, signInAs, signInCast } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, signInAs, signInCast } from './support/auth.js';
+import { BROWSER_ACCEPT as BROWSER, pageGet, pagePost } from './support/pages.js';
 import { parseCsv } from './support/csv.js';
 
 const HOSTILE = '<script>alert(1)</script>';

@@ -3,7 +3,8 @@ import { AccessRequest } from '../src/accounts/auth.entities.js';
 import { Clock } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { BROWSER_ACCEPT as BROWSER, BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { BROWSER_ACCEPT as BROWSER } from './support/pages.js';
 
 /** isEmail accepts a quoted local part; the mailer refuses quotes and spaces in an address. */
 const QUOTED = '"a b"@example.nl';

@@ -6,22 +6,14 @@ import { Clock, amsterdamDay, shiftDay } from '../src/common/clock.js';
 import { Database } from '../src/infra/database/database.service.js';
 import { Article } from '../src/knowledge/knowledge.entities.js';
 import { TestApp, startTestApp } from './support/test-app.js';
-import { BrowserSession, TestUser, browserSession, pageGet, pagePost, signInAs } from './support/auth.js';
+import { BrowserSession, TestUser, browserSession, signInAs } from './support/auth.js';
+import { ESCAPED, HOSTILE, count, expectPage, pageGet, pagePost } from './support/pages.js';
 import { publishArticle } from './support/articles.js';
 
 /** What Chrome and Firefox send when a person opens a page. */
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
-const HOSTILE = '<script>alert(1)</script>';
-const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
-const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern, 'g'))].length;
 
 
-function expectPage(text: string) {
-  expect(text).toMatch(/^<!doctype html>\s*<html lang="nl">/);
-  expect(count(text, /<h1[ >]/)).toBe(1);
-  // No value reaches the page unescaped.
-  expect(text).not.toContain(HOSTILE);
-}
 
 describe('workspace pages: /profiel and /artikelen (e2e)', () => {
   let t: TestApp;

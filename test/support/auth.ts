@@ -94,17 +94,3 @@ export async function browserSession(t: TestApp, user: TestUser): Promise<Browse
   const csrf = t.app.get(AppSecrets).csrfToken(session.tokenHash);
   return { user: user.user, api: user, cookie: `${SESSION_COOKIE}=${sessionToken}; ${CSRF_COOKIE}=${csrf}`, csrf };
 }
-
-/** The Accept header of a browser asking for a page. */
-export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-
-/** A page request as a browser sends it: signed in with `who`'s cookie, or anonymous (null). */
-export function pageGet(t: TestApp, who: { cookie: string } | null, path: string) {
-  const req = t.http.get(path).set('Accept', BROWSER_ACCEPT);
-  return who ? req.set('Cookie', who.cookie) : req;
-}
-
-/** A form post as a browser sends it: `who`'s cookie, and its CSRF token in the form. */
-export function pagePost(t: TestApp, who: { cookie: string; csrf: string }, path: string, form: Record<string, string | string[]>) {
-  return t.http.post(path).set('Accept', BROWSER_ACCEPT).set('Cookie', who.cookie).type('form').send({ csrf: who.csrf, ...form });
-}
